@@ -1,0 +1,14 @@
+//! # depthsep: measured depth separation
+//!
+//! The pipeline: a [`target::Target`] (Telgarsky's sawtooth Δ^k first) → a deep reference net
+//! (exact construction in [`net::construct`], or trained by [`train`]) → the minimal shallow width
+//! that matches its error → results → report.
+//!
+//! Exact 1-D analysis ([`net::pieces`], [`net::Pwl`]) computes a 1-input net's linear pieces and its
+//! L1/MSE/sup errors against a piecewise-linear target in closed form, without sampling.
+
+pub mod net;
+pub mod rng;
+pub mod tables;
+pub mod target;
+pub mod train;

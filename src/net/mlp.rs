@@ -1,0 +1,252 @@
+//! A fully connected ReLU network with `d` inputs, hidden widths `n_1..n_L` and one linear output.
+//!
+//! f(x) = a·h_L + c with h_l = σ(W_l h_{l−1} + b_l), h_0 = x, σ(z) = max(0, z).
+//!
+//! All parameters live in one flat vector (layer by layer: W_l row-major `n_l × n_{l−1}`, then b_l),
+//! so the optimiser and gradient are plain slices. Parameter count: Σ_l (n_{l−1}+1)·n_l.
+//! FLOPs per forward, per point (the model of `shared/bench/torch_step.py`): Σ_l (2·n_{l−1}·n_l + n_l)
+//! over all affine layers, plus n_l per hidden layer for the ReLU.
+//!
+//! The backward pass computes the exact gradient of the batch MSE, (1/B)·Σ_i (f(x_i) − y_i)².
+
+use matrixmultiply::dgemm;
+use serde::{Deserialize, Serialize};
+
+/// A ReLU MLP with one output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mlp {
+    /// Layer sizes `[d, n_1, …, n_L, 1]`.
+    dims: Vec<usize>,
+    /// All weights and biases, layer by layer.
+    params: Vec<f64>,
+}
+
+/// Buffers reused across forward/backward passes so a training step allocates nothing.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    /// Post-activation of each layer (index 0 = input copy is not stored; index l = layer l output).
+    acts: Vec<Vec<f64>>,
+    /// Gradient w.r.t. the current layer's pre-activation.
+    delta: Vec<f64>,
+    /// Gradient w.r.t. the previous layer's activation.
+    delta_prev: Vec<f64>,
+}
+
+impl Mlp {
+    /// A net with all parameters zero. `dims = [d, n_1, …, n_L, 1]`; every entry must be ≥ 1.
+    pub fn zeros(dims: &[usize]) -> anyhow::Result<Self> {
+        anyhow::ensure!(dims.len() >= 2, "an MLP needs an input and an output layer");
+        anyhow::ensure!(
+            dims.iter().all(|&n| n >= 1),
+            "every layer width must be ≥ 1, got {dims:?}"
+        );
+        anyhow::ensure!(*dims.last().unwrap() == 1, "depthsep nets have one output");
+        let n = dims.windows(2).map(|w| (w[0] + 1) * w[1]).sum();
+        Ok(Self {
+            dims: dims.to_vec(),
+            params: vec![0.0; n],
+        })
+    }
+
+    /// A net with `d` inputs and the given hidden widths.
+    pub fn with_hidden(d: usize, hidden: &[usize]) -> anyhow::Result<Self> {
+        let mut dims = vec![d];
+        dims.extend_from_slice(hidden);
+        dims.push(1);
+        Self::zeros(&dims)
+    }
+
+    /// Layer sizes `[d, n_1, …, n_L, 1]`.
+    pub fn dims(&self) -> &[usize] {
+        &self.dims
+    }
+    /// Input dimension.
+    pub fn input_dim(&self) -> usize {
+        self.dims[0]
+    }
+    /// Hidden widths `n_1..n_L`.
+    pub fn hidden(&self) -> &[usize] {
+        &self.dims[1..self.dims.len() - 1]
+    }
+    /// Number of affine layers (hidden layers + output).
+    pub fn n_layers(&self) -> usize {
+        self.dims.len() - 1
+    }
+    /// Total parameter count Σ (n_{l−1}+1)·n_l.
+    pub fn n_params(&self) -> usize {
+        self.params.len()
+    }
+    /// FLOPs of one forward pass for one point (matmul, bias and ReLU, as in torch_step.py).
+    pub fn flops_per_forward(&self) -> u64 {
+        let affine: usize = self.dims.windows(2).map(|w| 2 * w[0] * w[1] + w[1]).sum();
+        (affine + self.hidden().iter().sum::<usize>()) as u64
+    }
+    /// All parameters.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+    /// All parameters, mutable.
+    pub fn params_mut(&mut self) -> &mut [f64] {
+        &mut self.params
+    }
+
+    fn offset(&self, layer: usize) -> usize {
+        self.dims[..layer + 1]
+            .windows(2)
+            .map(|w| (w[0] + 1) * w[1])
+            .sum()
+    }
+
+    /// (W, b) of affine layer `layer` (0-based; the last is the output layer).
+    pub fn layer(&self, layer: usize) -> (&[f64], &[f64]) {
+        let (a, b) = (self.dims[layer], self.dims[layer + 1]);
+        let o = self.offset(layer);
+        self.params[o..o + (a + 1) * b].split_at(a * b)
+    }
+
+    /// Mutable (W, b) of affine layer `layer`.
+    pub fn layer_mut(&mut self, layer: usize) -> (&mut [f64], &mut [f64]) {
+        let (a, b) = (self.dims[layer], self.dims[layer + 1]);
+        let o = self.offset(layer);
+        self.params[o..o + (a + 1) * b].split_at_mut(a * b)
+    }
+
+    /// Set affine layer `layer` from row-major W (`n_out × n_in`) and b.
+    pub fn set_layer(&mut self, layer: usize, w: &[f64], b: &[f64]) {
+        let (lw, lb) = self.layer_mut(layer);
+        assert_eq!(
+            (lw.len(), lb.len()),
+            (w.len(), b.len()),
+            "layer {layer} shape"
+        );
+        lw.copy_from_slice(w);
+        lb.copy_from_slice(b);
+    }
+
+    /// Forward pass over `xs` (row-major, `n × d`) into `out` (length n).
+    pub fn forward(&self, xs: &[f64], out: &mut [f64]) {
+        let mut ws = Workspace::default();
+        self.forward_ws(xs, &mut ws);
+        out.copy_from_slice(ws.acts.last().unwrap());
+    }
+
+    /// Forward pass storing every layer's activations in `ws`; returns the outputs.
+    pub fn forward_ws<'a>(&self, xs: &[f64], ws: &'a mut Workspace) -> &'a [f64] {
+        let d = self.dims[0];
+        assert_eq!(xs.len() % d, 0, "input length is not a multiple of d = {d}");
+        let n = xs.len() / d;
+        ws.acts.resize_with(self.n_layers(), Vec::new);
+        for l in 0..self.n_layers() {
+            let (a, b) = (self.dims[l], self.dims[l + 1]);
+            let (w, bias) = self.layer(l);
+            let (done, rest) = ws.acts.split_at_mut(l);
+            let input: &[f64] = if l == 0 { xs } else { &done[l - 1] };
+            let z = &mut rest[0];
+            z.resize(n * b, 0.0);
+            for row in z.chunks_exact_mut(b) {
+                row.copy_from_slice(bias);
+            }
+            // Z (n×b) += X (n×a) · Wᵀ (a×b); W is b×a row-major, so Wᵀ has strides (1, a).
+            unsafe {
+                dgemm(
+                    n,
+                    a,
+                    b,
+                    1.0,
+                    input.as_ptr(),
+                    a as isize,
+                    1,
+                    w.as_ptr(),
+                    1,
+                    a as isize,
+                    1.0,
+                    z.as_mut_ptr(),
+                    b as isize,
+                    1,
+                );
+            }
+            if l + 1 < self.n_layers() {
+                z.iter_mut().for_each(|v| *v = v.max(0.0));
+            }
+        }
+        ws.acts.last().unwrap()
+    }
+
+    /// Batch MSE loss (1/n)·Σ (f(x_i) − y_i)² and its exact gradient, written into `grad`.
+    pub fn loss_grad(&self, xs: &[f64], ys: &[f64], grad: &mut [f64], ws: &mut Workspace) -> f64 {
+        assert_eq!(grad.len(), self.params.len());
+        let n = ys.len();
+        self.forward_ws(xs, ws);
+        let out = ws.acts.last().unwrap();
+        let mut loss = 0.0;
+        ws.delta.clear();
+        for (&o, &y) in out.iter().zip(ys) {
+            let e = o - y;
+            loss += e * e;
+            ws.delta.push(2.0 * e / n as f64);
+        }
+        loss /= n as f64;
+        let mut offs = self.params.len();
+        for l in (0..self.n_layers()).rev() {
+            let (a, b) = (self.dims[l], self.dims[l + 1]);
+            offs -= (a + 1) * b;
+            let (gw, gb) = grad[offs..offs + (a + 1) * b].split_at_mut(a * b);
+            let input: &[f64] = if l == 0 { xs } else { &ws.acts[l - 1] };
+            // dW (b×a) = Δᵀ (b×n) · X (n×a); Δ is n×b row-major.
+            unsafe {
+                dgemm(
+                    b,
+                    n,
+                    a,
+                    1.0,
+                    ws.delta.as_ptr(),
+                    1,
+                    b as isize,
+                    input.as_ptr(),
+                    a as isize,
+                    1,
+                    0.0,
+                    gw.as_mut_ptr(),
+                    a as isize,
+                    1,
+                );
+            }
+            gb.fill(0.0);
+            for row in ws.delta.chunks_exact(b) {
+                gb.iter_mut().zip(row).for_each(|(g, &r)| *g += r);
+            }
+            if l == 0 {
+                break;
+            }
+            // dX (n×a) = Δ (n×b) · W (b×a), masked by the ReLU of layer l−1.
+            let (w, _) = self.layer(l);
+            ws.delta_prev.clear();
+            ws.delta_prev.resize(n * a, 0.0);
+            unsafe {
+                dgemm(
+                    n,
+                    b,
+                    a,
+                    1.0,
+                    ws.delta.as_ptr(),
+                    b as isize,
+                    1,
+                    w.as_ptr(),
+                    a as isize,
+                    1,
+                    0.0,
+                    ws.delta_prev.as_mut_ptr(),
+                    a as isize,
+                    1,
+                );
+            }
+            for (g, &h) in ws.delta_prev.iter_mut().zip(&ws.acts[l - 1]) {
+                if h <= 0.0 {
+                    *g = 0.0;
+                }
+            }
+            std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
+        }
+        loss
+    }
+}

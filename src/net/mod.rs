@@ -1,0 +1,9 @@
+//! ReLU networks: the multilayer perceptron, its exact constructions, and exact 1-D analysis.
+
+pub mod construct;
+mod mlp;
+pub mod pieces;
+mod pwl;
+
+pub use mlp::{Mlp, Workspace};
+pub use pwl::{ExactErrors, Pwl};

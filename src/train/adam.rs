@@ -1,0 +1,95 @@
+//! Adam (Kingma & Ba 2015) with bias correction, and learning-rate schedules.
+//!
+//! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η_t · m̂/(√v̂ + ε), m̂ = m/(1−β₁^t), v̂ = v/(1−β₂^t).
+
+use serde::{Deserialize, Serialize};
+
+/// Learning-rate schedule over a budget of `steps` steps.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
+pub enum Schedule {
+    /// η_t = η.
+    Constant,
+    /// Cosine decay from η to `final_frac`·η over the budget.
+    Cosine {
+        /// Final learning rate as a fraction of the initial one, in [0, 1].
+        final_frac: f64,
+    },
+}
+
+impl Schedule {
+    /// Learning rate at `step` (0-based) of `total`.
+    pub fn lr(&self, base: f64, step: usize, total: usize) -> f64 {
+        match *self {
+            Schedule::Constant => base,
+            Schedule::Cosine { final_frac } => {
+                let p = step as f64 / total.max(1) as f64;
+                let c = 0.5 * (1.0 + (std::f64::consts::PI * p).cos());
+                base * (final_frac + (1.0 - final_frac) * c)
+            }
+        }
+    }
+}
+
+/// Adam state for a flat parameter vector.
+#[derive(Debug, Clone)]
+pub struct Adam {
+    m: Vec<f64>,
+    v: Vec<f64>,
+    t: i32,
+    beta1: f64,
+    beta2: f64,
+    eps: f64,
+}
+
+impl Adam {
+    /// Adam with the usual defaults β₁ = 0.9, β₂ = 0.999, ε = 1e−8.
+    pub fn new(n: usize) -> Self {
+        Self {
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            t: 0,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        }
+    }
+
+    /// One update of `params` with gradient `grad` and learning rate `lr`.
+    pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        self.t += 1;
+        let c1 = 1.0 - self.beta1.powi(self.t);
+        let c2 = 1.0 - self.beta2.powi(self.t);
+        let (b1, b2, eps) = (self.beta1, self.beta2, self.eps);
+        for (((p, &g), m), v) in params
+            .iter_mut()
+            .zip(grad)
+            .zip(&mut self.m)
+            .zip(&mut self.v)
+        {
+            *m = b1 * *m + (1.0 - b1) * g;
+            *v = b2 * *v + (1.0 - b2) * g * g;
+            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_adam_step_moves_each_parameter_by_lr_against_the_gradient_sign() {
+        let mut p = vec![1.0, 1.0];
+        Adam::new(2).step(&mut p, &[3.0, -0.5], 0.1);
+        assert!((p[0] - 0.9).abs() < 1e-7 && (p[1] - 1.1).abs() < 1e-7);
+    }
+
+    #[test]
+    fn cosine_schedule_runs_from_base_to_final_fraction() {
+        let s = Schedule::Cosine { final_frac: 0.1 };
+        assert_eq!(s.lr(1.0, 0, 100), 1.0);
+        assert!((s.lr(1.0, 100, 100) - 0.1).abs() < 1e-15);
+        assert!((s.lr(1.0, 50, 100) - 0.55).abs() < 1e-12);
+    }
+}

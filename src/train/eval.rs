@@ -1,0 +1,168 @@
+//! Error evaluation: exact for 1-D piecewise-linear targets, sampled otherwise.
+//!
+//! The error metric of a search is normalised MSE (MSE / Var(target), 1 for the best constant) or
+//! raw L1 (¼ for the best constant on Δ^k).
+//!
+//! For a 1-input shallow net g(x) = c + Σ a_j σ(w_j x + b_j) the exact piecewise-linear form comes
+//! from one sweep over the sorted breakpoints −b_j/w_j (O(m log m)), see [`shallow_pwl`]; deeper
+//! nets go through [`crate::net::pieces::pwl_of`].
+
+use crate::net::{ExactErrors, Mlp, Pwl, pieces};
+use crate::rng::run_rng;
+use crate::target::Target;
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+/// The error a search compares against its tolerance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// MSE / Var(target).
+    #[default]
+    Nmse,
+    /// ∫|f − g|.
+    L1,
+}
+
+/// Errors of one net against the target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Eval {
+    /// Raw L1, MSE and sup errors.
+    pub errors: ExactErrors,
+    /// The chosen metric's value.
+    pub value: f64,
+    /// Linear pieces of the net on [0,1] (1-D only).
+    pub pieces: Option<usize>,
+}
+
+/// Evaluates nets against one target, exactly when it can.
+pub struct Evaluator<'a> {
+    target: &'a dyn Target,
+    metric: Metric,
+    exact: Option<Pwl>,
+    /// Sampled evaluation set (points, values) when no exact form exists.
+    sample: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Number of evaluation points for targets without an exact form.
+pub const SAMPLE_EVAL_POINTS: usize = 1 << 14;
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for `target` under `metric`.
+    pub fn new(target: &'a dyn Target, metric: Metric) -> Self {
+        let exact = if target.dim() == 1 {
+            target.pwl()
+        } else {
+            None
+        };
+        let sample = exact.is_none().then(|| {
+            let mut rng = run_rng(0, &format!("eval set {}", target.id()));
+            let xs: Vec<f64> = (0..SAMPLE_EVAL_POINTS * target.dim())
+                .map(|_| rng.random())
+                .collect();
+            let mut ys = vec![0.0; SAMPLE_EVAL_POINTS];
+            target.eval_batch(&xs, &mut ys);
+            (xs, ys)
+        });
+        Self {
+            target,
+            metric,
+            exact,
+            sample,
+        }
+    }
+
+    /// Whether errors are exact (closed form) rather than sampled.
+    pub fn is_exact(&self) -> bool {
+        self.exact.is_some()
+    }
+
+    /// The metric value of the best constant predictor (1 for normalised MSE).
+    pub fn constant_baseline(&self) -> f64 {
+        match self.metric {
+            Metric::Nmse => 1.0,
+            Metric::L1 => self.target.constant_l1().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// Errors of `net` against the target.
+    pub fn eval(&self, net: &Mlp) -> anyhow::Result<Eval> {
+        let (errors, pieces) = if let Some(t) = &self.exact {
+            let g = if net.hidden().len() == 1 {
+                shallow_pwl(net)?
+            } else {
+                pieces::pwl_of(net)?
+            };
+            (g.errors(t), Some(g.pieces()))
+        } else {
+            let (xs, ys) = self.sample.as_ref().unwrap();
+            let mut out = vec![0.0; ys.len()];
+            net.forward(xs, &mut out);
+            let n = ys.len() as f64;
+            let (mut l1, mut mse, mut sup) = (0.0, 0.0, 0.0f64);
+            for (o, y) in out.iter().zip(ys) {
+                let e = (o - y).abs();
+                l1 += e;
+                mse += e * e;
+                sup = sup.max(e);
+            }
+            (
+                ExactErrors {
+                    l1: l1 / n,
+                    mse: mse / n,
+                    sup,
+                },
+                None,
+            )
+        };
+        let value = match self.metric {
+            Metric::Nmse => errors.mse / self.target.variance(),
+            Metric::L1 => errors.l1,
+        };
+        Ok(Eval {
+            errors,
+            value,
+            pieces,
+        })
+    }
+}
+
+/// Exact piecewise-linear form on [0,1] of a 1-input, one-hidden-layer net, by a sweep over its
+/// sorted breakpoints. Time: O(m log m).
+pub fn shallow_pwl(net: &Mlp) -> anyhow::Result<Pwl> {
+    anyhow::ensure!(
+        net.input_dim() == 1 && net.hidden().len() == 1,
+        "shallow_pwl needs a 1→m→1 net"
+    );
+    let (w, b) = net.layer(0);
+    let (a, c) = net.layer(1);
+    // Slope and intercept of the output on the interval just right of x = 0.
+    let (mut slope, mut icpt) = (0.0, c[0]);
+    let mut events: Vec<(f64, usize)> = Vec::new();
+    for j in 0..w.len() {
+        if b[j] > 0.0 || (b[j] == 0.0 && w[j] > 0.0) {
+            slope += a[j] * w[j];
+            icpt += a[j] * b[j];
+        }
+        let t = -b[j] / w[j];
+        if w[j] != 0.0 && t > 0.0 && t < 1.0 {
+            events.push((t, j));
+        }
+    }
+    events.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut xs = vec![0.0];
+    let mut ys = vec![icpt];
+    for &(t, j) in &events {
+        if t > *xs.last().unwrap() {
+            xs.push(t);
+            ys.push(icpt + slope * t);
+        }
+        // Crossing t: a rising unit switches on, a falling one switches off.
+        let s = if w[j] > 0.0 { 1.0 } else { -1.0 };
+        slope += s * a[j] * w[j];
+        icpt += s * a[j] * b[j];
+    }
+    xs.push(1.0);
+    ys.push(icpt + slope);
+    Ok(Pwl::new(xs, ys))
+}

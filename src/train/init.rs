@@ -1,0 +1,86 @@
+//! Weight initialisation recipes. Every result records which one it used.
+//!
+//! - `torch`: PyTorch's `nn.Linear` default, weights and biases uniform in ±1/√fan_in (for comparison
+//!   with a PyTorch script). In 1-D a unit's breakpoint −b/w then often falls outside [0,1].
+//! - `he`: weights N(0, 2/fan_in), biases 0. In 1-D every first-layer breakpoint sits at x = 0.
+//! - `breakpoint` (default): He weights; each first-layer unit's hyperplane w·x + b = 0 passes
+//!   through a uniform random point u of [0,1]^d (b = −w·u), so in 1-D the breakpoints are spread
+//!   uniformly over [0,1]; deeper biases 0.
+
+use crate::net::Mlp;
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::{Deserialize, Serialize};
+
+/// Initialisation recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// PyTorch `nn.Linear` default: U(±1/√fan_in) for weights and biases.
+    Torch,
+    /// He normal weights, zero biases.
+    He,
+    /// He normal weights, first-layer breakpoints uniform in [0,1]^d.
+    #[default]
+    Breakpoint,
+}
+
+impl Init {
+    /// Overwrite every parameter of `net` from `rng`.
+    pub fn apply<R: rand::Rng>(self, net: &mut Mlp, rng: &mut R) {
+        let dims = net.dims().to_vec();
+        for l in 0..net.n_layers() {
+            let fan_in = dims[l];
+            let (w, b) = net.layer_mut(l);
+            match self {
+                Init::Torch => {
+                    let s = 1.0 / (fan_in as f64).sqrt();
+                    w.iter_mut()
+                        .chain(b.iter_mut())
+                        .for_each(|p| *p = rng.random_range(-s..s));
+                }
+                Init::He | Init::Breakpoint => {
+                    let s = (2.0 / fan_in as f64).sqrt();
+                    w.iter_mut()
+                        .for_each(|p| *p = s * rng.sample::<f64, _>(StandardNormal));
+                    b.fill(0.0);
+                    if self == Init::Breakpoint && l == 0 {
+                        for (row, bias) in w.chunks_exact(fan_in).zip(b.iter_mut()) {
+                            *bias = -row.iter().map(|wi| wi * rng.random::<f64>()).sum::<f64>();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::run_rng;
+
+    #[test]
+    fn breakpoint_init_puts_every_first_layer_breakpoint_inside_the_unit_interval() {
+        let mut net = Mlp::with_hidden(1, &[200]).unwrap();
+        Init::Breakpoint.apply(&mut net, &mut run_rng(7, "init"));
+        let (w, b) = net.layer(0);
+        assert!(
+            w.iter()
+                .zip(b)
+                .all(|(w, b)| (0.0..=1.0).contains(&(-b / w)))
+        );
+    }
+
+    #[test]
+    fn torch_init_stays_within_one_over_root_fan_in() {
+        let mut net = Mlp::with_hidden(1, &[16, 16]).unwrap();
+        Init::Torch.apply(&mut net, &mut run_rng(7, "init"));
+        let (w, b) = net.layer(1);
+        assert!(w.iter().chain(b).all(|p| p.abs() <= 0.25));
+        assert!(
+            w.iter().any(|p| p.abs() > 0.2),
+            "should fill the range, not sit near 0"
+        );
+    }
+}

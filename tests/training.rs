@@ -1,0 +1,79 @@
+//! Real (small) training runs: convergence, determinism, divergence.
+
+use depthsep::rng::run_rng;
+use depthsep::target::Sawtooth;
+use depthsep::train::{Evaluator, Init, Metric, Outcome, Schedule, TrainConfig, fit};
+
+fn cfg(lr: f64) -> TrainConfig {
+    TrainConfig {
+        init: Init::Breakpoint,
+        lr,
+        schedule: Schedule::Cosine { final_frac: 0.01 },
+        steps: 4000,
+        batch: None,
+        data_n: 256,
+        eval_every: 50,
+    }
+}
+
+#[test]
+fn width_8_shallow_net_learns_sawtooth_2_to_nmse_1e_3() {
+    let t = Sawtooth::new(2).unwrap();
+    let ev = Evaluator::new(&t, Metric::Nmse);
+    let r = fit(
+        &t,
+        &[8],
+        &cfg(1e-2),
+        &ev,
+        &[1e-1, 1e-2, 1e-3],
+        &mut run_rng(1, "train test"),
+    )
+    .unwrap();
+    assert!(
+        r.best.value <= 1e-3,
+        "normalised MSE {} after {} steps",
+        r.best.value,
+        r.steps_used
+    );
+    assert_eq!(r.outcome, Outcome::Reached);
+    assert!(!r.collapsed);
+    // The ladder is met in order: looser tolerances no later than tighter ones.
+    let steps: Vec<usize> = r.reached.iter().map(|s| s.unwrap()).collect();
+    assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+}
+
+#[test]
+fn the_same_run_twice_gives_byte_identical_weights() {
+    let t = Sawtooth::new(3).unwrap();
+    let ev = Evaluator::new(&t, Metric::Nmse);
+    let mut c = cfg(5e-3);
+    c.steps = 300;
+    c.batch = Some(64);
+    let a = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(9, "det")).unwrap();
+    let b = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(9, "det")).unwrap();
+    let bits = |p: &[f64]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(a.net.params()), bits(b.net.params()));
+    assert_eq!(a.best.value.to_bits(), b.best.value.to_bits());
+    let c2 = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(10, "det")).unwrap();
+    assert_ne!(
+        bits(a.net.params()),
+        bits(c2.net.params()),
+        "a different seed must give a different run"
+    );
+}
+
+#[test]
+fn an_absurd_learning_rate_ends_as_diverged_without_panic() {
+    let t = Sawtooth::new(4).unwrap();
+    let ev = Evaluator::new(&t, Metric::Nmse);
+    let mut c = cfg(1e300);
+    c.init = Init::Torch;
+    c.schedule = Schedule::Constant;
+    let r = fit(&t, &[16, 16], &c, &ev, &[1e-3], &mut run_rng(3, "diverge")).unwrap();
+    assert!(
+        matches!(r.outcome, Outcome::Diverged { .. }),
+        "{:?}",
+        r.outcome
+    );
+    assert!(r.collapsed || r.best.value >= 0.95);
+}
