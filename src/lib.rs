@@ -8,7 +8,11 @@
 //! L1/MSE/sup errors against a piecewise-linear target in closed form, without sampling.
 
 pub mod net;
+pub mod results;
 pub mod rng;
+pub mod search;
+pub mod suite;
 pub mod tables;
 pub mod target;
+pub mod theory;
 pub mod train;

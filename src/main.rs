@@ -1,4 +1,182 @@
-fn main() -> anyhow::Result<()> {
-    print!("{}", depthsep::tables::constructions(1..=12)?);
+//! The depthsep command line: a thin layer over the library.
+
+use clap::{Parser, Subcommand};
+use depthsep::suite::{ReferenceKind, RunOptions, load_suite, run_suite};
+use depthsep::train::Metric;
+use std::path::PathBuf;
+
+/// Measured depth separation: how wide must a one-hidden-layer ReLU net be to match a deep one?
+///
+/// With no subcommand, runs the quick suite (sawtooth k = 1..=8) into results/quick.
+#[derive(Parser)]
+#[command(version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
+    Run {
+        /// Built-in suite (quick, full, tiny) or a TOML file.
+        #[arg(long, default_value = "quick")]
+        suite: String,
+        /// Output folder [default: results/<suite name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings, overridable).
+    Search {
+        /// Number of compositions k of the sawtooth.
+        #[arg(long)]
+        k: u32,
+        /// Tolerance floors, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "0.1,0.01,0.001")]
+        floors: Vec<f64>,
+        /// Error metric.
+        #[arg(long, value_enum, default_value = "nmse")]
+        metric: MetricArg,
+        /// Seeds per width.
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Largest width tried.
+        #[arg(long, default_value_t = 1024)]
+        m_max: usize,
+        /// Also train the deep reference (otherwise only the constructed one).
+        #[arg(long)]
+        trained: bool,
+        /// Output folder [default: results/search-k<K>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Print the theory's bracket on the minimal shallow width for sawtooth k and tolerances.
+    Bounds {
+        /// Largest k.
+        #[arg(long, default_value_t = 12)]
+        k_max: u32,
+        /// Tolerances, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "0,0.001,0.01,0.1")]
+        eps: Vec<f64>,
+        /// Error metric.
+        #[arg(long, value_enum, default_value = "nmse")]
+        metric: MetricArg,
+    },
+    /// Print the exact constructions for sawtooth k = 1..=K: pieces, deep and shallow nets, exact errors.
+    Constructions {
+        /// Largest k (≤ 20).
+        #[arg(long, default_value_t = 12)]
+        k_max: u32,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MetricArg {
+    /// Normalised MSE: MSE / Var(target).
+    Nmse,
+    /// L1 error.
+    L1,
+}
+
+impl From<MetricArg> for Metric {
+    fn from(m: MetricArg) -> Self {
+        match m {
+            MetricArg::Nmse => Metric::Nmse,
+            MetricArg::L1 => Metric::L1,
+        }
+    }
+}
+
+fn threads(n: Option<usize>) -> anyhow::Result<usize> {
+    let n = n.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    anyhow::ensure!(n >= 1, "--threads must be ≥ 1");
+    Ok(n)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let cmd = cli.cmd.unwrap_or(Cmd::Run {
+        suite: "quick".into(),
+        out: None,
+        threads: None,
+    });
+    match cmd {
+        Cmd::Run {
+            suite,
+            out,
+            threads: t,
+        } => {
+            let cfg = load_suite(&suite)?;
+            let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
+            eprintln!("suite `{}` → {}", cfg.name, out.display());
+            let res = run_suite(
+                &cfg,
+                &RunOptions {
+                    out: out.clone(),
+                    threads: threads(t)?,
+                    progress: true,
+                },
+            )?;
+            print!("{}", depthsep::tables::mstar(&res)?);
+            eprintln!("results: {}", out.join("results.json").display());
+        }
+        Cmd::Search {
+            k,
+            floors,
+            metric,
+            seeds,
+            m_max,
+            trained,
+            out,
+            threads: t,
+        } => {
+            let mut cfg = load_suite("quick")?;
+            cfg.name = format!("search-k{k}");
+            cfg.targets = vec![depthsep::suite::TargetSpec::Sawtooth { k_min: k, k_max: k }];
+            cfg.floors = floors;
+            cfg.metric = metric.into();
+            cfg.shallow.seeds = seeds;
+            cfg.shallow.m_max = m_max;
+            cfg.references = if trained {
+                vec![ReferenceKind::Constructed, ReferenceKind::Trained]
+            } else {
+                vec![ReferenceKind::Constructed]
+            };
+            cfg.validate()?;
+            let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
+            let res = run_suite(
+                &cfg,
+                &RunOptions {
+                    out,
+                    threads: threads(t)?,
+                    progress: true,
+                },
+            )?;
+            print!("{}", depthsep::tables::mstar(&res)?);
+        }
+        Cmd::Bounds { k_max, eps, metric } => print!(
+            "{}",
+            depthsep::tables::bounds(1..=k_max, &eps, metric.into())?
+        ),
+        Cmd::Constructions { k_max } => {
+            anyhow::ensure!(
+                (1..=20).contains(&k_max),
+                "--k-max must be in 1..=20, got {k_max}"
+            );
+            print!("{}", depthsep::tables::constructions(1..=k_max)?)
+        }
+    }
     Ok(())
+}
+
+fn main() {
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("Error: {e:#}");
+        std::process::exit(1);
+    }
 }

@@ -13,6 +13,7 @@ fn cfg(lr: f64) -> TrainConfig {
         batch: None,
         data_n: 256,
         eval_every: 50,
+        lsq_every: None,
     }
 }
 

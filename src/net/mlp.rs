@@ -32,6 +32,13 @@ pub struct Workspace {
     delta_prev: Vec<f64>,
 }
 
+impl Workspace {
+    /// Activations of hidden layer `l` (0-based) from the last forward pass, `n × n_{l+1}` row-major.
+    pub fn hidden(&self, l: usize) -> &[f64] {
+        &self.acts[l]
+    }
+}
+
 impl Mlp {
     /// A net with all parameters zero. `dims = [d, n_1, …, n_L, 1]`; every entry must be ≥ 1.
     pub fn zeros(dims: &[usize]) -> anyhow::Result<Self> {

@@ -8,8 +8,11 @@
 //! soon as the smallest tolerance is met. A non-finite loss or error ends the run as `Diverged`
 //! (never a panic). The run is *collapsed* when its best error is within 5% of the best constant
 //! predictor's (normalised MSE ≥ 0.95).
+//!
+//! With `lsq_every = n` the output layer is re-solved by least squares on the training data at step 0
+//! and every n steps (the hidden layers fixed), and Adam moves all parameters in between.
 
-use super::{Adam, Evaluator, Init, Schedule, eval::Eval};
+use super::{Adam, Evaluator, Init, Schedule, eval::Eval, solve_output_layer};
 use crate::net::{Mlp, Workspace};
 use crate::target::Target;
 use rand::RngExt;
@@ -35,6 +38,10 @@ pub struct TrainConfig {
     pub data_n: usize,
     /// Evaluate the error every this many steps.
     pub eval_every: usize,
+    /// Hybrid least squares/Adam: solve the output layer by least squares on the training data at
+    /// step 0 and every this many steps, between Adam steps on all parameters. `None`: plain Adam.
+    #[serde(default)]
+    pub lsq_every: Option<usize>,
 }
 
 /// How a run ended.
@@ -105,6 +112,9 @@ pub fn fit<R: rand::Rng>(
     let mut outcome = Outcome::Budget;
     let mut steps_used = 0;
     for step in 0..cfg.steps {
+        if cfg.lsq_every.is_some_and(|n| step % n == 0) {
+            solve_output_layer(&mut net, &xs, &ys, &mut ws);
+        }
         let loss = if let Some(b) = batch {
             for i in 0..b {
                 let j = rng.random_range(0..n);

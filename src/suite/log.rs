@@ -1,0 +1,113 @@
+//! The run log: one JSON line per finished training run, appended as it finishes.
+//!
+//! The first line is a header naming the config hash; a log of another config is refused, never
+//! overwritten. On reopening, every complete record is read back (those runs are not redone); an
+//! unparseable line — typically the torn last line of a killed run — is skipped and counted, and
+//! its run is redone.
+
+use crate::results::RunSummary;
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One finished run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// Unique key of the run within its config.
+    pub key: String,
+    /// What it measured.
+    pub summary: RunSummary,
+    /// Weights of its best checkpoint (empty when not finite).
+    pub weights: Vec<f64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    depthsep_run_log: u32,
+    config_hash: String,
+}
+
+/// An append-only run log.
+pub struct RunLog {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl RunLog {
+    /// Open (or create) the log at `path` for config `hash`; returns it, the records already in it,
+    /// and the number of unreadable lines skipped.
+    pub fn open(
+        path: &Path,
+        hash: &str,
+    ) -> anyhow::Result<(Self, BTreeMap<String, RunRecord>, usize)> {
+        let mut records = BTreeMap::new();
+        let mut skipped = 0;
+        if path.exists() {
+            let text = std::fs::read(path)
+                .with_context(|| format!("cannot read run log {}", path.display()))?;
+            let text = String::from_utf8_lossy(&text);
+            let mut lines = text.lines();
+            let header: Header = lines
+                .next()
+                .and_then(|l| serde_json::from_str(l).ok())
+                .with_context(|| {
+                    format!(
+                        "{} is not a depthsep run log (bad header); it was left untouched",
+                        path.display()
+                    )
+                })?;
+            if header.config_hash != hash {
+                bail!(
+                    "run log {} belongs to a different config (hash {}, this one is {hash}); choose another --out. Nothing was changed",
+                    path.display(),
+                    header.config_hash
+                );
+            }
+            for line in lines {
+                match serde_json::from_str::<RunRecord>(line) {
+                    Ok(r) => {
+                        records.insert(r.key.clone(), r);
+                    }
+                    Err(_) => skipped += 1,
+                }
+            }
+        }
+        let fresh = !path.exists();
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open run log {} for appending", path.display()))?;
+        if fresh {
+            let h = serde_json::to_string(&Header {
+                depthsep_run_log: 1,
+                config_hash: hash.to_string(),
+            })?;
+            file.write_all(format!("{h}\n").as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        } else if !std::fs::read(path)?.ends_with(b"\n") {
+            // A torn last line: end it so the next record starts on a line of its own.
+            file.write_all(b"\n")
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok((
+            Self {
+                path: path.to_path_buf(),
+                file,
+            },
+            records,
+            skipped,
+        ))
+    }
+
+    /// Append one record as a single line.
+    pub fn append(&mut self, record: &RunRecord) -> anyhow::Result<()> {
+        let mut line = serde_json::to_string(record)?;
+        line.push('\n');
+        self.file
+            .write_all(line.as_bytes())
+            .with_context(|| format!("cannot append to run log {}", self.path.display()))
+    }
+}

@@ -1,0 +1,15 @@
+//! Suites: configuration, the crash-safe run log, and the runner that turns a config into results.
+
+mod assemble;
+mod config;
+mod log;
+mod provenance;
+mod runner;
+
+pub use config::{
+    ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, TargetSpec,
+    TrainSettings, builtin,
+};
+pub use log::{RunLog, RunRecord};
+pub use provenance::now_rfc3339;
+pub use runner::{RunOptions, load_suite, run_suite};

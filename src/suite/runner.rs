@@ -1,0 +1,308 @@
+//! The suite runner: deep references, then all width searches in parallel rounds.
+//!
+//! Round structure (deterministic whatever the thread count): first every trained deep reference
+//! run of every target; then, repeatedly, each unfinished search proposes its next width, the union
+//! of (target, width, seed) runs not yet done is trained in parallel (rayon), and every search whose
+//! width is complete advances. A run depends only on (master seed, its identity) and its result only
+//! on the config, so the assembled results are identical for any thread count or run order, and
+//! after an interruption (runs already in the log are read back, not redone).
+
+use super::{
+    ReferenceKind, RunLog, RunRecord, SuiteConfig, TargetSpec, TrainSettings, builtin, provenance,
+};
+use crate::net::{Mlp, construct};
+use crate::results::{Results, RunSummary};
+use crate::rng::run_rng;
+use crate::search::Search;
+use crate::target::{Sawtooth, Target};
+use crate::theory;
+use crate::train::{Evaluator, fit};
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// How to run a suite.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Output folder (results.json, runs.jsonl).
+    pub out: PathBuf,
+    /// Worker threads (≥ 1).
+    pub threads: usize,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Load a suite by built-in name (`quick`, `full`, `tiny`) or TOML file path.
+pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
+    if let Some(text) = builtin(name_or_path) {
+        return Ok(SuiteConfig::from_toml(
+            text,
+            &format!("built-in suite `{name_or_path}`"),
+        )?);
+    }
+    let text = std::fs::read_to_string(name_or_path).with_context(|| {
+        format!("`{name_or_path}` is neither a built-in suite (quick, full, tiny) nor a readable TOML file")
+    })?;
+    Ok(SuiteConfig::from_toml(&text, name_or_path)?)
+}
+
+/// One training run to do.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Request {
+    pub target: usize,
+    pub deep: bool,
+    pub hidden: Vec<usize>,
+    pub seed: u32,
+}
+
+pub(super) struct Ctx<'a> {
+    pub cfg: &'a SuiteConfig,
+    pub targets: Vec<Sawtooth>,
+    /// Tolerance at which runs on each target stop early.
+    pub stop: Vec<f64>,
+}
+
+impl Ctx<'_> {
+    pub fn identity(&self, r: &Request) -> String {
+        let role = if r.deep { "deep" } else { "shallow" };
+        format!(
+            "{} {role} hidden={:?} seed={}",
+            self.targets[r.target].id(),
+            r.hidden,
+            r.seed
+        )
+    }
+    pub fn key(&self, r: &Request) -> String {
+        format!("{} stop={:e}", self.identity(r), self.stop[r.target])
+    }
+    fn settings(&self, r: &Request) -> &TrainSettings {
+        if r.deep {
+            &self.cfg.deep.train
+        } else {
+            &self.cfg.shallow.train
+        }
+    }
+
+    fn train(&self, r: &Request) -> anyhow::Result<RunRecord> {
+        let t = &self.targets[r.target];
+        let ev = Evaluator::new(t, self.cfg.metric);
+        let tc = self.settings(r).for_pieces(1 << t.k());
+        let mut rng = run_rng(self.cfg.master_seed, &self.identity(r));
+        let rep = fit(t, &r.hidden, &tc, &ev, &[self.stop[r.target]], &mut rng)?;
+        let finite = rep.best.value.is_finite();
+        let weights = if rep.net.params().iter().all(|p| p.is_finite()) {
+            rep.net.params().to_vec()
+        } else {
+            vec![]
+        };
+        let summary = RunSummary {
+            hidden: r.hidden.clone(),
+            seed: r.seed,
+            error: finite.then_some(rep.best.value),
+            errors: finite.then_some(rep.best.errors),
+            pieces: rep.best.pieces,
+            steps: rep.steps_used,
+            outcome: rep.outcome,
+            collapsed: rep.collapsed,
+        };
+        Ok(RunRecord {
+            key: self.key(r),
+            summary,
+            weights,
+        })
+    }
+}
+
+/// Run a suite, resuming from whatever `opts.out` already holds for the same config.
+pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results> {
+    let started = provenance::now_rfc3339();
+    let hash = cfg.hash();
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
+    let results_path = opts.out.join("results.json");
+    if results_path.exists() {
+        let old = Results::read(&results_path).with_context(|| {
+            format!(
+                "refusing to overwrite {}; move it away or choose another --out",
+                results_path.display()
+            )
+        })?;
+        if old.config_hash != hash {
+            bail!(
+                "{} holds results of a different config (hash {}, this one is {hash}); choose another --out. Nothing was changed",
+                results_path.display(),
+                old.config_hash
+            );
+        }
+    }
+    let (log, mut cache, skipped) = RunLog::open(&opts.out.join("runs.jsonl"), &hash)?;
+    if skipped > 0 {
+        eprintln!(
+            "note: {skipped} unreadable line(s) in the run log (torn by an interruption?): those runs are redone"
+        );
+    }
+    let log = Mutex::new(log);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()?;
+    let pb = if opts.progress && std::io::stderr().is_terminal() {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    pb.set_style(ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} runs  {msg}",
+    )?);
+
+    let targets: Vec<Sawtooth> = cfg
+        .targets
+        .iter()
+        .flat_map(|TargetSpec::Sawtooth { k_min, k_max }| *k_min..=*k_max)
+        .map(Sawtooth::new)
+        .collect::<Result<_, _>>()?;
+    let min_floor = cfg.floors.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut ctx = Ctx {
+        cfg,
+        stop: vec![min_floor; targets.len()],
+        targets,
+    };
+
+    let execute = |ctx: &Ctx,
+                   reqs: Vec<Request>,
+                   cache: &mut BTreeMap<String, RunRecord>|
+     -> anyhow::Result<()> {
+        let todo: Vec<Request> = reqs
+            .into_iter()
+            .filter(|r| !cache.contains_key(&ctx.key(r)))
+            .collect();
+        pb.inc_length(todo.len() as u64);
+        let done: Vec<RunRecord> = pool.install(|| {
+            todo.par_iter()
+                .map(|r| {
+                    let rec = ctx.train(r)?;
+                    log.lock().unwrap().append(&rec)?;
+                    pb.inc(1);
+                    Ok(rec)
+                })
+                .collect::<anyhow::Result<_>>()
+        })?;
+        cache.extend(done.into_iter().map(|r| (r.key.clone(), r)));
+        Ok(())
+    };
+
+    // Phase 1: trained deep references.
+    let trained = cfg.references.contains(&ReferenceKind::Trained);
+    pb.set_message("deep references");
+    let deep_reqs: Vec<Request> = (0..ctx.targets.len())
+        .filter(|_| trained)
+        .flat_map(|t| {
+            let hidden = cfg.deep_hidden(ctx.targets[t].k());
+            (0..cfg.deep.seeds).map(move |seed| Request {
+                target: t,
+                deep: true,
+                hidden: hidden.clone(),
+                seed,
+            })
+        })
+        .collect();
+    execute(&ctx, deep_reqs, &mut cache)?;
+
+    // Reference errors fix each target's tolerances and hence its stop tolerance.
+    let refs = super::assemble::references(&ctx, &cache)?;
+    for (t, r) in refs.iter().enumerate() {
+        ctx.stop[t] = r
+            .iter()
+            .flat_map(|r| cfg.floors.iter().map(|f| tau(r.error, *f)))
+            .fold(f64::INFINITY, f64::min);
+    }
+
+    // Phase 2: every search, advanced in rounds.
+    pb.set_message("width searches");
+    let mut searches: Vec<(usize, f64, Search)> = Vec::new();
+    for (t, target_refs) in refs.iter().enumerate() {
+        for r in target_refs {
+            for &floor in &cfg.floors {
+                let tau = tau(r.error, floor);
+                let start = if cfg.shallow.prune_with_theory {
+                    theory::bracket(ctx.targets[t].k(), tau, cfg.metric).lower
+                } else {
+                    1
+                };
+                searches.push((t, tau, Search::new(start, cfg.shallow.m_max as u64)));
+            }
+        }
+    }
+    loop {
+        for (t, tau, s) in searches.iter_mut() {
+            while let Some(m) = s.next_width() {
+                let runs: Option<Vec<&RunRecord>> = shallow_requests(*t, m, cfg.shallow.seeds)
+                    .iter()
+                    .map(|r| cache.get(&ctx.key(r)))
+                    .collect();
+                let Some(runs) = runs else { break };
+                s.record(
+                    m,
+                    runs.iter()
+                        .any(|r| r.summary.error.is_some_and(|e| e <= *tau)),
+                );
+            }
+        }
+        let mut need: Vec<Request> = searches
+            .iter()
+            .filter_map(|(t, _, s)| {
+                s.next_width()
+                    .map(|m| shallow_requests(*t, m, cfg.shallow.seeds))
+            })
+            .flatten()
+            .collect();
+        if need.is_empty() {
+            break;
+        }
+        need.sort();
+        need.dedup();
+        execute(&ctx, need, &mut cache)?;
+    }
+    pb.finish_and_clear();
+
+    let results = super::assemble::results(
+        &ctx,
+        &cache,
+        refs,
+        &searches,
+        provenance::collect(opts.threads, started),
+    )?;
+    write_atomic(&results_path, &serde_json::to_string_pretty(&results)?)?;
+    Ok(results)
+}
+
+/// τ = max(reference error, floor); a reference without a finite error leaves only the floor.
+pub(super) fn tau(reference: Option<f64>, floor: f64) -> f64 {
+    reference.map_or(floor, |e| e.max(floor))
+}
+
+pub(super) fn shallow_requests(target: usize, m: u64, seeds: u32) -> Vec<Request> {
+    (0..seeds)
+        .map(|seed| Request {
+            target,
+            deep: false,
+            hidden: vec![m as usize],
+            seed,
+        })
+        .collect()
+}
+
+/// Write via a temporary file and rename, so a reader never sees a half-written document.
+pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", tmp.display()))
+}
+
+/// The constructed reference of the theory, for Δ^k.
+pub(super) fn constructed(k: u32) -> anyhow::Result<Mlp> {
+    construct::telgarsky_deep(k)
+}

@@ -1,0 +1,121 @@
+//! The suite runner on the tiny suite: theory never violated, determinism, resumption.
+
+use depthsep::results::Results;
+use depthsep::search::MStar;
+use depthsep::suite::{ReferenceKind, RunOptions, load_suite, run_suite};
+use depthsep::theory::{Bound, error_bound};
+
+fn run(threads: usize, dir: &std::path::Path) -> Results {
+    let cfg = load_suite("tiny").unwrap();
+    run_suite(
+        &cfg,
+        &RunOptions {
+            out: dir.to_path_buf(),
+            threads,
+            progress: false,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn tiny_suite_respects_the_theory_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let res = run(2, dir.path());
+    let metric = res.config.metric;
+    assert!(
+        !res.config.shallow.prune_with_theory,
+        "the tiny suite searches from width 1, so the lower bound is a real check"
+    );
+    for t in &res.targets {
+        for r in &t.references {
+            if r.kind == ReferenceKind::Constructed {
+                assert!(
+                    r.error.unwrap() <= 1e-24 && r.errors.unwrap().sup <= 1e-12,
+                    "constructed reference must be exact"
+                );
+                assert_eq!(r.pieces, Some(1 << t.k));
+            } else {
+                assert_eq!(r.seeds.len(), res.config.deep.seeds as usize);
+                assert!(r.collapse_rate.is_some());
+            }
+            for s in &r.searches {
+                let b = s.bracket.unwrap();
+                if let MStar::Found { m } = s.m_star {
+                    assert!(
+                        m >= b.lower,
+                        "{}: m* = {m} below the certified lower bound {}",
+                        t.target,
+                        b.lower
+                    );
+                    assert!(s.successes >= 1);
+                }
+            }
+        }
+        assert!(!t.shallow_runs.is_empty());
+        for run in &t.shallow_runs {
+            let m = run.hidden[0] as u64;
+            if let Some(e) = run.error {
+                let lb = error_bound(Bound::Lower, m, t.k, metric);
+                assert!(
+                    e >= lb - 1e-12,
+                    "{} width {m} seed {}: error {e} below the certified bound {lb}",
+                    t.target,
+                    run.seed
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn results_are_byte_identical_for_one_and_two_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert_eq!(
+        run(1, a.path()).deterministic_json(),
+        run(2, b.path()).deterministic_json()
+    );
+}
+
+#[test]
+fn a_resumed_run_redoes_only_lost_runs_and_ends_identical() {
+    let whole = tempfile::tempdir().unwrap();
+    let reference = run(2, whole.path()).deterministic_json();
+    let log = std::fs::read_to_string(whole.path().join("runs.jsonl")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(lines.len() > 10);
+    // An interruption: half the runs finished, the next one torn mid-line, no results document yet.
+    let cut = tempfile::tempdir().unwrap();
+    let keep = lines.len() / 2;
+    let mut partial = lines[..keep].join("\n");
+    partial.push('\n');
+    partial.push_str(&lines[keep][..lines[keep].len() / 2]);
+    std::fs::write(cut.path().join("runs.jsonl"), &partial).unwrap();
+    let resumed = run(1, cut.path()).deterministic_json();
+    assert_eq!(resumed, reference);
+    // Every kept run was read back, not redone: the kept lines are still the log's prefix.
+    let after = std::fs::read_to_string(cut.path().join("runs.jsonl")).unwrap();
+    assert!(after.starts_with(&partial));
+    let keys: Vec<String> = after
+        .lines()
+        .skip(1)
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| v["key"].as_str().unwrap().to_string())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = keys.iter().collect();
+    assert_eq!(
+        keys.len(),
+        lines.len() - 1,
+        "every run recorded once, the torn one redone"
+    );
+    assert_eq!(unique.len(), keys.len(), "no run was done twice");
+}
+
+#[test]
+fn rerunning_a_finished_suite_trains_nothing_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(2, dir.path()).deterministic_json();
+    let log = std::fs::read(dir.path().join("runs.jsonl")).unwrap();
+    assert_eq!(run(2, dir.path()).deterministic_json(), first);
+    assert_eq!(std::fs::read(dir.path().join("runs.jsonl")).unwrap(), log);
+}
