@@ -51,3 +51,54 @@ fn gradient_matches_finite_differences_with_several_inputs() {
     check(3, &[6, 4], 6);
     check(5, &[10], 7);
 }
+
+#[test]
+fn fused_shallow_kernel_agrees_with_the_layered_path() {
+    for (m, n) in [(1, 1), (3, 7), (16, 64), (257, 1000), (64, 4099)] {
+        let mut rng = run_rng(m as u64, "fast vs layered");
+        let mut net = Mlp::with_hidden(1, &[m]).unwrap();
+        Init::Breakpoint.apply(&mut net, &mut rng);
+        let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let (mut g1, mut g2) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
+        let mut ws = Workspace::default();
+        let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
+        let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
+        assert!(
+            (l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0),
+            "m={m} n={n}: loss {l1} vs {l2}"
+        );
+        let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
+        for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-11 * scale,
+                "m={m} n={n} param {i}: {a} vs {b}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
+    use depthsep::net::fast::{Isa, shallow_loss_grad_on};
+    let mut rng = run_rng(5, "isa");
+    let mut net = Mlp::with_hidden(1, &[37]).unwrap();
+    Init::Breakpoint.apply(&mut net, &mut rng);
+    let xs: Vec<f64> = (0..1001).map(|_| rng.random()).collect();
+    let ys: Vec<f64> = (0..1001).map(|_| rng.random()).collect();
+    let run = |isa| {
+        let mut g = vec![0.0; net.n_params()];
+        let l = shallow_loss_grad_on(isa, net.params(), &xs, &ys, &mut g, &mut Vec::new());
+        (
+            l.to_bits(),
+            g.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        )
+    };
+    let base = run(Isa::Baseline);
+    for isa in [Isa::Avx2, Isa::Avx512]
+        .into_iter()
+        .filter(|i| i.supported())
+    {
+        assert_eq!(run(isa), base, "{isa:?} differs from baseline");
+    }
+}

@@ -180,7 +180,22 @@ impl Mlp {
     }
 
     /// Batch MSE loss (1/n)·Σ (f(x_i) − y_i)² and its exact gradient, written into `grad`.
+    /// 1→m→1 nets take the fused kernel of [`super::fast`]; others the layer-by-layer path.
     pub fn loss_grad(&self, xs: &[f64], ys: &[f64], grad: &mut [f64], ws: &mut Workspace) -> f64 {
+        if self.dims.len() == 3 && self.dims[0] == 1 {
+            return super::fast::shallow_loss_grad(&self.params, xs, ys, grad, &mut ws.delta);
+        }
+        self.loss_grad_layered(xs, ys, grad, ws)
+    }
+
+    /// The generic layer-by-layer loss and gradient (GEMM-based), for any shape.
+    pub fn loss_grad_layered(
+        &self,
+        xs: &[f64],
+        ys: &[f64],
+        grad: &mut [f64],
+        ws: &mut Workspace,
+    ) -> f64 {
         assert_eq!(grad.len(), self.params.len());
         let n = ys.len();
         self.forward_ws(xs, ws);

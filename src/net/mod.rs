@@ -1,6 +1,7 @@
 //! ReLU networks: the multilayer perceptron, its exact constructions, and exact 1-D analysis.
 
 pub mod construct;
+pub mod fast;
 mod mlp;
 pub mod pieces;
 mod pwl;
