@@ -1,1 +1,105 @@
-fn main() {}
+//! Criterion benchmarks: one training step on the six canonical workloads of shared/bench
+//! (batch 1024, f64), inference of the constructed deep net vs the exact shallow net for Δ^k, and a
+//! small end-to-end width search. Settings live in `config()`.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use depthsep::net::{Mlp, Workspace, construct};
+use depthsep::rng::run_rng;
+use depthsep::suite::{RunOptions, load_suite, run_suite};
+use depthsep::train::{Adam, Init};
+use rand::RngExt;
+use std::hint::black_box;
+use std::time::Duration;
+
+const BATCH: usize = 1024;
+
+/// The canonical workloads: (name, hidden widths).
+fn workloads() -> Vec<(&'static str, Vec<usize>)> {
+    vec![
+        ("shallow_m16", vec![16]),
+        ("shallow_m256", vec![256]),
+        ("shallow_m4096", vec![4096]),
+        ("deep_w2_L8", vec![2; 8]),
+        ("deep_w16_L8", vec![16; 8]),
+        ("deep_w64_L16", vec![64; 16]),
+    ]
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+}
+
+fn batch(seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = run_rng(seed, "bench batch");
+    let xs: Vec<f64> = (0..BATCH).map(|_| rng.random()).collect();
+    let ys = xs.iter().map(|x| 2.0 * x.min(1.0 - x)).collect();
+    (xs, ys)
+}
+
+fn train_step(c: &mut Criterion) {
+    let mut g = c.benchmark_group("train_step");
+    let (xs, ys) = batch(1);
+    for (name, hidden) in workloads() {
+        let mut net = Mlp::with_hidden(1, &hidden).unwrap();
+        Init::Torch.apply(&mut net, &mut run_rng(2, name));
+        let mut grad = vec![0.0; net.n_params()];
+        let mut ws = Workspace::default();
+        let mut adam = Adam::new(net.n_params());
+        g.bench_function(BenchmarkId::new("f64", name), |b| {
+            b.iter(|| {
+                let loss = net.loss_grad(&xs, &ys, &mut grad, &mut ws);
+                adam.step(net.params_mut(), &grad, 1e-3);
+                black_box(loss)
+            })
+        });
+    }
+    g.finish();
+}
+
+fn inference(c: &mut Criterion) {
+    let mut g = c.benchmark_group("inference");
+    let (xs, _) = batch(3);
+    let mut out = vec![0.0; BATCH];
+    for k in 2..=12u32 {
+        let deep = construct::telgarsky_deep(k).unwrap();
+        let shallow = construct::exact_shallow(k).unwrap();
+        let mut ws = Workspace::default();
+        g.bench_function(BenchmarkId::new("deep", k), |b| {
+            b.iter(|| black_box(deep.forward_ws(&xs, &mut ws)[0]))
+        });
+        g.bench_function(BenchmarkId::new("shallow", k), |b| {
+            b.iter(|| {
+                shallow.forward(&xs, &mut out);
+                black_box(out[0])
+            })
+        });
+    }
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let mut g = c.benchmark_group("search");
+    g.sample_size(10);
+    let cfg = load_suite("tiny").unwrap();
+    g.bench_function("tiny_suite", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().unwrap();
+            run_suite(
+                &cfg,
+                &RunOptions {
+                    out: dir.path().to_path_buf(),
+                    threads: 1,
+                    progress: false,
+                },
+            )
+            .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group! { name = benches; config = config(); targets = train_step, inference, search }
+criterion_main!(benches);
