@@ -67,9 +67,7 @@ fn inference(c: &mut Criterion) {
         let deep = construct::telgarsky_deep(k).unwrap();
         let shallow = construct::exact_shallow(k).unwrap();
         let mut ws = Workspace::default();
-        g.bench_function(BenchmarkId::new("deep", k), |b| {
-            b.iter(|| black_box(deep.forward_ws(&xs, &mut ws)[0]))
-        });
+        g.bench_function(BenchmarkId::new("deep", k), |b| b.iter(|| black_box(deep.forward_ws(&xs, &mut ws)[0])));
         g.bench_function(BenchmarkId::new("shallow", k), |b| {
             b.iter(|| {
                 shallow.forward(&xs, &mut out);
@@ -87,15 +85,7 @@ fn search(c: &mut Criterion) {
     g.bench_function("tiny_suite", |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().unwrap();
-            run_suite(
-                &cfg,
-                &RunOptions {
-                    out: dir.path().to_path_buf(),
-                    threads: 1,
-                    progress: false,
-                },
-            )
-            .unwrap()
+            run_suite(&cfg, &RunOptions { out: dir.path().to_path_buf(), threads: 1, progress: false }).unwrap()
         })
     });
     g.finish();

@@ -19,11 +19,7 @@ fn main() {
         depthsep::net::fast::shallow_loss_grad(net.params(), &xs, &ys, &mut g, &mut r);
     }
     let dt = t.elapsed().as_secs_f64() / reps as f64;
-    println!(
-        "fused: {:.1} us/step, {:.3} ns/pair",
-        dt * 1e6,
-        dt * 1e9 / (m * n) as f64
-    );
+    println!("fused: {:.1} us/step, {:.3} ns/pair", dt * 1e6, dt * 1e9 / (m * n) as f64);
     let t = std::time::Instant::now();
     for _ in 0..reps {
         net.loss_grad_layered(&xs, &ys, &mut g, &mut ws);

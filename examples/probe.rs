@@ -21,22 +21,12 @@ fn main() {
         steps,
         batch: None,
         data_n: (16 << k).max(256),
-        eval_every: std::env::var("EV")
-            .map(|v| v.parse().unwrap())
-            .unwrap_or(100),
+        eval_every: std::env::var("EV").map(|v| v.parse().unwrap()).unwrap_or(100),
         lsq_every: std::env::var("LS").ok().map(|v| v.parse().unwrap()),
     };
     for s in 0..4 {
         let st = std::time::Instant::now();
-        let r = fit(
-            &t,
-            &hidden,
-            &cfg,
-            &ev,
-            &[1e-4],
-            &mut run_rng(1, &format!("probe{s}")),
-        )
-        .unwrap();
+        let r = fit(&t, &hidden, &cfg, &ev, &[1e-4], &mut run_rng(1, &format!("probe{s}"))).unwrap();
         println!(
             "seed {s}: nmse {:.3e} pieces {:?} steps {} {:?} collapsed {} {:.2}s",
             r.best.value,

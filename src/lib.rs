@@ -8,6 +8,7 @@
 //! L1/MSE/sup errors against a piecewise-linear target in closed form, without sampling.
 
 pub mod net;
+pub mod report;
 pub mod results;
 pub mod rng;
 pub mod search;

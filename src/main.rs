@@ -56,6 +56,15 @@ enum Cmd {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Redraw every figure and table from a results document (no training).
+    Report {
+        /// Results document.
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Output folder [default: the results document's folder].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print the theory's bracket on the minimal shallow width for sawtooth k and tolerances.
     Bounds {
         /// Largest k.
@@ -100,41 +109,23 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let cmd = cli.cmd.unwrap_or(Cmd::Run {
-        suite: "quick".into(),
-        out: None,
-        threads: None,
-    });
+    let cmd = cli.cmd.unwrap_or(Cmd::Run { suite: "quick".into(), out: None, threads: None });
     match cmd {
-        Cmd::Run {
-            suite,
-            out,
-            threads: t,
-        } => {
+        Cmd::Run { suite, out, threads: t } => {
             let cfg = load_suite(&suite)?;
             let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
             eprintln!("suite `{}` → {}", cfg.name, out.display());
-            let res = run_suite(
-                &cfg,
-                &RunOptions {
-                    out: out.clone(),
-                    threads: threads(t)?,
-                    progress: true,
-                },
-            )?;
+            let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true })?;
             print!("{}", depthsep::tables::mstar(&res)?);
-            eprintln!("results: {}", out.join("results.json").display());
+            let written = depthsep::report::write_report(&res, &out)?;
+            eprintln!(
+                "results: {}; report: {} files in {}",
+                out.join("results.json").display(),
+                written.len(),
+                out.display()
+            );
         }
-        Cmd::Search {
-            k,
-            floors,
-            metric,
-            seeds,
-            m_max,
-            trained,
-            out,
-            threads: t,
-        } => {
+        Cmd::Search { k, floors, metric, seeds, m_max, trained, out, threads: t } => {
             let mut cfg = load_suite("quick")?;
             cfg.name = format!("search-k{k}");
             cfg.targets = vec![depthsep::suite::TargetSpec::Sawtooth { k_min: k, k_max: k }];
@@ -149,25 +140,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             cfg.validate()?;
             let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
-            let res = run_suite(
-                &cfg,
-                &RunOptions {
-                    out,
-                    threads: threads(t)?,
-                    progress: true,
-                },
-            )?;
+            let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true })?;
             print!("{}", depthsep::tables::mstar(&res)?);
+            depthsep::report::write_report(&res, &out)?;
         }
-        Cmd::Bounds { k_max, eps, metric } => print!(
-            "{}",
-            depthsep::tables::bounds(1..=k_max, &eps, metric.into())?
-        ),
+        Cmd::Report { input, out } => {
+            let res = depthsep::results::Results::read(&input)?;
+            let out = out.unwrap_or_else(|| input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()));
+            for p in depthsep::report::write_report(&res, &out)? {
+                println!("{}", p.display());
+            }
+        }
+        Cmd::Bounds { k_max, eps, metric } => print!("{}", depthsep::tables::bounds(1..=k_max, &eps, metric.into())?),
         Cmd::Constructions { k_max } => {
-            anyhow::ensure!(
-                (1..=20).contains(&k_max),
-                "--k-max must be in 1..=20, got {k_max}"
-            );
+            anyhow::ensure!((1..=20).contains(&k_max), "--k-max must be in 1..=20, got {k_max}");
             print!("{}", depthsep::tables::constructions(1..=k_max)?)
         }
     }

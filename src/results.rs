@@ -149,30 +149,20 @@ impl Results {
     /// Read and check a results document: clear errors for missing, truncated, foreign or newer files.
     pub fn read(path: &std::path::Path) -> anyhow::Result<Self> {
         use anyhow::Context;
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read results file {}", path.display()))?;
-        let v: serde_json::Value = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{} is not valid JSON (truncated or corrupt?)",
-                path.display()
-            )
-        })?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read results file {}", path.display()))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not valid JSON (truncated or corrupt?)", path.display()))?;
         let version = v
             .get("schema_version")
             .and_then(|s| s.as_u64())
-            .with_context(|| {
-                format!(
-                    "{} is not a depthsep results document (no schema_version)",
-                    path.display()
-                )
-            })?;
+            .with_context(|| format!("{} is not a depthsep results document (no schema_version)", path.display()))?;
         anyhow::ensure!(
             version <= SCHEMA_VERSION as u64,
             "{} has schema_version {version}, newer than this depthsep understands ({SCHEMA_VERSION}): upgrade depthsep",
             path.display()
         );
-        serde_json::from_value(v)
-            .with_context(|| format!("{} does not match the results schema", path.display()))
+        serde_json::from_value(v).with_context(|| format!("{} does not match the results schema", path.display()))
     }
 
     /// The document without provenance, as JSON: what must be identical across machines and threads.

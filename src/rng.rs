@@ -9,9 +9,7 @@ use rand_chacha::rand_core::SeedableRng;
 
 /// FNV-1a 64-bit hash: stable across platforms and Rust versions (unlike `DefaultHasher`).
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -43,10 +41,7 @@ mod tests {
     fn run_stream_is_pinned_by_a_golden_value() {
         let mut rng = run_rng(42, "sawtooth k=3 shallow m=8 seed=0");
         let v: [u64; 3] = [rng.random(), rng.random(), rng.random()];
-        assert_eq!(
-            v, GOLDEN,
-            "the RNG stream changed: every published result would change with it"
-        );
+        assert_eq!(v, GOLDEN, "the RNG stream changed: every published result would change with it");
     }
 
     #[test]
@@ -59,9 +54,5 @@ mod tests {
         assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 
-    const GOLDEN: [u64; 3] = [
-        11610087392387526222,
-        14419204353541717143,
-        4071223115995131176,
-    ];
+    const GOLDEN: [u64; 3] = [11610087392387526222, 14419204353541717143, 4071223115995131176];
 }

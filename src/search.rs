@@ -69,15 +69,7 @@ impl Search {
     pub fn new(start: u64, m_max: u64) -> Self {
         let start = start.max(1);
         let censored = start > m_max;
-        Self {
-            start,
-            m_max,
-            lo: start - 1,
-            hi: None,
-            next: (!censored).then_some(start),
-            tried: vec![],
-            censored,
-        }
+        Self { start, m_max, lo: start - 1, hi: None, next: (!censored).then_some(start), tried: vec![], censored }
     }
 
     /// The width to test next, or `None` when done.

@@ -12,22 +12,11 @@ pub fn constructions(ks: impl IntoIterator<Item = u32>) -> anyhow::Result<String
     writeln!(
         s,
         "{:>3} {:>8} | {:>6} {:>7} {:>10} {:>10} {:>9} | {:>7} {:>7} {:>10}",
-        "k",
-        "pieces",
-        "depth",
-        "params",
-        "deep sup",
-        "deep MSE",
-        "net pcs",
-        "width",
-        "params",
-        "sup"
+        "k", "pieces", "depth", "params", "deep sup", "deep MSE", "net pcs", "width", "params", "sup"
     )?;
     for k in ks {
         let t = Sawtooth::new(k)?;
-        let exact = t
-            .pwl()
-            .ok_or_else(|| anyhow::anyhow!("k = {k} is beyond the exact analysis limit"))?;
+        let exact = t.pwl().ok_or_else(|| anyhow::anyhow!("k = {k} is beyond the exact analysis limit"))?;
         let deep = construct::telgarsky_deep(k)?;
         let g = pieces::pwl_of(&deep)?;
         let e = g.errors(&exact);
@@ -58,17 +47,7 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     writeln!(
         s,
         "{:>3} {:<12} {:>9} {:>7} {:>9} {:>9} {:>8} {:>5} {:>15} {:>8} {:>9}",
-        "k",
-        "reference",
-        "ref err",
-        "params",
-        "floor",
-        "tau",
-        "m*",
-        "ok",
-        "bracket",
-        "params",
-        "ratio"
+        "k", "reference", "ref err", "params", "floor", "tau", "m*", "ok", "bracket", "params", "ratio"
     )?;
     for t in &results.targets {
         for r in &t.references {
@@ -79,9 +58,7 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
                 }
             };
             for q in &r.searches {
-                let br = q
-                    .bracket
-                    .map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper));
+                let br = q.bracket.map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper));
                 writeln!(
                     s,
                     "{:>3} {:<12} {:>9} {:>7} {:>9.1e} {:>9.2e} {:>8} {:>5} {:>15} {:>8} {:>9}",
@@ -112,11 +89,7 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
 }
 
 /// The theory's bracket on m*(k, ε) for each k and ε.
-pub fn bounds(
-    ks: impl IntoIterator<Item = u32>,
-    eps: &[f64],
-    metric: crate::train::Metric,
-) -> anyhow::Result<String> {
+pub fn bounds(ks: impl IntoIterator<Item = u32>, eps: &[f64], metric: crate::train::Metric) -> anyhow::Result<String> {
     let mut s = String::new();
     write!(s, "{:>3}", "k")?;
     for e in eps {

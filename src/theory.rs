@@ -88,10 +88,7 @@ pub fn bracket(k: u32, eps: f64, metric: Metric) -> Bracket {
 /// The constructive upper-bound net of width m ≥ 1 for Δ^k (1 ≤ m ≤ 2^k; m = 2^k is exact).
 pub fn upper_bound_net(m: usize, k: u32) -> anyhow::Result<Mlp> {
     let n = 1usize << k;
-    anyhow::ensure!(
-        m >= 1 && m <= n,
-        "upper_bound_net needs 1 ≤ m ≤ 2^k, got m = {m}, k = {k}"
-    );
+    anyhow::ensure!(m >= 1 && m <= n, "upper_bound_net needs 1 ≤ m ≤ 2^k, got m = {m}, k = {k}");
     if m == n {
         return crate::net::construct::exact_shallow(k);
     }

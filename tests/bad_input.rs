@@ -8,82 +8,32 @@ fn tiny() -> String {
 }
 
 fn err(text: &str) -> String {
-    SuiteConfig::from_toml(text, "test.toml")
-        .expect_err("config must be rejected")
-        .to_string()
+    SuiteConfig::from_toml(text, "test.toml").expect_err("config must be rejected").to_string()
 }
 
 #[test]
 fn each_bad_config_names_its_field_and_the_allowed_values() {
     let cases: Vec<(String, &[&str])> = vec![
-        (
-            tiny().replace("family = \"sawtooth\"", "family = \"spiral\""),
-            &["spiral", "sawtooth"],
-        ),
-        (
-            tiny().replace("master_seed = 7", "master_seed = 7\ncolour = 3"),
-            &["colour", "unknown field"],
-        ),
-        (
-            tiny().replace("k_min = 1", "k_min = 0"),
-            &["targets[0].k_min", "1..=24"],
-        ),
-        (
-            tiny().replace("k_max = 3", "k_max = 25"),
-            &["targets[0].k_max", "1..=24"],
-        ),
-        (
-            tiny().replace("k_min = 1\nk_max = 3", "k_min = 3\nk_max = 2"),
-            &["targets[0].k_max", "empty"],
-        ),
-        (
-            tiny().replace("width = 2", "width = 0"),
-            &["deep.width", "≥ 1"],
-        ),
-        (
-            tiny().replace("depth = \"k\"", "depth = 0"),
-            &["deep.depth"],
-        ),
+        (tiny().replace("family = \"sawtooth\"", "family = \"spiral\""), &["spiral", "sawtooth"]),
+        (tiny().replace("master_seed = 7", "master_seed = 7\ncolour = 3"), &["colour", "unknown field"]),
+        (tiny().replace("k_min = 1", "k_min = 0"), &["targets[0].k_min", "1..=24"]),
+        (tiny().replace("k_max = 3", "k_max = 25"), &["targets[0].k_max", "1..=24"]),
+        (tiny().replace("k_min = 1\nk_max = 3", "k_min = 3\nk_max = 2"), &["targets[0].k_max", "empty"]),
+        (tiny().replace("width = 2", "width = 0"), &["deep.width", "≥ 1"]),
+        (tiny().replace("depth = \"k\"", "depth = 0"), &["deep.depth"]),
         (tiny().replace("depth = \"k\"", "depth = \"n\""), &["depth"]),
+        (tiny().replacen("lr = 1e-2", "lr = -1e-2", 1), &["deep.train.lr", "> 0"]),
+        (tiny().replacen("lr = 1e-2", "lr = nan", 2), &["deep.train.lr", "finite"]),
+        (tiny().replace("floors = [1e-1, 1e-2]", "floors = [1e-1, -1e-2]"), &["floors", "≥ 0"]),
+        (tiny().replace("floors = [1e-1, 1e-2]", "floors = []"), &["floors", "non-empty"]),
+        (tiny().replace("m_max = 32", "m_max = 0"), &["shallow.m_max", "≥ 1"]),
+        (tiny().replace("metric = \"nmse\"", "metric = \"mae\""), &["mae", "nmse", "l1"]),
         (
-            tiny().replacen("lr = 1e-2", "lr = -1e-2", 1),
-            &["deep.train.lr", "> 0"],
-        ),
-        (
-            tiny().replacen("lr = 1e-2", "lr = nan", 2),
-            &["deep.train.lr", "finite"],
-        ),
-        (
-            tiny().replace("floors = [1e-1, 1e-2]", "floors = [1e-1, -1e-2]"),
-            &["floors", "≥ 0"],
-        ),
-        (
-            tiny().replace("floors = [1e-1, 1e-2]", "floors = []"),
-            &["floors", "non-empty"],
-        ),
-        (
-            tiny().replace("m_max = 32", "m_max = 0"),
-            &["shallow.m_max", "≥ 1"],
-        ),
-        (
-            tiny().replace("metric = \"nmse\"", "metric = \"mae\""),
-            &["mae", "nmse", "l1"],
-        ),
-        (
-            tiny().replace(
-                "references = [\"constructed\", \"trained\"]",
-                "references = [\"magic\"]",
-            ),
+            tiny().replace("references = [\"constructed\", \"trained\"]", "references = [\"magic\"]"),
             &["magic", "constructed"],
         ),
-        (
-            tiny().replacen("steps = 600", "steps = 0", 1),
-            &["deep.train.steps"],
-        ),
-        (
-            tiny().replace("[shallow]", "[shallow]\nseeds_ = 1"),
-            &["seeds_"],
-        ),
+        (tiny().replacen("steps = 600", "steps = 0", 1), &["deep.train.steps"]),
+        (tiny().replace("[shallow]", "[shallow]\nseeds_ = 1"), &["seeds_"]),
         ("this is = = not toml".to_string(), &["test.toml"]),
     ];
     for (text, needles) in cases {
@@ -95,28 +45,16 @@ fn each_bad_config_names_its_field_and_the_allowed_values() {
 }
 
 fn depthsep(args: &[&str], dir: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_depthsep"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_depthsep")).args(args).current_dir(dir).output().unwrap()
 }
 
 #[test]
 fn a_bad_config_file_loses_nothing_already_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    assert!(
-        depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path())
-            .status
-            .success()
-    );
+    assert!(depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path()).status.success());
     let before = std::fs::read(out.join("results.json")).unwrap();
-    std::fs::write(
-        dir.path().join("bad.toml"),
-        tiny().replace("width = 2", "width = 0"),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("bad.toml"), tiny().replace("width = 2", "width = 0")).unwrap();
     let o = depthsep(&["run", "--suite", "bad.toml", "--out", "out"], dir.path());
     assert!(!o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -129,50 +67,26 @@ fn a_broken_results_file_is_reported_and_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    for broken in [
-        "{\"schema_version\": 1, \"provenance\":",
-        "[1, 2, 3]",
-        "{\"schema_version\": 99}",
-    ] {
+    for broken in ["{\"schema_version\": 1, \"provenance\":", "[1, 2, 3]", "{\"schema_version\": 99}"] {
         std::fs::write(out.join("results.json"), broken).unwrap();
         let o = depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path());
         assert!(!o.status.success());
         let stderr = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            stderr.contains("results.json") && stderr.contains("refusing to overwrite"),
-            "{stderr}"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("results.json")).unwrap(),
-            broken
-        );
+        assert!(stderr.contains("results.json") && stderr.contains("refusing to overwrite"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(out.join("results.json")).unwrap(), broken);
     }
 }
 
 #[test]
 fn results_of_another_config_are_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(
-        depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path())
-            .status
-            .success()
-    );
+    assert!(depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path()).status.success());
     let before = std::fs::read(dir.path().join("out/results.json")).unwrap();
-    std::fs::write(
-        dir.path().join("other.toml"),
-        tiny().replace("master_seed = 7", "master_seed = 8"),
-    )
-    .unwrap();
-    let o = depthsep(
-        &["run", "--suite", "other.toml", "--out", "out"],
-        dir.path(),
-    );
+    std::fs::write(dir.path().join("other.toml"), tiny().replace("master_seed = 7", "master_seed = 8")).unwrap();
+    let o = depthsep(&["run", "--suite", "other.toml", "--out", "out"], dir.path());
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("different config"));
-    assert_eq!(
-        std::fs::read(dir.path().join("out/results.json")).unwrap(),
-        before
-    );
+    assert_eq!(std::fs::read(dir.path().join("out/results.json")).unwrap(), before);
 }
 
 #[test]

@@ -27,10 +27,7 @@ fn check(d: usize, hidden: &[usize], seed: u64) {
         let fd = (up - down) / (2.0 * h);
         worst = worst.max((fd - grad[i]).abs() / gnorm.max(1e-12));
     }
-    assert!(
-        worst <= 1e-6,
-        "d={d} hidden={hidden:?}: worst relative error {worst:e}"
-    );
+    assert!(worst <= 1e-6, "d={d} hidden={hidden:?}: worst relative error {worst:e}");
 }
 
 #[test]
@@ -64,16 +61,10 @@ fn fused_shallow_kernel_agrees_with_the_layered_path() {
         let mut ws = Workspace::default();
         let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
         let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
-        assert!(
-            (l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0),
-            "m={m} n={n}: loss {l1} vs {l2}"
-        );
+        assert!((l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0), "m={m} n={n}: loss {l1} vs {l2}");
         let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
         for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
-            assert!(
-                (a - b).abs() <= 1e-11 * scale,
-                "m={m} n={n} param {i}: {a} vs {b}"
-            );
+            assert!((a - b).abs() <= 1e-11 * scale, "m={m} n={n} param {i}: {a} vs {b}");
         }
     }
 }
@@ -89,16 +80,10 @@ fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
     let run = |isa| {
         let mut g = vec![0.0; net.n_params()];
         let l = shallow_loss_grad_on(isa, net.params(), &xs, &ys, &mut g, &mut Vec::new());
-        (
-            l.to_bits(),
-            g.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
-        )
+        (l.to_bits(), g.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
     };
     let base = run(Isa::Baseline);
-    for isa in [Isa::Avx2, Isa::Avx512]
-        .into_iter()
-        .filter(|i| i.supported())
-    {
+    for isa in [Isa::Avx2, Isa::Avx512].into_iter().filter(|i| i.supported()) {
         assert_eq!(run(isa), base, "{isa:?} differs from baseline");
     }
 }

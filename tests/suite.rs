@@ -7,15 +7,7 @@ use depthsep::theory::{Bound, error_bound};
 
 fn run(threads: usize, dir: &std::path::Path) -> Results {
     let cfg = load_suite("tiny").unwrap();
-    run_suite(
-        &cfg,
-        &RunOptions {
-            out: dir.to_path_buf(),
-            threads,
-            progress: false,
-        },
-    )
-    .unwrap()
+    run_suite(&cfg, &RunOptions { out: dir.to_path_buf(), threads, progress: false }).unwrap()
 }
 
 #[test]
@@ -42,12 +34,7 @@ fn tiny_suite_respects_the_theory_everywhere() {
             for s in &r.searches {
                 let b = s.bracket.unwrap();
                 if let MStar::Found { m } = s.m_star {
-                    assert!(
-                        m >= b.lower,
-                        "{}: m* = {m} below the certified lower bound {}",
-                        t.target,
-                        b.lower
-                    );
+                    assert!(m >= b.lower, "{}: m* = {m} below the certified lower bound {}", t.target, b.lower);
                     assert!(s.successes >= 1);
                 }
             }
@@ -71,10 +58,7 @@ fn tiny_suite_respects_the_theory_everywhere() {
 #[test]
 fn results_are_byte_identical_for_one_and_two_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    assert_eq!(
-        run(1, a.path()).deterministic_json(),
-        run(2, b.path()).deterministic_json()
-    );
+    assert_eq!(run(1, a.path()).deterministic_json(), run(2, b.path()).deterministic_json());
 }
 
 #[test]
@@ -103,11 +87,7 @@ fn a_resumed_run_redoes_only_lost_runs_and_ends_identical() {
         .map(|v| v["key"].as_str().unwrap().to_string())
         .collect();
     let unique: std::collections::BTreeSet<&String> = keys.iter().collect();
-    assert_eq!(
-        keys.len(),
-        lines.len() - 1,
-        "every run recorded once, the torn one redone"
-    );
+    assert_eq!(keys.len(), lines.len() - 1, "every run recorded once, the torn one redone");
     assert_eq!(unique.len(), keys.len(), "no run was done twice");
 }
 

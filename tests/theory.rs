@@ -8,9 +8,7 @@ use depthsep::train::{Init, Metric, shallow_pwl};
 use proptest::prelude::*;
 
 fn nmse_l1(net: &Mlp, k: u32) -> (f64, f64) {
-    let e = shallow_pwl(net)
-        .unwrap()
-        .errors(&Sawtooth::new(k).unwrap().pwl().unwrap());
+    let e = shallow_pwl(net).unwrap().errors(&Sawtooth::new(k).unwrap().pwl().unwrap());
     (e.mse * 12.0, e.l1)
 }
 
@@ -23,14 +21,8 @@ fn upper_bound_construction_reaches_exactly_the_formula() {
                 error_bound(Bound::Upper, m as u64, k, Metric::Nmse),
                 error_bound(Bound::Upper, m as u64, k, Metric::L1),
             );
-            assert!(
-                (nmse - ub_n).abs() < 1e-12,
-                "k={k} m={m}: nmse {nmse} vs {ub_n}"
-            );
-            assert!(
-                (l1 - ub_l1).abs() < 1e-12,
-                "k={k} m={m}: l1 {l1} vs {ub_l1}"
-            );
+            assert!((nmse - ub_n).abs() < 1e-12, "k={k} m={m}: nmse {nmse} vs {ub_n}");
+            assert!((l1 - ub_l1).abs() < 1e-12, "k={k} m={m}: l1 {l1} vs {ub_l1}");
             assert!(nmse >= error_bound(Bound::Lower, m as u64, k, Metric::Nmse) - 1e-12);
         }
     }
@@ -40,25 +32,11 @@ fn upper_bound_construction_reaches_exactly_the_formula() {
 fn closed_form_bracket_equals_brute_force_search_over_widths() {
     for metric in [Metric::Nmse, Metric::L1] {
         for k in 1..=12 {
-            for eps in [
-                0.0, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.2, 0.25, 0.5, 0.99, 1.0, 2.0,
-            ] {
-                let first = |side| {
-                    (1..=(1u64 << k))
-                        .find(|&m| error_bound(side, m, k, metric) <= eps)
-                        .unwrap()
-                };
+            for eps in [0.0, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.2, 0.25, 0.5, 0.99, 1.0, 2.0] {
+                let first = |side| (1..=(1u64 << k)).find(|&m| error_bound(side, m, k, metric) <= eps).unwrap();
                 let b = bracket(k, eps, metric);
-                assert_eq!(
-                    b.lower,
-                    first(Bound::Lower),
-                    "lower k={k} eps={eps} {metric:?}"
-                );
-                assert_eq!(
-                    b.upper,
-                    first(Bound::Upper),
-                    "upper k={k} eps={eps} {metric:?}"
-                );
+                assert_eq!(b.lower, first(Bound::Lower), "lower k={k} eps={eps} {metric:?}");
+                assert_eq!(b.upper, first(Bound::Upper), "upper k={k} eps={eps} {metric:?}");
                 assert!(b.lower <= b.upper);
             }
         }

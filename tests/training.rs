@@ -21,21 +21,8 @@ fn cfg(lr: f64) -> TrainConfig {
 fn width_8_shallow_net_learns_sawtooth_2_to_nmse_1e_3() {
     let t = Sawtooth::new(2).unwrap();
     let ev = Evaluator::new(&t, Metric::Nmse);
-    let r = fit(
-        &t,
-        &[8],
-        &cfg(1e-2),
-        &ev,
-        &[1e-1, 1e-2, 1e-3],
-        &mut run_rng(1, "train test"),
-    )
-    .unwrap();
-    assert!(
-        r.best.value <= 1e-3,
-        "normalised MSE {} after {} steps",
-        r.best.value,
-        r.steps_used
-    );
+    let r = fit(&t, &[8], &cfg(1e-2), &ev, &[1e-1, 1e-2, 1e-3], &mut run_rng(1, "train test")).unwrap();
+    assert!(r.best.value <= 1e-3, "normalised MSE {} after {} steps", r.best.value, r.steps_used);
     assert_eq!(r.outcome, Outcome::Reached);
     assert!(!r.collapsed);
     // The ladder is met in order: looser tolerances no later than tighter ones.
@@ -56,11 +43,7 @@ fn the_same_run_twice_gives_byte_identical_weights() {
     assert_eq!(bits(a.net.params()), bits(b.net.params()));
     assert_eq!(a.best.value.to_bits(), b.best.value.to_bits());
     let c2 = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(10, "det")).unwrap();
-    assert_ne!(
-        bits(a.net.params()),
-        bits(c2.net.params()),
-        "a different seed must give a different run"
-    );
+    assert_ne!(bits(a.net.params()), bits(c2.net.params()), "a different seed must give a different run");
 }
 
 #[test]
@@ -71,10 +54,6 @@ fn an_absurd_learning_rate_ends_as_diverged_without_panic() {
     c.init = Init::Torch;
     c.schedule = Schedule::Constant;
     let r = fit(&t, &[16, 16], &c, &ev, &[1e-3], &mut run_rng(3, "diverge")).unwrap();
-    assert!(
-        matches!(r.outcome, Outcome::Diverged { .. }),
-        "{:?}",
-        r.outcome
-    );
+    assert!(matches!(r.outcome, Outcome::Diverged { .. }), "{:?}", r.outcome);
     assert!(r.collapsed || r.best.value >= 0.95);
 }

@@ -31,10 +31,7 @@ pub fn telgarsky_deep(k: u32) -> anyhow::Result<Mlp> {
 
 /// The one-hidden-layer net of width 2^k computing Δ^k exactly on [0,1].
 pub fn exact_shallow(k: u32) -> anyhow::Result<Mlp> {
-    anyhow::ensure!(
-        (1..=24).contains(&k),
-        "exact_shallow needs 1 ≤ k ≤ 24, got {k}"
-    );
+    anyhow::ensure!((1..=24).contains(&k), "exact_shallow needs 1 ≤ k ≤ 24, got {k}");
     let m = 1usize << k;
     let mut net = Mlp::with_hidden(1, &[m])?;
     let w = vec![1.0; m];

@@ -14,13 +14,7 @@ const LANES: usize = 8;
 
 /// Loss and gradient of the batch MSE for a 1→m→1 net with flat parameters
 /// `[w (m), b (m), a (m), c]` (the `Mlp` layout). `resid` is scratch of any length.
-pub fn shallow_loss_grad(
-    params: &[f64],
-    xs: &[f64],
-    ys: &[f64],
-    grad: &mut [f64],
-    resid: &mut Vec<f64>,
-) -> f64 {
+pub fn shallow_loss_grad(params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
     kernel(Isa::detect(), params, xs, ys, grad, resid)
 }
 
@@ -145,14 +139,7 @@ fn pass2_body(xs: &[f64], resid: &[f64], wj: f64, bj: f64) -> [[f64; LANES]; 3] 
     [sa, sx, s1]
 }
 
-fn kernel(
-    isa: Isa,
-    params: &[f64],
-    xs: &[f64],
-    ys: &[f64],
-    grad: &mut [f64],
-    resid: &mut Vec<f64>,
-) -> f64 {
+fn kernel(isa: Isa, params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
     let m = (params.len() - 1) / 3;
     let n = ys.len();
     assert_eq!(xs.len(), n);

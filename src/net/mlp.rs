@@ -43,16 +43,23 @@ impl Mlp {
     /// A net with all parameters zero. `dims = [d, n_1, …, n_L, 1]`; every entry must be ≥ 1.
     pub fn zeros(dims: &[usize]) -> anyhow::Result<Self> {
         anyhow::ensure!(dims.len() >= 2, "an MLP needs an input and an output layer");
-        anyhow::ensure!(
-            dims.iter().all(|&n| n >= 1),
-            "every layer width must be ≥ 1, got {dims:?}"
-        );
+        anyhow::ensure!(dims.iter().all(|&n| n >= 1), "every layer width must be ≥ 1, got {dims:?}");
         anyhow::ensure!(*dims.last().unwrap() == 1, "depthsep nets have one output");
         let n = dims.windows(2).map(|w| (w[0] + 1) * w[1]).sum();
-        Ok(Self {
-            dims: dims.to_vec(),
-            params: vec![0.0; n],
-        })
+        Ok(Self { dims: dims.to_vec(), params: vec![0.0; n] })
+    }
+
+    /// A net with layer sizes `dims` and the given flat parameters (as stored in results documents).
+    pub fn from_params(dims: &[usize], params: &[f64]) -> anyhow::Result<Self> {
+        let mut net = Self::zeros(dims)?;
+        anyhow::ensure!(
+            params.len() == net.params.len(),
+            "{} parameters given for a net of shape {dims:?}, which has {}",
+            params.len(),
+            net.params.len()
+        );
+        net.params.copy_from_slice(params);
+        Ok(net)
     }
 
     /// A net with `d` inputs and the given hidden widths.
@@ -98,10 +105,7 @@ impl Mlp {
     }
 
     fn offset(&self, layer: usize) -> usize {
-        self.dims[..layer + 1]
-            .windows(2)
-            .map(|w| (w[0] + 1) * w[1])
-            .sum()
+        self.dims[..layer + 1].windows(2).map(|w| (w[0] + 1) * w[1]).sum()
     }
 
     /// (W, b) of affine layer `layer` (0-based; the last is the output layer).
@@ -121,11 +125,7 @@ impl Mlp {
     /// Set affine layer `layer` from row-major W (`n_out × n_in`) and b.
     pub fn set_layer(&mut self, layer: usize, w: &[f64], b: &[f64]) {
         let (lw, lb) = self.layer_mut(layer);
-        assert_eq!(
-            (lw.len(), lb.len()),
-            (w.len(), b.len()),
-            "layer {layer} shape"
-        );
+        assert_eq!((lw.len(), lb.len()), (w.len(), b.len()), "layer {layer} shape");
         lw.copy_from_slice(w);
         lb.copy_from_slice(b);
     }
@@ -189,13 +189,7 @@ impl Mlp {
     }
 
     /// The generic layer-by-layer loss and gradient (GEMM-based), for any shape.
-    pub fn loss_grad_layered(
-        &self,
-        xs: &[f64],
-        ys: &[f64],
-        grad: &mut [f64],
-        ws: &mut Workspace,
-    ) -> f64 {
+    pub fn loss_grad_layered(&self, xs: &[f64], ys: &[f64], grad: &mut [f64], ws: &mut Workspace) -> f64 {
         assert_eq!(grad.len(), self.params.len());
         let n = ys.len();
         self.forward_ws(xs, ws);

@@ -31,27 +31,15 @@ impl LayerKnots {
     /// The linear readout x ↦ Σ_j a_j·h_j(x) + c of the layer.
     pub fn readout(&self, a: &[f64], c: f64) -> Pwl {
         assert_eq!(a.len(), self.width);
-        let ys = self
-            .values
-            .chunks_exact(self.width)
-            .map(|r| c + dot(a, r))
-            .collect();
+        let ys = self.values.chunks_exact(self.width).map(|r| c + dot(a, r)).collect();
         Pwl::new(self.xs.clone(), ys)
     }
 }
 
 /// Every hidden layer's post-activations, then the output, as exact functions of x on [0,1].
 pub fn propagate(net: &Mlp) -> anyhow::Result<Vec<LayerKnots>> {
-    anyhow::ensure!(
-        net.input_dim() == 1,
-        "exact 1-D analysis needs a 1-input net, got d = {}",
-        net.input_dim()
-    );
-    let mut cur = LayerKnots {
-        xs: vec![0.0, 1.0],
-        values: vec![0.0, 1.0],
-        width: 1,
-    };
+    anyhow::ensure!(net.input_dim() == 1, "exact 1-D analysis needs a 1-input net, got d = {}", net.input_dim());
+    let mut cur = LayerKnots { xs: vec![0.0, 1.0], values: vec![0.0, 1.0], width: 1 };
     let mut out = Vec::with_capacity(net.n_layers());
     for l in 0..net.n_layers() {
         let (w, b) = net.layer(l);
@@ -59,15 +47,9 @@ pub fn propagate(net: &Mlp) -> anyhow::Result<Vec<LayerKnots>> {
         let z: Vec<f64> = cur
             .values
             .chunks_exact(cur.width)
-            .flat_map(|h| {
-                (0..width).map(move |i| b[i] + dot(&w[i * cur.width..(i + 1) * cur.width], h))
-            })
+            .flat_map(|h| (0..width).map(move |i| b[i] + dot(&w[i * cur.width..(i + 1) * cur.width], h)))
             .collect();
-        let mut next = LayerKnots {
-            xs: vec![],
-            values: vec![],
-            width,
-        };
+        let mut next = LayerKnots { xs: vec![], values: vec![], width };
         if l + 1 == net.n_layers() {
             next.xs = cur.xs.clone();
             next.values = z;
@@ -114,8 +96,7 @@ fn split_at_sign_changes(xs: &[f64], z: &[f64], width: usize, next: &mut LayerKn
             }
             next.xs.push(x);
             let start = next.values.len();
-            next.values
-                .extend(zk.iter().zip(zn).map(|(&a, &b)| a + (b - a) * t));
+            next.values.extend(zk.iter().zip(zn).map(|(&a, &b)| a + (b - a) * t));
             next.values[start + j] = 0.0;
         }
     }

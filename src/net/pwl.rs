@@ -45,14 +45,8 @@ impl Pwl {
     /// Build from knots; panics unless `xs` starts at 0, ends at 1 and strictly increases.
     pub fn new(xs: Vec<f64>, ys: Vec<f64>) -> Self {
         assert_eq!(xs.len(), ys.len(), "knots and values differ in length");
-        assert!(
-            xs.len() >= 2 && xs[0] == 0.0 && *xs.last().unwrap() == 1.0,
-            "knots must span [0,1]"
-        );
-        assert!(
-            xs.windows(2).all(|w| w[0] < w[1]),
-            "knots must strictly increase"
-        );
+        assert!(xs.len() >= 2 && xs[0] == 0.0 && *xs.last().unwrap() == 1.0, "knots must span [0,1]");
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "knots must strictly increase");
         Self { xs, ys }
     }
 
@@ -67,29 +61,19 @@ impl Pwl {
 
     /// Value at `x` ∈ [0,1] by interpolation. Time: O(log n).
     pub fn eval(&self, x: f64) -> f64 {
-        let j = self
-            .xs
-            .partition_point(|&k| k <= x)
-            .clamp(1, self.xs.len() - 1);
+        let j = self.xs.partition_point(|&k| k <= x).clamp(1, self.xs.len() - 1);
         lerp(self.xs[j - 1], self.ys[j - 1], self.xs[j], self.ys[j], x)
     }
 
     /// Slope of each interval between consecutive knots.
     pub fn slopes(&self) -> Vec<f64> {
-        self.xs
-            .windows(2)
-            .zip(self.ys.windows(2))
-            .map(|(x, y)| (y[1] - y[0]) / (x[1] - x[0]))
-            .collect()
+        self.xs.windows(2).zip(self.ys.windows(2)).map(|(x, y)| (y[1] - y[0]) / (x[1] - x[0])).collect()
     }
 
     /// Number of maximal affine pieces: intervals whose slopes differ are separate pieces.
     pub fn pieces(&self) -> usize {
         let s = self.slopes();
-        1 + s
-            .windows(2)
-            .filter(|w| (w[1] - w[0]).abs() > SLOPE_RTOL * w[0].abs().max(w[1].abs()).max(1.0))
-            .count()
+        1 + s.windows(2).filter(|w| (w[1] - w[0]).abs() > SLOPE_RTOL * w[0].abs().max(w[1].abs()).max(1.0)).count()
     }
 
     /// Exact L1, MSE and sup errors between `self` and `other` over [0,1]. Time: O(n + m).
@@ -108,13 +92,7 @@ impl Pwl {
             let g1 = if other.xs[j] == x1 {
                 other.ys[j]
             } else {
-                lerp(
-                    other.xs[j - 1],
-                    other.ys[j - 1],
-                    other.xs[j],
-                    other.ys[j],
-                    x1,
-                )
+                lerp(other.xs[j - 1], other.ys[j - 1], other.xs[j], other.ys[j], x1)
             };
             let e1 = f1 - g1;
             let h = x1 - x0;

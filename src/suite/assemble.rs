@@ -2,9 +2,7 @@
 
 use super::runner::{Ctx, Request, constructed};
 use super::{ReferenceKind, RunRecord};
-use crate::results::{
-    Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, TargetResult,
-};
+use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, TargetResult};
 use crate::search::{MStar, Search};
 use crate::target::Target;
 use crate::theory;
@@ -12,10 +10,7 @@ use crate::train::Evaluator;
 use std::collections::BTreeMap;
 
 /// Every target's references, without their searches yet.
-pub(super) fn references(
-    ctx: &Ctx,
-    cache: &BTreeMap<String, RunRecord>,
-) -> anyhow::Result<Vec<Vec<ReferenceResult>>> {
+pub(super) fn references(ctx: &Ctx, cache: &BTreeMap<String, RunRecord>) -> anyhow::Result<Vec<Vec<ReferenceResult>>> {
     let cfg = ctx.cfg;
     let mut all = Vec::new();
     for (t, target) in ctx.targets.iter().enumerate() {
@@ -43,26 +38,14 @@ pub(super) fn references(
                     let hidden = cfg.deep_hidden(target.k());
                     let runs: Vec<&RunRecord> = (0..cfg.deep.seeds)
                         .map(|seed| {
-                            let key = ctx.key(&Request {
-                                target: t,
-                                deep: true,
-                                hidden: hidden.clone(),
-                                seed,
-                            });
-                            cache
-                                .get(&key)
-                                .ok_or_else(|| anyhow::anyhow!("internal: deep run {key} missing"))
+                            let key = ctx.key(&Request { target: t, deep: true, hidden: hidden.clone(), seed });
+                            cache.get(&key).ok_or_else(|| anyhow::anyhow!("internal: deep run {key} missing"))
                         })
                         .collect::<anyhow::Result<_>>()?;
                     let best = runs
                         .iter()
                         .filter(|r| r.summary.error.is_some())
-                        .min_by(|a, b| {
-                            a.summary
-                                .error
-                                .unwrap()
-                                .total_cmp(&b.summary.error.unwrap())
-                        });
+                        .min_by(|a, b| a.summary.error.unwrap().total_cmp(&b.summary.error.unwrap()));
                     let net = crate::net::Mlp::with_hidden(1, &hidden)?;
                     ReferenceResult {
                         kind,
@@ -73,8 +56,7 @@ pub(super) fn references(
                         errors: best.and_then(|b| b.summary.errors),
                         pieces: best.and_then(|b| b.summary.pieces),
                         collapse_rate: Some(
-                            runs.iter().filter(|r| r.summary.collapsed).count() as f64
-                                / runs.len() as f64,
+                            runs.iter().filter(|r| r.summary.collapsed).count() as f64 / runs.len() as f64,
                         ),
                         seeds: runs.iter().map(|r| r.summary.clone()).collect(),
                         weights: best.map(|b| b.weights.clone()).unwrap_or_default(),
@@ -104,34 +86,21 @@ pub(super) fn results(
         // All shallow evidence on this target: width → runs (seed order).
         let mut by_width: BTreeMap<u64, Vec<&RunRecord>> = BTreeMap::new();
         let prefix = format!("{} shallow ", target.id());
-        for r in cache.values().filter(|r| {
-            r.key.starts_with(&prefix) && r.key.ends_with(&format!("stop={:e}", ctx.stop[t]))
-        }) {
-            by_width
-                .entry(r.summary.hidden[0] as u64)
-                .or_default()
-                .push(r);
+        for r in
+            cache.values().filter(|r| r.key.starts_with(&prefix) && r.key.ends_with(&format!("stop={:e}", ctx.stop[t])))
+        {
+            by_width.entry(r.summary.hidden[0] as u64).or_default().push(r);
         }
-        by_width
-            .values_mut()
-            .for_each(|v| v.sort_by_key(|r| r.summary.seed));
+        by_width.values_mut().for_each(|v| v.sort_by_key(|r| r.summary.seed));
         for r in refs[t].iter_mut() {
             for &floor in &cfg.floors {
-                let (st, tau, s) = it
-                    .next()
-                    .expect("one search per target, reference and floor");
+                let (st, tau, s) = it.next().expect("one search per target, reference and floor");
                 debug_assert_eq!(*st, t);
-                let ok = |m: &u64| {
-                    by_width[m]
-                        .iter()
-                        .filter(|r| r.summary.error.is_some_and(|e| e <= *tau))
-                        .count() as u32
-                };
+                let ok =
+                    |m: &u64| by_width[m].iter().filter(|r| r.summary.error.is_some_and(|e| e <= *tau)).count() as u32;
                 let m_star = s.result();
                 let tried: Vec<u64> = by_width.keys().copied().collect();
-                let non_monotone = tried
-                    .iter()
-                    .any(|a| ok(a) > 0 && tried.iter().any(|b| b > a && ok(b) == 0));
+                let non_monotone = tried.iter().any(|a| ok(a) > 0 && tried.iter().any(|b| b > a && ok(b) == 0));
                 let (successes, matched, shallow_params) = match m_star {
                     MStar::Found { m } => {
                         let best = by_width[&m]
@@ -170,18 +139,8 @@ pub(super) fn results(
             data_n: cfg.shallow.train.for_pieces(1 << target.k()).data_n,
             stop_tolerance: ctx.stop[t],
             references: std::mem::take(&mut refs[t]),
-            shallow_runs: by_width
-                .values()
-                .flatten()
-                .map(|r| r.summary.clone())
-                .collect(),
+            shallow_runs: by_width.values().flatten().map(|r| r.summary.clone()).collect(),
         });
     }
-    Ok(Results {
-        schema_version: SCHEMA_VERSION,
-        provenance,
-        config: cfg.clone(),
-        config_hash: cfg.hash(),
-        targets,
-    })
+    Ok(Results { schema_version: SCHEMA_VERSION, provenance, config: cfg.clone(), config_hash: cfg.hash(), targets })
 }

@@ -161,30 +161,16 @@ impl TrainSettings {
             schedule: self.schedule,
             steps: self.steps,
             batch: self.batch,
-            data_n: self
-                .data_min
-                .max(self.data_per_piece.saturating_mul(pieces)),
+            data_n: self.data_min.max(self.data_per_piece.saturating_mul(pieces)),
             eval_every: self.eval_every,
             lsq_every: self.lsq_every,
         }
     }
 
     fn validate(&self, at: &str) -> Result<(), ConfigError> {
-        check(
-            self.lr.is_finite() && self.lr > 0.0,
-            at,
-            "lr",
-            &self.lr,
-            "a finite number > 0",
-        )?;
+        check(self.lr.is_finite() && self.lr > 0.0, at, "lr", &self.lr, "a finite number > 0")?;
         check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
-        check(
-            self.eval_every >= 1,
-            at,
-            "eval_every",
-            &self.eval_every,
-            "an integer ≥ 1",
-        )?;
+        check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;
         check(
             self.batch.is_none_or(|b| b >= 1),
             at,
@@ -192,13 +178,7 @@ impl TrainSettings {
             &self.batch.unwrap_or(0),
             "an integer ≥ 1, or absent for full batch",
         )?;
-        check(
-            self.data_per_piece >= 1,
-            at,
-            "data_per_piece",
-            &self.data_per_piece,
-            "an integer ≥ 1",
-        )?;
+        check(self.data_per_piece >= 1, at, "data_per_piece", &self.data_per_piece, "an integer ≥ 1")?;
         check(
             self.lsq_every.is_none_or(|n| n >= 1),
             at,
@@ -206,21 +186,9 @@ impl TrainSettings {
             &self.lsq_every.unwrap_or(0),
             "an integer ≥ 1, or absent for plain Adam",
         )?;
-        check(
-            self.data_min >= 1,
-            at,
-            "data_min",
-            &self.data_min,
-            "an integer ≥ 1",
-        )?;
+        check(self.data_min >= 1, at, "data_min", &self.data_min, "an integer ≥ 1")?;
         if let Schedule::Cosine { final_frac } = self.schedule {
-            check(
-                (0.0..=1.0).contains(&final_frac),
-                at,
-                "schedule.final_frac",
-                &final_frac,
-                "a number in [0, 1]",
-            )?;
+            check((0.0..=1.0).contains(&final_frac), at, "schedule.final_frac", &final_frac, "a number in [0, 1]")?;
         }
         Ok(())
     }
@@ -234,70 +202,32 @@ pub enum ConfigError {
     Parse { origin: String, message: String },
     /// A field with a value outside its allowed range.
     #[error("config field `{field}` = {value} is invalid: allowed {allowed}")]
-    Invalid {
-        field: String,
-        value: String,
-        allowed: String,
-    },
+    Invalid { field: String, value: String, allowed: String },
 }
 
-fn check(
-    ok: bool,
-    at: &str,
-    field: &str,
-    value: &dyn std::fmt::Debug,
-    allowed: &str,
-) -> Result<(), ConfigError> {
+fn check(ok: bool, at: &str, field: &str, value: &dyn std::fmt::Debug, allowed: &str) -> Result<(), ConfigError> {
     if ok {
         return Ok(());
     }
-    let field = if at.is_empty() {
-        field.to_string()
-    } else {
-        format!("{at}.{field}")
-    };
-    Err(ConfigError::Invalid {
-        field,
-        value: format!("{value:?}"),
-        allowed: allowed.to_string(),
-    })
+    let field = if at.is_empty() { field.to_string() } else { format!("{at}.{field}") };
+    Err(ConfigError::Invalid { field, value: format!("{value:?}"), allowed: allowed.to_string() })
 }
 
 impl SuiteConfig {
     /// Parse and validate TOML; `origin` names the source in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self, ConfigError> {
-        let cfg: SuiteConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            origin: origin.to_string(),
-            message: e.to_string(),
-        })?;
+        let cfg: SuiteConfig = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { origin: origin.to_string(), message: e.to_string() })?;
         cfg.validate()?;
         Ok(cfg)
     }
 
     /// Check every field once; after this the config is trusted.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check(
-            !self.name.trim().is_empty(),
-            "",
-            "name",
-            &self.name,
-            "a non-empty string",
-        )?;
-        check(
-            !self.floors.is_empty(),
-            "",
-            "floors",
-            &self.floors,
-            "a non-empty list",
-        )?;
+        check(!self.name.trim().is_empty(), "", "name", &self.name, "a non-empty string")?;
+        check(!self.floors.is_empty(), "", "floors", &self.floors, "a non-empty list")?;
         for f in &self.floors {
-            check(
-                f.is_finite() && *f >= 0.0,
-                "",
-                "floors",
-                f,
-                "finite numbers ≥ 0",
-            )?;
+            check(f.is_finite() && *f >= 0.0, "", "floors", f, "finite numbers ≥ 0")?;
         }
         check(
             !self.references.is_empty(),
@@ -306,74 +236,20 @@ impl SuiteConfig {
             &self.references,
             "a non-empty list of \"constructed\", \"trained\"",
         )?;
-        check(
-            !self.targets.is_empty(),
-            "",
-            "targets",
-            &self.targets.len(),
-            "at least one [[targets]] table",
-        )?;
+        check(!self.targets.is_empty(), "", "targets", &self.targets.len(), "at least one [[targets]] table")?;
         for (i, t) in self.targets.iter().enumerate() {
             let TargetSpec::Sawtooth { k_min, k_max } = *t;
             let at = format!("targets[{i}]");
-            check(
-                (1..=24).contains(&k_min),
-                &at,
-                "k_min",
-                &k_min,
-                "1..=24 (exact errors need 2^k + 1 knots)",
-            )?;
-            check(
-                (1..=24).contains(&k_max),
-                &at,
-                "k_max",
-                &k_max,
-                "1..=24 (exact errors need 2^k + 1 knots)",
-            )?;
-            check(
-                k_min <= k_max,
-                &at,
-                "k_max",
-                &k_max,
-                "k_max ≥ k_min (the range is empty)",
-            )?;
+            check((1..=24).contains(&k_min), &at, "k_min", &k_min, "1..=24 (exact errors need 2^k + 1 knots)")?;
+            check((1..=24).contains(&k_max), &at, "k_max", &k_max, "1..=24 (exact errors need 2^k + 1 knots)")?;
+            check(k_min <= k_max, &at, "k_max", &k_max, "k_max ≥ k_min (the range is empty)")?;
         }
-        check(
-            self.deep.width >= 1,
-            "deep",
-            "width",
-            &self.deep.width,
-            "an integer ≥ 1",
-        )?;
-        check(
-            !matches!(self.deep.depth, Depth::Fixed(0)),
-            "deep",
-            "depth",
-            &0,
-            "\"k\" or an integer ≥ 1",
-        )?;
-        check(
-            self.deep.seeds >= 1,
-            "deep",
-            "seeds",
-            &self.deep.seeds,
-            "an integer ≥ 1",
-        )?;
+        check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
+        check(!matches!(self.deep.depth, Depth::Fixed(0)), "deep", "depth", &0, "\"k\" or an integer ≥ 1")?;
+        check(self.deep.seeds >= 1, "deep", "seeds", &self.deep.seeds, "an integer ≥ 1")?;
         self.deep.train.validate("deep.train")?;
-        check(
-            self.shallow.seeds >= 1,
-            "shallow",
-            "seeds",
-            &self.shallow.seeds,
-            "an integer ≥ 1",
-        )?;
-        check(
-            self.shallow.m_max >= 1,
-            "shallow",
-            "m_max",
-            &self.shallow.m_max,
-            "an integer ≥ 1",
-        )?;
+        check(self.shallow.seeds >= 1, "shallow", "seeds", &self.shallow.seeds, "an integer ≥ 1")?;
+        check(self.shallow.m_max >= 1, "shallow", "m_max", &self.shallow.m_max, "an integer ≥ 1")?;
         self.shallow.train.validate("shallow.train")
     }
 

@@ -38,26 +38,16 @@ pub struct RunLog {
 impl RunLog {
     /// Open (or create) the log at `path` for config `hash`; returns it, the records already in it,
     /// and the number of unreadable lines skipped.
-    pub fn open(
-        path: &Path,
-        hash: &str,
-    ) -> anyhow::Result<(Self, BTreeMap<String, RunRecord>, usize)> {
+    pub fn open(path: &Path, hash: &str) -> anyhow::Result<(Self, BTreeMap<String, RunRecord>, usize)> {
         let mut records = BTreeMap::new();
         let mut skipped = 0;
         if path.exists() {
-            let text = std::fs::read(path)
-                .with_context(|| format!("cannot read run log {}", path.display()))?;
+            let text = std::fs::read(path).with_context(|| format!("cannot read run log {}", path.display()))?;
             let text = String::from_utf8_lossy(&text);
             let mut lines = text.lines();
-            let header: Header = lines
-                .next()
-                .and_then(|l| serde_json::from_str(l).ok())
-                .with_context(|| {
-                    format!(
-                        "{} is not a depthsep run log (bad header); it was left untouched",
-                        path.display()
-                    )
-                })?;
+            let header: Header = lines.next().and_then(|l| serde_json::from_str(l).ok()).with_context(|| {
+                format!("{} is not a depthsep run log (bad header); it was left untouched", path.display())
+            })?;
             if header.config_hash != hash {
                 bail!(
                     "run log {} belongs to a different config (hash {}, this one is {hash}); choose another --out. Nothing was changed",
@@ -81,25 +71,13 @@ impl RunLog {
             .open(path)
             .with_context(|| format!("cannot open run log {} for appending", path.display()))?;
         if fresh {
-            let h = serde_json::to_string(&Header {
-                depthsep_run_log: 1,
-                config_hash: hash.to_string(),
-            })?;
-            file.write_all(format!("{h}\n").as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            let h = serde_json::to_string(&Header { depthsep_run_log: 1, config_hash: hash.to_string() })?;
+            file.write_all(format!("{h}\n").as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         } else if !std::fs::read(path)?.ends_with(b"\n") {
             // A torn last line: end it so the next record starts on a line of its own.
-            file.write_all(b"\n")
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            file.write_all(b"\n").with_context(|| format!("cannot write {}", path.display()))?;
         }
-        Ok((
-            Self {
-                path: path.to_path_buf(),
-                file,
-            },
-            records,
-            skipped,
-        ))
+        Ok((Self { path: path.to_path_buf(), file }, records, skipped))
     }
 
     /// Append one record as a single line.

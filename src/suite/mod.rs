@@ -7,8 +7,7 @@ mod provenance;
 mod runner;
 
 pub use config::{
-    ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, TargetSpec,
-    TrainSettings, builtin,
+    ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, TargetSpec, TrainSettings, builtin,
 };
 pub use log::{RunLog, RunRecord};
 pub use provenance::now_rfc3339;

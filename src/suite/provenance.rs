@@ -7,14 +7,9 @@ pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-fn git_commit() -> Option<String> {
-    let out = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+pub(crate) fn git_commit() -> Option<String> {
+    let out = std::process::Command::new("git").args(["rev-parse", "HEAD"]).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn cpu_model() -> String {
@@ -29,11 +24,11 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
-/// Provenance for a run that started at `started`.
-pub fn collect(threads: usize, started: String) -> Provenance {
+/// Provenance for a run that started at `started` from source commit `git_commit` (read at start).
+pub fn collect(threads: usize, started: String, git_commit: Option<String>) -> Provenance {
     Provenance {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: git_commit(),
+        git_commit,
         rustc: env!("DEPTHSEP_RUSTC").to_string(),
         cpu: cpu_model(),
         threads,

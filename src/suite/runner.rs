@@ -7,9 +7,7 @@
 //! on the config, so the assembled results are identical for any thread count or run order, and
 //! after an interruption (runs already in the log are read back, not redone).
 
-use super::{
-    ReferenceKind, RunLog, RunRecord, SuiteConfig, TargetSpec, TrainSettings, builtin, provenance,
-};
+use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, TargetSpec, TrainSettings, builtin, provenance};
 use crate::net::{Mlp, construct};
 use crate::results::{Results, RunSummary};
 use crate::rng::run_rng;
@@ -39,10 +37,7 @@ pub struct RunOptions {
 /// Load a suite by built-in name (`quick`, `full`, `tiny`) or TOML file path.
 pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
     if let Some(text) = builtin(name_or_path) {
-        return Ok(SuiteConfig::from_toml(
-            text,
-            &format!("built-in suite `{name_or_path}`"),
-        )?);
+        return Ok(SuiteConfig::from_toml(text, &format!("built-in suite `{name_or_path}`"))?);
     }
     let text = std::fs::read_to_string(name_or_path).with_context(|| {
         format!("`{name_or_path}` is neither a built-in suite (quick, full, tiny) nor a readable TOML file")
@@ -69,22 +64,13 @@ pub(super) struct Ctx<'a> {
 impl Ctx<'_> {
     pub fn identity(&self, r: &Request) -> String {
         let role = if r.deep { "deep" } else { "shallow" };
-        format!(
-            "{} {role} hidden={:?} seed={}",
-            self.targets[r.target].id(),
-            r.hidden,
-            r.seed
-        )
+        format!("{} {role} hidden={:?} seed={}", self.targets[r.target].id(), r.hidden, r.seed)
     }
     pub fn key(&self, r: &Request) -> String {
         format!("{} stop={:e}", self.identity(r), self.stop[r.target])
     }
     fn settings(&self, r: &Request) -> &TrainSettings {
-        if r.deep {
-            &self.cfg.deep.train
-        } else {
-            &self.cfg.shallow.train
-        }
+        if r.deep { &self.cfg.deep.train } else { &self.cfg.shallow.train }
     }
 
     fn train(&self, r: &Request) -> anyhow::Result<RunRecord> {
@@ -94,11 +80,7 @@ impl Ctx<'_> {
         let mut rng = run_rng(self.cfg.master_seed, &self.identity(r));
         let rep = fit(t, &r.hidden, &tc, &ev, &[self.stop[r.target]], &mut rng)?;
         let finite = rep.best.value.is_finite();
-        let weights = if rep.net.params().iter().all(|p| p.is_finite()) {
-            rep.net.params().to_vec()
-        } else {
-            vec![]
-        };
+        let weights = if rep.net.params().iter().all(|p| p.is_finite()) { rep.net.params().to_vec() } else { vec![] };
         let summary = RunSummary {
             hidden: r.hidden.clone(),
             seed: r.seed,
@@ -109,27 +91,21 @@ impl Ctx<'_> {
             outcome: rep.outcome,
             collapsed: rep.collapsed,
         };
-        Ok(RunRecord {
-            key: self.key(r),
-            summary,
-            weights,
-        })
+        Ok(RunRecord { key: self.key(r), summary, weights })
     }
 }
 
 /// Run a suite, resuming from whatever `opts.out` already holds for the same config.
 pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results> {
     let started = provenance::now_rfc3339();
+    let commit = provenance::git_commit();
     let hash = cfg.hash();
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
     let results_path = opts.out.join("results.json");
     if results_path.exists() {
         let old = Results::read(&results_path).with_context(|| {
-            format!(
-                "refusing to overwrite {}; move it away or choose another --out",
-                results_path.display()
-            )
+            format!("refusing to overwrite {}; move it away or choose another --out", results_path.display())
         })?;
         if old.config_hash != hash {
             bail!(
@@ -146,17 +122,9 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         );
     }
     let log = Mutex::new(log);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()?;
-    let pb = if opts.progress && std::io::stderr().is_terminal() {
-        ProgressBar::new(0)
-    } else {
-        ProgressBar::hidden()
-    };
-    pb.set_style(ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} runs  {msg}",
-    )?);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build()?;
+    let pb = if opts.progress && std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    pb.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} runs  {msg}")?);
 
     let targets: Vec<Sawtooth> = cfg
         .targets
@@ -165,20 +133,10 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         .map(Sawtooth::new)
         .collect::<Result<_, _>>()?;
     let min_floor = cfg.floors.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut ctx = Ctx {
-        cfg,
-        stop: vec![min_floor; targets.len()],
-        targets,
-    };
+    let mut ctx = Ctx { cfg, stop: vec![min_floor; targets.len()], targets };
 
-    let execute = |ctx: &Ctx,
-                   reqs: Vec<Request>,
-                   cache: &mut BTreeMap<String, RunRecord>|
-     -> anyhow::Result<()> {
-        let todo: Vec<Request> = reqs
-            .into_iter()
-            .filter(|r| !cache.contains_key(&ctx.key(r)))
-            .collect();
+    let execute = |ctx: &Ctx, reqs: Vec<Request>, cache: &mut BTreeMap<String, RunRecord>| -> anyhow::Result<()> {
+        let todo: Vec<Request> = reqs.into_iter().filter(|r| !cache.contains_key(&ctx.key(r))).collect();
         pb.inc_length(todo.len() as u64);
         let done: Vec<RunRecord> = pool.install(|| {
             todo.par_iter()
@@ -201,12 +159,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         .filter(|_| trained)
         .flat_map(|t| {
             let hidden = cfg.deep_hidden(ctx.targets[t].k());
-            (0..cfg.deep.seeds).map(move |seed| Request {
-                target: t,
-                deep: true,
-                hidden: hidden.clone(),
-                seed,
-            })
+            (0..cfg.deep.seeds).map(move |seed| Request { target: t, deep: true, hidden: hidden.clone(), seed })
         })
         .collect();
     execute(&ctx, deep_reqs, &mut cache)?;
@@ -214,10 +167,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     // Reference errors fix each target's tolerances and hence its stop tolerance.
     let refs = super::assemble::references(&ctx, &cache)?;
     for (t, r) in refs.iter().enumerate() {
-        ctx.stop[t] = r
-            .iter()
-            .flat_map(|r| cfg.floors.iter().map(|f| tau(r.error, *f)))
-            .fold(f64::INFINITY, f64::min);
+        ctx.stop[t] = r.iter().flat_map(|r| cfg.floors.iter().map(|f| tau(r.error, *f))).fold(f64::INFINITY, f64::min);
     }
 
     // Phase 2: every search, advanced in rounds.
@@ -239,24 +189,15 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     loop {
         for (t, tau, s) in searches.iter_mut() {
             while let Some(m) = s.next_width() {
-                let runs: Option<Vec<&RunRecord>> = shallow_requests(*t, m, cfg.shallow.seeds)
-                    .iter()
-                    .map(|r| cache.get(&ctx.key(r)))
-                    .collect();
+                let runs: Option<Vec<&RunRecord>> =
+                    shallow_requests(*t, m, cfg.shallow.seeds).iter().map(|r| cache.get(&ctx.key(r))).collect();
                 let Some(runs) = runs else { break };
-                s.record(
-                    m,
-                    runs.iter()
-                        .any(|r| r.summary.error.is_some_and(|e| e <= *tau)),
-                );
+                s.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= *tau)));
             }
         }
         let mut need: Vec<Request> = searches
             .iter()
-            .filter_map(|(t, _, s)| {
-                s.next_width()
-                    .map(|m| shallow_requests(*t, m, cfg.shallow.seeds))
-            })
+            .filter_map(|(t, _, s)| s.next_width().map(|m| shallow_requests(*t, m, cfg.shallow.seeds)))
             .flatten()
             .collect();
         if need.is_empty() {
@@ -268,13 +209,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
     pb.finish_and_clear();
 
-    let results = super::assemble::results(
-        &ctx,
-        &cache,
-        refs,
-        &searches,
-        provenance::collect(opts.threads, started),
-    )?;
+    let results =
+        super::assemble::results(&ctx, &cache, refs, &searches, provenance::collect(opts.threads, started, commit))?;
     write_atomic(&results_path, &serde_json::to_string_pretty(&results)?)?;
     Ok(results)
 }
@@ -285,14 +221,7 @@ pub(super) fn tau(reference: Option<f64>, floor: f64) -> f64 {
 }
 
 pub(super) fn shallow_requests(target: usize, m: u64, seeds: u32) -> Vec<Request> {
-    (0..seeds)
-        .map(|seed| Request {
-            target,
-            deep: false,
-            hidden: vec![m as usize],
-            seed,
-        })
-        .collect()
+    (0..seeds).map(|seed| Request { target, deep: false, hidden: vec![m as usize], seed }).collect()
 }
 
 /// Write via a temporary file and rename, so a reader never sees a half-written document.

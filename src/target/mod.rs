@@ -35,13 +35,6 @@ pub trait Target: Send + Sync {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum TargetError {
     /// A parameter is outside its allowed range.
-    #[error(
-        "target `{family}`: parameter `{param}` = {value} is out of range (allowed: {allowed})"
-    )]
-    OutOfRange {
-        family: &'static str,
-        param: &'static str,
-        value: String,
-        allowed: &'static str,
-    },
+    #[error("target `{family}`: parameter `{param}` = {value} is out of range (allowed: {allowed})")]
+    OutOfRange { family: &'static str, param: &'static str, value: String, allowed: &'static str },
 }

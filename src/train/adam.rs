@@ -45,14 +45,7 @@ pub struct Adam {
 impl Adam {
     /// Adam with the usual defaults β₁ = 0.9, β₂ = 0.999, ε = 1e−8.
     pub fn new(n: usize) -> Self {
-        Self {
-            m: vec![0.0; n],
-            v: vec![0.0; n],
-            t: 0,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-        }
+        Self { m: vec![0.0; n], v: vec![0.0; n], t: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }
     }
 
     /// One update of `params` with gradient `grad` and learning rate `lr`.
@@ -61,12 +54,7 @@ impl Adam {
         let c1 = 1.0 - self.beta1.powi(self.t);
         let c2 = 1.0 - self.beta2.powi(self.t);
         let (b1, b2, eps) = (self.beta1, self.beta2, self.eps);
-        for (((p, &g), m), v) in params
-            .iter_mut()
-            .zip(grad)
-            .zip(&mut self.m)
-            .zip(&mut self.v)
-        {
+        for (((p, &g), m), v) in params.iter_mut().zip(grad).zip(&mut self.m).zip(&mut self.v) {
             *m = b1 * *m + (1.0 - b1) * g;
             *v = b2 * *v + (1.0 - b2) * g * g;
             *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);

@@ -50,26 +50,15 @@ pub const SAMPLE_EVAL_POINTS: usize = 1 << 14;
 impl<'a> Evaluator<'a> {
     /// An evaluator for `target` under `metric`.
     pub fn new(target: &'a dyn Target, metric: Metric) -> Self {
-        let exact = if target.dim() == 1 {
-            target.pwl()
-        } else {
-            None
-        };
+        let exact = if target.dim() == 1 { target.pwl() } else { None };
         let sample = exact.is_none().then(|| {
             let mut rng = run_rng(0, &format!("eval set {}", target.id()));
-            let xs: Vec<f64> = (0..SAMPLE_EVAL_POINTS * target.dim())
-                .map(|_| rng.random())
-                .collect();
+            let xs: Vec<f64> = (0..SAMPLE_EVAL_POINTS * target.dim()).map(|_| rng.random()).collect();
             let mut ys = vec![0.0; SAMPLE_EVAL_POINTS];
             target.eval_batch(&xs, &mut ys);
             (xs, ys)
         });
-        Self {
-            target,
-            metric,
-            exact,
-            sample,
-        }
+        Self { target, metric, exact, sample }
     }
 
     /// Whether errors are exact (closed form) rather than sampled.
@@ -88,11 +77,7 @@ impl<'a> Evaluator<'a> {
     /// Errors of `net` against the target.
     pub fn eval(&self, net: &Mlp) -> anyhow::Result<Eval> {
         let (errors, pieces) = if let Some(t) = &self.exact {
-            let g = if net.hidden().len() == 1 {
-                shallow_pwl(net)?
-            } else {
-                pieces::pwl_of(net)?
-            };
+            let g = if net.hidden().len() == 1 { shallow_pwl(net)? } else { pieces::pwl_of(net)? };
             (g.errors(t), Some(g.pieces()))
         } else {
             let (xs, ys) = self.sample.as_ref().unwrap();
@@ -106,34 +91,20 @@ impl<'a> Evaluator<'a> {
                 mse += e * e;
                 sup = sup.max(e);
             }
-            (
-                ExactErrors {
-                    l1: l1 / n,
-                    mse: mse / n,
-                    sup,
-                },
-                None,
-            )
+            (ExactErrors { l1: l1 / n, mse: mse / n, sup }, None)
         };
         let value = match self.metric {
             Metric::Nmse => errors.mse / self.target.variance(),
             Metric::L1 => errors.l1,
         };
-        Ok(Eval {
-            errors,
-            value,
-            pieces,
-        })
+        Ok(Eval { errors, value, pieces })
     }
 }
 
 /// Exact piecewise-linear form on [0,1] of a 1-input, one-hidden-layer net, by a sweep over its
 /// sorted breakpoints. Time: O(m log m).
 pub fn shallow_pwl(net: &Mlp) -> anyhow::Result<Pwl> {
-    anyhow::ensure!(
-        net.input_dim() == 1 && net.hidden().len() == 1,
-        "shallow_pwl needs a 1→m→1 net"
-    );
+    anyhow::ensure!(net.input_dim() == 1 && net.hidden().len() == 1, "shallow_pwl needs a 1→m→1 net");
     let (w, b) = net.layer(0);
     let (a, c) = net.layer(1);
     // Slope and intercept of the output on the interval just right of x = 0.

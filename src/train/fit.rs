@@ -87,10 +87,7 @@ pub fn fit<R: rand::Rng>(
 ) -> anyhow::Result<RunReport> {
     let d = target.dim();
     let n = cfg.data_n;
-    anyhow::ensure!(
-        n >= 1 && cfg.steps >= 1 && cfg.eval_every >= 1,
-        "data_n, steps and eval_every must be ≥ 1"
-    );
+    anyhow::ensure!(n >= 1 && cfg.steps >= 1 && cfg.eval_every >= 1, "data_n, steps and eval_every must be ≥ 1");
     let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
     let mut ys = vec![0.0; n];
     target.eval_batch(&xs, &mut ys);
@@ -98,10 +95,7 @@ pub fn fit<R: rand::Rng>(
     cfg.init.apply(&mut net, rng);
 
     let batch = cfg.batch.filter(|&b| b < n);
-    let (mut xb, mut yb) = (
-        vec![0.0; batch.unwrap_or(0) * d],
-        vec![0.0; batch.unwrap_or(0)],
-    );
+    let (mut xb, mut yb) = (vec![0.0; batch.unwrap_or(0) * d], vec![0.0; batch.unwrap_or(0)]);
     let mut grad = vec![0.0; net.n_params()];
     let mut ws = Workspace::default();
     let mut adam = Adam::new(net.n_params());
@@ -130,11 +124,7 @@ pub fn fit<R: rand::Rng>(
             outcome = Outcome::Diverged { step };
             break;
         }
-        adam.step(
-            net.params_mut(),
-            &grad,
-            cfg.schedule.lr(cfg.lr, step, cfg.steps),
-        );
+        adam.step(net.params_mut(), &grad, cfg.schedule.lr(cfg.lr, step, cfg.steps));
         if steps_used % cfg.eval_every != 0 && steps_used != cfg.steps {
             continue;
         }
@@ -161,12 +151,5 @@ pub fn fit<R: rand::Rng>(
         None => (evaluator.eval(&net)?, net), // diverged before the first evaluation
     };
     let collapsed = !(best.value < 0.95 * evaluator.constant_baseline());
-    Ok(RunReport {
-        net,
-        best,
-        steps_used,
-        reached,
-        outcome,
-        collapsed,
-    })
+    Ok(RunReport { net, best, steps_used, reached, outcome, collapsed })
 }

@@ -35,14 +35,11 @@ impl Init {
             match self {
                 Init::Torch => {
                     let s = 1.0 / (fan_in as f64).sqrt();
-                    w.iter_mut()
-                        .chain(b.iter_mut())
-                        .for_each(|p| *p = rng.random_range(-s..s));
+                    w.iter_mut().chain(b.iter_mut()).for_each(|p| *p = rng.random_range(-s..s));
                 }
                 Init::He | Init::Breakpoint => {
                     let s = (2.0 / fan_in as f64).sqrt();
-                    w.iter_mut()
-                        .for_each(|p| *p = s * rng.sample::<f64, _>(StandardNormal));
+                    w.iter_mut().for_each(|p| *p = s * rng.sample::<f64, _>(StandardNormal));
                     b.fill(0.0);
                     if self == Init::Breakpoint && l == 0 {
                         for (row, bias) in w.chunks_exact(fan_in).zip(b.iter_mut()) {
@@ -65,11 +62,7 @@ mod tests {
         let mut net = Mlp::with_hidden(1, &[200]).unwrap();
         Init::Breakpoint.apply(&mut net, &mut run_rng(7, "init"));
         let (w, b) = net.layer(0);
-        assert!(
-            w.iter()
-                .zip(b)
-                .all(|(w, b)| (0.0..=1.0).contains(&(-b / w)))
-        );
+        assert!(w.iter().zip(b).all(|(w, b)| (0.0..=1.0).contains(&(-b / w))));
     }
 
     #[test]
@@ -78,9 +71,6 @@ mod tests {
         Init::Torch.apply(&mut net, &mut run_rng(7, "init"));
         let (w, b) = net.layer(1);
         assert!(w.iter().chain(b).all(|p| p.abs() <= 0.25));
-        assert!(
-            w.iter().any(|p| p.abs() > 0.2),
-            "should fill the range, not sit near 0"
-        );
+        assert!(w.iter().any(|p| p.abs() > 0.2), "should fill the range, not sit near 0");
     }
 }

@@ -27,22 +27,7 @@ pub fn solve_output_layer(net: &mut Mlp, xs: &[f64], ys: &[f64], ws: &mut Worksp
     let mut g = vec![0.0; p * p];
     // HᵀH into the top-left w×w block of the p×p row-major matrix.
     unsafe {
-        dgemm(
-            w,
-            n,
-            w,
-            1.0,
-            h.as_ptr(),
-            1,
-            w as isize,
-            h.as_ptr(),
-            w as isize,
-            1,
-            0.0,
-            g.as_mut_ptr(),
-            p as isize,
-            1,
-        );
+        dgemm(w, n, w, 1.0, h.as_ptr(), 1, w as isize, h.as_ptr(), w as isize, 1, 0.0, g.as_mut_ptr(), p as isize, 1);
     }
     let mut rhs = vec![0.0; p];
     let mut colsum = vec![0.0; w];
@@ -70,10 +55,7 @@ pub fn solve_output_layer(net: &mut Mlp, xs: &[f64], ys: &[f64], ws: &mut Worksp
             full.push(1.0);
         }
         let svd = DMatrix::from_row_slice(n, p, &full).svd(true, true);
-        match svd.solve(
-            &DVector::from_column_slice(ys),
-            1e-13 * svd.singular_values.max(),
-        ) {
+        match svd.solve(&DVector::from_column_slice(ys), 1e-13 * svd.singular_values.max()) {
             Ok(t) => t,
             Err(_) => return false,
         }

@@ -1,0 +1,62 @@
+//! Collapse rate of the trained deep reference vs k: the fraction of seeds whose best error is
+//! within 5% of the best constant predictor's.
+
+use crate::report::Artifact;
+use crate::report::plot::{FONT, PALETTE, err, svg, swatch};
+use crate::results::Results;
+use crate::suite::ReferenceKind;
+use plotters::prelude::*;
+
+pub struct CollapseRate;
+
+impl Artifact for CollapseRate {
+    fn file_name(&self) -> &'static str {
+        "collapse.svg"
+    }
+
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        let pts: Vec<(f64, f64)> = r
+            .targets
+            .iter()
+            .filter_map(|t| {
+                super::reference(t, ReferenceKind::Trained).and_then(|re| re.collapse_rate.map(|c| (t.k as f64, c)))
+            })
+            .collect();
+        let kmin = r.targets.iter().map(|t| t.k).min().unwrap_or(1) as f64;
+        let kmax = r.targets.iter().map(|t| t.k).max().unwrap_or(1) as f64;
+        let arch = format!("width {}, depth {:?}", r.config.deep.width, r.config.deep.depth).replace("PerK(K)", "k");
+        svg((800, 450), |root| {
+            let mut chart = ChartBuilder::on(root)
+                .caption(format!("Trained deep reference ({arch}): collapse to a constant"), (FONT, 20))
+                .margin(12)
+                .x_label_area_size(45)
+                .y_label_area_size(60)
+                .build_cartesian_2d((kmin - 0.3)..(kmax + 0.3), -0.05f64..1.1f64)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("k")
+                .y_desc("fraction of seeds collapsed")
+                .x_labels((kmax - kmin + 1.0) as usize)
+                .x_label_formatter(&|x| format!("{x:.0}"))
+                .draw()
+                .map_err(err)?;
+            let c = PALETTE[1];
+            chart
+                .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("collapse rate over {} seeds (error ≥ 95% of the constant's)", r.config.deep.seeds))
+                .legend(swatch(c));
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, c.filled()))).map_err(err)?;
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .label_font((FONT, 13))
+                .draw()
+                .map_err(err)?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! Error vs shallow width for a few k: every seed's trained error, the theory band
+//! [certified lower bound, constructive upper bound] on the best width-m error, and the tolerances.
+
+use crate::report::Artifact;
+use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, svg, swatch};
+use crate::results::Results;
+use crate::theory::{Bound, error_bound};
+use plotters::prelude::*;
+
+pub struct ErrorVsWidth;
+
+const Y_MIN: f64 = 1e-6;
+
+impl Artifact for ErrorVsWidth {
+    fn file_name(&self) -> &'static str {
+        "error_vs_width.svg"
+    }
+
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        let mut ks: Vec<u32> = r.targets.iter().filter(|t| !t.shallow_runs.is_empty()).map(|t| t.k).collect();
+        let kmax = ks.iter().copied().max().unwrap_or(1);
+        ks.retain(|k| [kmax.saturating_sub(4), kmax.saturating_sub(2), kmax].contains(k));
+        ks.dedup();
+        let m_max = r.config.shallow.m_max as f64;
+        let metric = r.config.metric;
+        let metric_name = format!("{metric:?}").to_uppercase().replace("NMSE", "normalised MSE");
+        svg((1200, 480), |root| {
+            let (title, body) = root.split_vertically(40);
+            title
+                .titled(
+                    &format!("Trained shallow error vs width ({metric_name}, every seed) with the theory band"),
+                    (FONT, 20),
+                )
+                .map_err(err)?;
+            let panels = body.split_evenly((1, ks.len().max(1)));
+            for (panel, &k) in panels.iter().zip(&ks) {
+                let t = r.targets.iter().find(|t| t.k == k).unwrap();
+                let mut chart = ChartBuilder::on(panel)
+                    .caption(format!("sawtooth k = {k}"), (FONT, 16))
+                    .margin(10)
+                    .x_label_area_size(40)
+                    .y_label_area_size(60)
+                    .build_cartesian_2d((1f64..m_max * 1.5).log_scale().base(2.0), (Y_MIN..3.0).log_scale())
+                    .map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .x_desc("hidden units m (log2)")
+                    .y_desc(&metric_name)
+                    .x_label_formatter(&|x| format!("{x:.0}"))
+                    .y_label_formatter(&|y| format!("{y:.0e}"))
+                    .draw()
+                    .map_err(err)?;
+                let ms: Vec<f64> =
+                    (0..=(m_max.log2() * 8.0) as u32).map(|i| 2f64.powf(i as f64 / 8.0).round()).collect();
+                let lo: Vec<(f64, f64)> =
+                    ms.iter().map(|&m| (m, error_bound(Bound::Lower, m as u64, k, metric).max(Y_MIN))).collect();
+                let hi: Vec<(f64, f64)> =
+                    ms.iter().map(|&m| (m, error_bound(Bound::Upper, m as u64, k, metric).max(Y_MIN))).collect();
+                let mut poly = lo.clone();
+                poly.extend(hi.iter().rev());
+                chart
+                    .draw_series(std::iter::once(Polygon::new(poly, GREY.mix(0.2).filled())))
+                    .map_err(err)?
+                    .label("best possible error: theory band")
+                    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], GREY.mix(0.3).filled()));
+                for (i, &f) in r.config.floors.iter().enumerate() {
+                    let c = PALETTE[i % PALETTE.len()];
+                    chart
+                        .draw_series(DashedLineSeries::new(vec![(1.0, f), (m_max * 1.5, f)], 5, 4, c.stroke_width(1)))
+                        .map_err(err)?
+                        .label(format!("tolerance {}", floor_label(f)))
+                        .legend(swatch(c));
+                }
+                let pts: Vec<(f64, f64)> = t
+                    .shallow_runs
+                    .iter()
+                    .filter_map(|s| s.error.map(|e| (s.hidden[0] as f64, e.clamp(Y_MIN, 3.0))))
+                    .collect();
+                chart
+                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, BLACK.filled())))
+                    .map_err(err)?
+                    .label("trained shallow net (one seed)")
+                    .legend(|(x, y)| Circle::new((x + 9, y), 3, BLACK.filled()));
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::LowerLeft)
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(BLACK)
+                    .label_font((FONT, 12))
+                    .draw()
+                    .map_err(err)?;
+            }
+            Ok(())
+        })
+    }
+}

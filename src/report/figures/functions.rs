@@ -1,0 +1,97 @@
+//! The functions on [0,1] for one k: the target, the constructed deep net, the best trained deep
+//! net and the matched (smallest-tolerance) trained shallow net, one panel each over the target.
+
+use crate::report::Artifact;
+use crate::report::plot::{FONT, GREY, PALETTE, err, svg, swatch};
+use crate::results::Results;
+use crate::search::MStar;
+use crate::suite::ReferenceKind;
+use crate::target::Sawtooth;
+use plotters::prelude::*;
+
+pub struct Functions;
+
+const GRID: usize = 2000;
+
+impl Artifact for Functions {
+    fn file_name(&self) -> &'static str {
+        "functions.svg"
+    }
+
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        let t = super::showcase(r)?;
+        let target = Sawtooth::new(t.k)?;
+        let xs: Vec<f64> = (0..=GRID).map(|i| i as f64 / GRID as f64).collect();
+        let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
+        for re in &t.references {
+            if re.weights.is_empty() {
+                continue;
+            }
+            let net = super::net(&re.hidden, &re.weights)?;
+            let mut ys = vec![0.0; xs.len()];
+            net.forward(&xs, &mut ys);
+            let kind = if re.kind == ReferenceKind::Constructed { "constructed" } else { "trained (best seed)" };
+            let err = re.error.map_or("-".into(), |e| format!("{e:.1e}"));
+            rows.push((
+                format!(
+                    "deep {kind}: width {} x depth {}, {} params, error {err}",
+                    re.hidden[0],
+                    re.hidden.len(),
+                    re.params
+                ),
+                ys,
+            ));
+        }
+        if let Some(re) = super::reference(t, ReferenceKind::Constructed) {
+            if let Some(s) = re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. })) {
+                let m = s.m_star.width().unwrap() as usize;
+                let net = super::net(&[m], &s.matched_weights)?;
+                let mut ys = vec![0.0; xs.len()];
+                net.forward(&xs, &mut ys);
+                rows.push((format!("matched shallow: width {m}, {} params, tolerance {:.0e}", 3 * m + 1, s.tau), ys));
+            }
+        }
+        let target_ys: Vec<f64> = xs.iter().map(|&x| target.value(x)).collect();
+        svg((900, 200 * rows.len() as u32 + 60), |root| {
+            let (title, body) = root.split_vertically(40);
+            title
+                .titled(&format!("sawtooth k = {} on [0,1]: the target (grey) and each net", t.k), (FONT, 20))
+                .map_err(err)?;
+            for (i, (panel, (label, ys))) in body.split_evenly((rows.len(), 1)).iter().zip(&rows).enumerate() {
+                let c = PALETTE[i % PALETTE.len()];
+                let mut chart = ChartBuilder::on(panel)
+                    .margin(8)
+                    .x_label_area_size(30)
+                    .y_label_area_size(50)
+                    .build_cartesian_2d(0f64..1f64, -0.2f64..1.5f64)
+                    .map_err(err)?;
+                chart.configure_mesh().x_desc("x").y_desc("f(x)").y_labels(4).draw().map_err(err)?;
+                chart
+                    .draw_series(LineSeries::new(
+                        xs.iter().copied().zip(target_ys.iter().copied()),
+                        GREY.stroke_width(3),
+                    ))
+                    .map_err(err)?
+                    .label(format!("target: sawtooth k = {}", t.k))
+                    .legend(swatch(GREY));
+                chart
+                    .draw_series(LineSeries::new(
+                        xs.iter().copied().zip(ys.iter().map(|y| y.clamp(-0.2, 1.5))),
+                        c.stroke_width(1),
+                    ))
+                    .map_err(err)?
+                    .label(label.as_str())
+                    .legend(swatch(c));
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::UpperRight)
+                    .background_style(WHITE.mix(0.9))
+                    .border_style(BLACK)
+                    .label_font((FONT, 12))
+                    .draw()
+                    .map_err(err)?;
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,49 @@
+//! One file per figure.
+
+mod collapse;
+mod error_width;
+mod functions;
+mod layers;
+mod mstar;
+mod pieces;
+
+use super::Artifact;
+use crate::net::Mlp;
+use crate::results::{ReferenceResult, Results, TargetResult};
+use crate::suite::ReferenceKind;
+
+/// Every figure.
+pub fn all() -> Vec<Box<dyn Artifact>> {
+    vec![
+        Box::new(mstar::MStarVsK),
+        Box::new(error_width::ErrorVsWidth),
+        Box::new(functions::Functions),
+        Box::new(layers::Layers),
+        Box::new(pieces::PiecesVsParams),
+        Box::new(collapse::CollapseRate),
+    ]
+}
+
+/// The reference of `kind` for a target, if the suite had it.
+pub(crate) fn reference(t: &TargetResult, kind: ReferenceKind) -> Option<&ReferenceResult> {
+    t.references.iter().find(|r| r.kind == kind)
+}
+
+/// Rebuild a 1-input net from hidden widths and flat weights.
+pub(crate) fn net(hidden: &[usize], weights: &[f64]) -> anyhow::Result<Mlp> {
+    let mut dims = vec![1];
+    dims.extend_from_slice(hidden);
+    dims.push(1);
+    Mlp::from_params(&dims, weights)
+}
+
+/// The target shown in single-k figures: the largest k ≤ 5 in the results.
+pub(crate) fn showcase(results: &Results) -> anyhow::Result<&TargetResult> {
+    results
+        .targets
+        .iter()
+        .filter(|t| t.k <= 5)
+        .max_by_key(|t| t.k)
+        .or_else(|| results.targets.first())
+        .ok_or_else(|| anyhow::anyhow!("the results hold no targets"))
+}

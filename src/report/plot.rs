@@ -1,0 +1,49 @@
+//! Shared plotting helpers: one font, one palette, SVG into a string.
+
+use plotters::prelude::*;
+
+/// The one font family used (never loaded: the SVG backend writes it as a name).
+pub const FONT: &str = "sans-serif";
+
+/// Series colours, fixed so every figure uses the same colour for the same tolerance index.
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(23, 190, 207),
+];
+
+/// Grey for targets and theory lines.
+pub const GREY: RGBColor = RGBColor(120, 120, 120);
+
+/// Render an SVG of `size` pixels with `draw`, returning its text.
+pub fn svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(buf)
+}
+
+/// Convert a plotters error (not `Send`/`Sync`) to anyhow.
+pub fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("drawing failed: {e}")
+}
+
+/// A short legend swatch for a line series.
+pub fn swatch(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+}
+
+/// Tolerance floor as text, e.g. `1e-2`.
+pub fn floor_label(f: f64) -> String {
+    format!("{f:.0e}")
+}

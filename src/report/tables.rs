@@ -1,0 +1,124 @@
+//! Citable tables, one row per target, k, reference and tolerance: `summary.md`, `summary.csv` and
+//! `summary.tex` (booktabs). All three come from the same rows.
+
+use super::Artifact;
+use crate::results::Results;
+use crate::suite::ReferenceKind;
+
+/// Every table.
+pub fn all() -> Vec<Box<dyn Artifact>> {
+    vec![Box::new(Table(Format::Markdown)), Box::new(Table(Format::Csv)), Box::new(Table(Format::Latex))]
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Markdown,
+    Csv,
+    Latex,
+}
+
+struct Table(Format);
+
+const HEADER: [&str; 15] = [
+    "target",
+    "k",
+    "reference",
+    "ref params",
+    "ref error",
+    "collapse",
+    "floor",
+    "tau",
+    "m*",
+    "seeds ok",
+    "bracket",
+    "shallow params",
+    "param ratio",
+    "seeds",
+    "budget",
+];
+
+fn rows(r: &Results) -> Vec<[String; 15]> {
+    let mut out = Vec::new();
+    let cfg = &r.config;
+    for t in &r.targets {
+        for re in &t.references {
+            for s in &re.searches {
+                out.push([
+                    t.family.clone(),
+                    t.k.to_string(),
+                    match re.kind {
+                        ReferenceKind::Constructed => "constructed".into(),
+                        ReferenceKind::Trained => format!("trained w{}xL{}", re.hidden[0], re.hidden.len()),
+                    },
+                    re.params.to_string(),
+                    re.error.map_or("n/a".into(), |e| format!("{e:.2e}")),
+                    re.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c)),
+                    format!("{:.0e}", s.floor),
+                    format!("{:.2e}", s.tau),
+                    format!("{}{}", s.m_star, if s.non_monotone { "*" } else { "" }),
+                    format!("{}/{}", s.successes, cfg.shallow.seeds),
+                    s.bracket.map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper)),
+                    s.shallow_params.map_or("-".into(), |p| p.to_string()),
+                    s.param_ratio.map_or("-".into(), |p| format!("{p:.1}")),
+                    cfg.shallow.seeds.to_string(),
+                    cfg.shallow.train.steps.to_string(),
+                ]);
+            }
+        }
+    }
+    out
+}
+
+impl Artifact for Table {
+    fn file_name(&self) -> &'static str {
+        match self.0 {
+            Format::Markdown => "summary.md",
+            Format::Csv => "summary.csv",
+            Format::Latex => "summary.tex",
+        }
+    }
+
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        let rows = rows(r);
+        let metric = format!("{:?}", r.config.metric).to_lowercase();
+        let note = format!(
+            "Suite `{}` (config {}), metric {metric}. m* = minimal trained one-hidden-layer width reaching tau = max(ref error, floor) \
+             with at least one of {} seeds ({} steps each); '>M' = censored at m_max; '*' = non-monotone evidence; bracket = \
+             [certified lower bound, constructive upper bound] on the best possible width (THEORY.md section 3).",
+            r.config.name, r.config_hash, r.config.shallow.seeds, r.config.shallow.train.steps
+        );
+        Ok(match self.0 {
+            Format::Markdown => {
+                let mut s = format!("| {} |\n|{}\n", HEADER.join(" | "), "---|".repeat(HEADER.len()));
+                for row in &rows {
+                    s += &format!("| {} |\n", row.join(" | "));
+                }
+                s + &format!("\n{note}\n")
+            }
+            Format::Csv => {
+                let mut s = HEADER.join(",") + "\n";
+                for row in &rows {
+                    s += &(row
+                        .iter()
+                        .map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.clone() })
+                        .collect::<Vec<_>>()
+                        .join(",")
+                        + "\n");
+                }
+                s
+            }
+            Format::Latex => {
+                let esc = |c: &str| c.replace('%', "\\%").replace('>', "$>$").replace('*', "$^*$");
+                let mut s = format!(
+                    "% {note}\n% requires \\usepackage{{booktabs}}\n\\begin{{tabular}}{{{}}}\n\\toprule\n{} \\\\\n\\midrule\n",
+                    "l".repeat(HEADER.len()),
+                    HEADER.join(" & ")
+                );
+                for row in &rows {
+                    s += &format!("{} \\\\\n", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" & "));
+                }
+                s + "\\bottomrule\n\\end{tabular}\n"
+            }
+        })
+    }
+}
