@@ -85,7 +85,8 @@ fn search(c: &mut Criterion) {
     g.bench_function("tiny_suite", |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().unwrap();
-            run_suite(&cfg, &RunOptions { out: dir.path().to_path_buf(), threads: 1, progress: false }).unwrap()
+            run_suite(&cfg, &RunOptions { out: dir.path().to_path_buf(), threads: 1, progress: false, shard: None })
+                .unwrap()
         })
     });
     g.finish();

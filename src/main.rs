@@ -28,6 +28,18 @@ enum Cmd {
         /// Worker threads [default: all cores]. Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Run only shard I of N (0 ≤ I < N), for job arrays; combine with `merge`.
+        #[arg(long, value_name = "I/N", value_parser = depthsep::suite::shard::parse_shard)]
+        shard: Option<depthsep::results::ShardInfo>,
+    },
+    /// Merge shard results (from `run --shard I/N`) into one results document and report.
+    Merge {
+        /// The shards' results.json files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder for the merged results.json and report.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings, overridable).
     Search {
@@ -109,14 +121,24 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let cmd = cli.cmd.unwrap_or(Cmd::Run { suite: "quick".into(), out: None, threads: None });
+    let cmd = cli.cmd.unwrap_or(Cmd::Run { suite: "quick".into(), out: None, threads: None, shard: None });
     match cmd {
-        Cmd::Run { suite, out, threads: t } => {
+        Cmd::Run { suite, out, threads: t, shard } => {
             let cfg = load_suite(&suite)?;
-            let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
+            let mut out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
+            if let Some(s) = shard {
+                out = out.join(format!("shard-{}-of-{}", s.index, s.count));
+            }
             eprintln!("suite `{}` → {}", cfg.name, out.display());
-            let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true })?;
+            let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard })?;
             print!("{}", depthsep::tables::mstar(&res)?);
+            if shard.is_some() {
+                eprintln!(
+                    "shard results: {} (combine the shards with `depthsep merge`)",
+                    out.join("results.json").display()
+                );
+                return Ok(());
+            }
             let written = depthsep::report::write_report(&res, &out)?;
             eprintln!(
                 "results: {}; report: {} files in {}",
@@ -140,9 +162,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             cfg.validate()?;
             let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
-            let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true })?;
+            let res =
+                run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard: None })?;
             print!("{}", depthsep::tables::mstar(&res)?);
             depthsep::report::write_report(&res, &out)?;
+        }
+        Cmd::Merge { files, out } => {
+            let docs = files
+                .iter()
+                .map(|f| Ok((f.clone(), depthsep::results::Results::read(f)?)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let res = depthsep::suite::merge_into(docs, &out)?;
+            print!("{}", depthsep::tables::mstar(&res)?);
+            depthsep::report::write_report(&res, &out)?;
+            eprintln!("merged results: {}", out.join("results.json").display());
         }
         Cmd::Report { input, out } => {
             let res = depthsep::results::Results::read(&input)?;

@@ -28,6 +28,21 @@ pub struct Results {
     pub config_hash: String,
     /// One entry per target, in config order.
     pub targets: Vec<TargetResult>,
+    /// Set on the results of one shard of a suite (`run --shard I/N`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// On a merged document: each shard's provenance, by shard index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shard_provenance: Vec<Provenance>,
+}
+
+/// Which share of a suite a document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// 0-based shard index.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
 }
 
 /// Where, when and with what a document was produced.
@@ -169,6 +184,7 @@ impl Results {
     pub fn deterministic_json(&self) -> String {
         let mut v = serde_json::to_value(self).expect("results serialise");
         v.as_object_mut().unwrap().remove("provenance");
+        v.as_object_mut().unwrap().remove("shard_provenance");
         serde_json::to_string_pretty(&v).unwrap()
     }
 }

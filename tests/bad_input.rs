@@ -96,6 +96,10 @@ fn cli_argument_errors_name_the_argument() {
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--threads"));
     let o = depthsep(&["search", "--k", "0"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("k"));
+    let o = depthsep(&["run", "--shard", "5/2"], dir.path());
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--shard"));
+    let o = depthsep(&["merge", "--out", "x"], dir.path());
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("FILES"));
     let o = depthsep(&["run", "--suite", "nosuch"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("nosuch"));
 }

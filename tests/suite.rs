@@ -7,7 +7,7 @@ use depthsep::theory::{Bound, error_bound};
 
 fn run(threads: usize, dir: &std::path::Path) -> Results {
     let cfg = load_suite("tiny").unwrap();
-    run_suite(&cfg, &RunOptions { out: dir.to_path_buf(), threads, progress: false }).unwrap()
+    run_suite(&cfg, &RunOptions { out: dir.to_path_buf(), threads, progress: false, shard: None }).unwrap()
 }
 
 #[test]

@@ -142,5 +142,13 @@ pub(super) fn results(
             shallow_runs: by_width.values().flatten().map(|r| r.summary.clone()).collect(),
         });
     }
-    Ok(Results { schema_version: SCHEMA_VERSION, provenance, config: cfg.clone(), config_hash: cfg.hash(), targets })
+    Ok(Results {
+        schema_version: SCHEMA_VERSION,
+        provenance,
+        config: cfg.clone(),
+        config_hash: cfg.hash(),
+        targets,
+        shard: ctx.shard,
+        shard_provenance: vec![],
+    })
 }

@@ -5,10 +5,11 @@ mod config;
 mod log;
 mod provenance;
 mod runner;
+pub mod shard;
 
 pub use config::{
     ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, TargetSpec, TrainSettings, builtin,
 };
 pub use log::{RunLog, RunRecord};
 pub use provenance::now_rfc3339;
-pub use runner::{RunOptions, load_suite, run_suite};
+pub use runner::{RunOptions, load_suite, merge_into, run_suite};

@@ -7,9 +7,9 @@
 //! on the config, so the assembled results are identical for any thread count or run order, and
 //! after an interruption (runs already in the log are read back, not redone).
 
-use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, TargetSpec, TrainSettings, builtin, provenance};
+use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, TrainSettings, builtin, provenance};
 use crate::net::{Mlp, construct};
-use crate::results::{Results, RunSummary};
+use crate::results::{Results, RunSummary, ShardInfo};
 use crate::rng::run_rng;
 use crate::search::Search;
 use crate::target::{Sawtooth, Target};
@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// Run only shard `index` of `count` (see [`super::shard`]).
+    pub shard: Option<ShardInfo>,
 }
 
 /// Load a suite by built-in name (`quick`, `full`, `tiny`) or TOML file path.
@@ -59,6 +61,8 @@ pub(super) struct Ctx<'a> {
     pub targets: Vec<Sawtooth>,
     /// Tolerance at which runs on each target stop early.
     pub stop: Vec<f64>,
+    /// The shard being run, if any.
+    pub shard: Option<ShardInfo>,
 }
 
 impl Ctx<'_> {
@@ -126,14 +130,13 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let pb = if opts.progress && std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
     pb.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} runs  {msg}")?);
 
-    let targets: Vec<Sawtooth> = cfg
-        .targets
-        .iter()
-        .flat_map(|TargetSpec::Sawtooth { k_min, k_max }| *k_min..=*k_max)
-        .map(Sawtooth::new)
-        .collect::<Result<_, _>>()?;
+    let mut targets = super::shard::expand_targets(cfg)?;
+    if let Some(s) = opts.shard {
+        let owner = super::shard::assign(&targets, s.count)?;
+        targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
+    }
     let min_floor = cfg.floors.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut ctx = Ctx { cfg, stop: vec![min_floor; targets.len()], targets };
+    let mut ctx = Ctx { cfg, stop: vec![min_floor; targets.len()], targets, shard: opts.shard };
 
     let execute = |ctx: &Ctx, reqs: Vec<Request>, cache: &mut BTreeMap<String, RunRecord>| -> anyhow::Result<()> {
         let todo: Vec<Request> = reqs.into_iter().filter(|r| !cache.contains_key(&ctx.key(r))).collect();
@@ -213,6 +216,25 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         super::assemble::results(&ctx, &cache, refs, &searches, provenance::collect(opts.threads, started, commit))?;
     write_atomic(&results_path, &serde_json::to_string_pretty(&results)?)?;
     Ok(results)
+}
+
+/// Merge shard documents (see [`super::shard::merge`]) and write the result to `out/results.json`,
+/// refusing to replace an unreadable or foreign document there.
+pub fn merge_into(docs: Vec<(PathBuf, Results)>, out: &std::path::Path) -> anyhow::Result<Results> {
+    let started = provenance::now_rfc3339();
+    let merged = super::shard::merge(docs, provenance::collect(0, started, provenance::git_commit()))?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create output folder {}", out.display()))?;
+    let path = out.join("results.json");
+    if path.exists() {
+        let old = Results::read(&path).with_context(|| {
+            format!("refusing to overwrite {}; move it away or choose another --out", path.display())
+        })?;
+        if old.config_hash != merged.config_hash {
+            bail!("{} holds results of a different config; choose another --out. Nothing was changed", path.display());
+        }
+    }
+    write_atomic(&path, &serde_json::to_string_pretty(&merged)?)?;
+    Ok(merged)
 }
 
 /// τ = max(reference error, floor); a reference without a finite error leaves only the floor.

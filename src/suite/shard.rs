@@ -1,0 +1,128 @@
+//! Sharding a suite for job arrays, and merging the shards back.
+//!
+//! A target's runs depend only on that target (its references fix its tolerances and its searches
+//! never look at another target), so the unit of work is the whole target: `run --shard I/N` runs
+//! the targets assigned to shard I, with every search inside it following the same deterministic
+//! gallop/bisect plan as on one machine. Targets are assigned by longest-processing-time first on an
+//! expected cost of 4^k (the shallow widths and the data both grow like 2^k), ties by config order,
+//! so the shares are balanced by cost rather than count. Merging concatenates the targets in config
+//! order: the result equals a one-machine run byte for byte, provenance aside (kept per shard).
+
+use super::{SuiteConfig, TargetSpec};
+use crate::results::{Provenance, Results, SCHEMA_VERSION, ShardInfo};
+use crate::target::{Sawtooth, Target};
+use anyhow::bail;
+use std::path::PathBuf;
+
+/// Every target of the suite, in config order.
+pub fn expand_targets(cfg: &SuiteConfig) -> anyhow::Result<Vec<Sawtooth>> {
+    Ok(cfg
+        .targets
+        .iter()
+        .flat_map(|TargetSpec::Sawtooth { k_min, k_max }| *k_min..=*k_max)
+        .map(Sawtooth::new)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Expected relative cost of a target's runs.
+fn cost(t: &Sawtooth) -> f64 {
+    4f64.powi(t.k() as i32)
+}
+
+/// The shard index of each target: greedy longest-processing-time on [`cost`].
+pub fn assign(targets: &[Sawtooth], count: usize) -> anyhow::Result<Vec<usize>> {
+    anyhow::ensure!(count >= 1, "--shard: the number of shards must be ≥ 1");
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    order.sort_by(|&a, &b| cost(&targets[b]).total_cmp(&cost(&targets[a])).then(a.cmp(&b)));
+    let mut load = vec![0.0f64; count];
+    let mut owner = vec![0; targets.len()];
+    for i in order {
+        let s = (0..count).min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b))).unwrap();
+        owner[i] = s;
+        load[s] += cost(&targets[i]);
+    }
+    Ok(owner)
+}
+
+/// Parse `I/N` (0 ≤ I < N).
+pub fn parse_shard(s: &str) -> Result<ShardInfo, String> {
+    let (i, n) = s.split_once('/').ok_or_else(|| format!("expected I/N (for example 0/4), got `{s}`"))?;
+    let index: usize = i.trim().parse().map_err(|_| format!("shard index `{i}` is not a whole number"))?;
+    let count: usize = n.trim().parse().map_err(|_| format!("shard count `{n}` is not a whole number"))?;
+    if count == 0 || index >= count {
+        return Err(format!("need 0 ≤ I < N, got {index}/{count}"));
+    }
+    Ok(ShardInfo { index, count })
+}
+
+/// Merge shard documents into the one-machine document. Every problem is listed; nothing is written.
+pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::Result<Results> {
+    let mut problems = Vec::new();
+    let Some((_, first)) = docs.first() else { bail!("merge needs at least one shard results file") };
+    let (hash, count) = (first.config_hash.clone(), first.shard.map(|s| s.count));
+    let mut seen: Vec<Vec<String>> = vec![vec![]; count.unwrap_or(0)];
+    for (path, d) in &docs {
+        let p = path.display();
+        if d.schema_version != SCHEMA_VERSION {
+            problems.push(format!("{p}: schema_version {} (this depthsep writes {SCHEMA_VERSION})", d.schema_version));
+        }
+        if d.config_hash != hash {
+            problems.push(format!("{p}: config hash {} differs from {hash}", d.config_hash));
+        }
+        match (d.shard, count) {
+            (None, _) => problems.push(format!("{p}: not a shard (run with --shard I/N)")),
+            (Some(s), Some(n)) if s.count != n => {
+                problems.push(format!("{p}: shard {}/{} but others are of {n}", s.index, s.count))
+            }
+            (Some(s), _) => seen[s.index].push(p.to_string()),
+        }
+    }
+    for (i, files) in seen.iter().enumerate() {
+        match files.len() {
+            0 => problems.push(format!("shard {i}/{} is missing", count.unwrap())),
+            1 => {}
+            _ => problems.push(format!("shard {i}/{} is given more than once: {}", count.unwrap(), files.join(", "))),
+        }
+    }
+    if !problems.is_empty() {
+        bail!("cannot merge; nothing was written:\n  - {}", problems.join("\n  - "));
+    }
+    let cfg = first.config.clone();
+    let order: Vec<String> = expand_targets(&cfg)?.iter().map(|t| t.id()).collect();
+    let mut docs: Vec<Results> = docs.into_iter().map(|(_, d)| d).collect();
+    docs.sort_by_key(|d| d.shard.unwrap().index);
+    let mut targets: Vec<_> = docs.iter().flat_map(|d| d.targets.clone()).collect();
+    targets.sort_by_key(|t| order.iter().position(|o| *o == t.target));
+    Ok(Results {
+        schema_version: SCHEMA_VERSION,
+        provenance,
+        config_hash: hash,
+        config: cfg,
+        targets,
+        shard: None,
+        shard_provenance: docs.into_iter().map(|d| d.provenance).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_balanced_by_cost_not_count() {
+        let targets: Vec<Sawtooth> = (1..=8).map(|k| Sawtooth::new(k).unwrap()).collect();
+        let owner = assign(&targets, 2).unwrap();
+        // k = 8 alone outweighs k = 1..7 together (4^8 > Σ 4^k, k < 8), so it gets a shard to itself.
+        assert_eq!(owner.iter().filter(|&&o| o == owner[7]).count(), 1);
+        assert_eq!(assign(&targets, 2).unwrap(), owner, "deterministic");
+    }
+
+    #[test]
+    fn shard_argument_errors_say_what_is_wrong() {
+        assert_eq!(parse_shard("1/3"), Ok(ShardInfo { index: 1, count: 3 }));
+        assert!(parse_shard("3/3").unwrap_err().contains("0 ≤ I < N"));
+        assert!(parse_shard("x/3").unwrap_err().contains("`x`"));
+        assert!(parse_shard("2").unwrap_err().contains("I/N"));
+        assert!(parse_shard("0/0").is_err());
+    }
+}
