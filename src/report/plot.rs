@@ -47,3 +47,19 @@ pub fn swatch(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)>
 pub fn floor_label(f: f64) -> String {
     format!("{f:.0e}")
 }
+
+/// Draw the series legend in the house style.
+pub fn legend<'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> anyhow::Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font((FONT, font_size))
+        .draw()
+        .map_err(err)
+}

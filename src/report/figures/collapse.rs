@@ -2,7 +2,7 @@
 //! within 5% of the best constant predictor's.
 
 use crate::report::Artifact;
-use crate::report::plot::{FONT, PALETTE, err, svg, swatch};
+use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::suite::ReferenceKind;
 use plotters::prelude::*;
@@ -48,14 +48,7 @@ impl Artifact for CollapseRate {
                 .label(format!("collapse rate over {} seeds (error ≥ 95% of the constant's)", r.config.deep.seeds))
                 .legend(swatch(c));
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, c.filled()))).map_err(err)?;
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font((FONT, 13))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
             Ok(())
         })
     }

@@ -2,7 +2,7 @@
 //! [certified lower bound, constructive upper bound] on the best width-m error, and the tolerances.
 
 use crate::report::Artifact;
-use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, svg, swatch};
+use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
 use crate::results::Results;
 use crate::theory::{Bound, error_bound};
 use plotters::prelude::*;
@@ -81,14 +81,7 @@ impl Artifact for ErrorVsWidth {
                     .map_err(err)?
                     .label("trained shallow net (one seed)")
                     .legend(|(x, y)| Circle::new((x + 9, y), 3, BLACK.filled()));
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerLeft)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK)
-                    .label_font((FONT, 12))
-                    .draw()
-                    .map_err(err)?;
+                legend(&mut chart, SeriesLabelPosition::LowerLeft, 12)?;
             }
             Ok(())
         })

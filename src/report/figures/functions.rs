@@ -2,7 +2,7 @@
 //! net and the matched (smallest-tolerance) trained shallow net, one panel each over the target.
 
 use crate::report::Artifact;
-use crate::report::plot::{FONT, GREY, PALETTE, err, svg, swatch};
+use crate::report::plot::{FONT, GREY, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::search::MStar;
 use crate::suite::ReferenceKind;
@@ -82,14 +82,7 @@ impl Artifact for Functions {
                     .map_err(err)?
                     .label(label.as_str())
                     .legend(swatch(c));
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK)
-                    .label_font((FONT, 12))
-                    .draw()
-                    .map_err(err)?;
+                legend(&mut chart, SeriesLabelPosition::UpperRight, 12)?;
             }
             Ok(())
         })

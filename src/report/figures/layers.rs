@@ -4,7 +4,7 @@
 
 use crate::net::{construct, pieces};
 use crate::report::Artifact;
-use crate::report::plot::{FONT, PALETTE, err, svg, swatch};
+use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use plotters::prelude::*;
 
@@ -42,14 +42,7 @@ impl Artifact for Layers {
                     .map_err(err)?
                     .label(format!("layer {}: 2·σ(z) − 4·σ(z − ½) = Δ^{} ({} pieces)", l + 1, l + 1, f.pieces()))
                     .legend(swatch(c));
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(BLACK)
-                    .label_font((FONT, 12))
-                    .draw()
-                    .map_err(err)?;
+                legend(&mut chart, SeriesLabelPosition::UpperRight, 12)?;
             }
             Ok(())
         })

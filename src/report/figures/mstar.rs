@@ -2,7 +2,7 @@
 //! reference, the theory bracket as a band, and the deep reference's units and parameters.
 
 use crate::report::Artifact;
-use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, svg, swatch};
+use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
 use crate::results::Results;
 use crate::search::MStar;
 use crate::suite::ReferenceKind;
@@ -91,14 +91,7 @@ impl Artifact for MStarVsK {
                 .map_err(err)?
                 .label(format!("triangle: censored, m* > m_max = {}", r.config.shallow.m_max))
                 .legend(|(x, y)| TriangleMarker::new((x + 9, y), 6, GREY.stroke_width(2)));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font((FONT, 13))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
             Ok(())
         })
     }

@@ -4,7 +4,7 @@
 //! shallow net with as many parameters.
 
 use crate::report::Artifact;
-use crate::report::plot::{FONT, GREY, PALETTE, err, svg, swatch};
+use crate::report::plot::{FONT, GREY, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::suite::ReferenceKind;
 use plotters::prelude::*;
@@ -71,14 +71,7 @@ impl Artifact for PiecesVsParams {
                     .label(label)
                     .legend(move |(x, y)| Circle::new((x + 9, y), size, c.filled()));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .label_font((FONT, 13))
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
             Ok(())
         })
     }
