@@ -154,6 +154,8 @@ pub struct SearchResult {
     pub non_monotone: bool,
     /// Parameters of the matched shallow net.
     pub shallow_params: Option<usize>,
+    /// FLOPs per forward pass per point of the matched shallow net (5m + 1 for width m).
+    pub shallow_flops: Option<u64>,
     /// shallow params / reference params.
     pub param_ratio: Option<f64>,
     /// Weights of the best seed at m*.

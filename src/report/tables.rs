@@ -37,7 +37,7 @@ const HEADER: [&str; 15] = [
     "budget",
 ];
 
-fn rows(r: &Results) -> Vec<[String; 15]> {
+fn rows(r: &Results) -> Vec<[String; 18]> {
     let mut out = Vec::new();
     let cfg = &r.config;
     for t in &r.targets {
@@ -51,6 +51,7 @@ fn rows(r: &Results) -> Vec<[String; 15]> {
                         ReferenceKind::Trained => format!("trained w{}xL{}", re.hidden[0], re.hidden.len()),
                     },
                     re.params.to_string(),
+                    re.flops.to_string(),
                     re.error.map_or("n/a".into(), |e| format!("{e:.2e}")),
                     re.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c)),
                     format!("{:.0e}", s.floor),
@@ -59,7 +60,9 @@ fn rows(r: &Results) -> Vec<[String; 15]> {
                     format!("{}/{}", s.successes, cfg.shallow.seeds),
                     s.bracket.map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper)),
                     s.shallow_params.map_or("-".into(), |p| p.to_string()),
+                    s.shallow_flops.map_or("-".into(), |p| p.to_string()),
                     s.param_ratio.map_or("-".into(), |p| format!("{p:.1}")),
+                    s.shallow_flops.map_or("-".into(), |f| format!("{:.1}", f as f64 / re.flops as f64)),
                     cfg.shallow.seeds.to_string(),
                     cfg.shallow.train.steps.to_string(),
                 ]);

@@ -126,6 +126,9 @@ pub(super) fn results(
                     widths_tried: s.tried().to_vec(),
                     non_monotone,
                     shallow_params,
+                    shallow_flops: m_star
+                        .width()
+                        .map(|m| crate::net::Mlp::with_hidden(1, &[m as usize]).unwrap().flops_per_forward()),
                     param_ratio: shallow_params.map(|p| p as f64 / r.params as f64),
                     matched_weights: matched,
                 });
