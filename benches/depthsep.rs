@@ -1,6 +1,6 @@
 //! Criterion benchmarks: one training step on the six canonical workloads of shared/bench
 //! (batch 1024, f64), inference of the constructed deep net vs the exact shallow net for Δ^k, and a
-//! small end-to-end width search. Settings live in `config()`.
+//! small end-to-end width search, and the f64 GEMM rate of this machine. Settings live in `config()`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use depthsep::net::{Mlp, Workspace, construct};
@@ -66,8 +66,12 @@ fn inference(c: &mut Criterion) {
     for k in 2..=12u32 {
         let deep = construct::telgarsky_deep(k).unwrap();
         let shallow = construct::exact_shallow(k).unwrap();
-        let mut ws = Workspace::default();
-        g.bench_function(BenchmarkId::new("deep", k), |b| b.iter(|| black_box(deep.forward_ws(&xs, &mut ws)[0])));
+        g.bench_function(BenchmarkId::new("deep", k), |b| {
+            b.iter(|| {
+                deep.forward(&xs, &mut out);
+                black_box(out[0])
+            })
+        });
         g.bench_function(BenchmarkId::new("shallow", k), |b| {
             b.iter(|| {
                 shallow.forward(&xs, &mut out);
@@ -75,6 +79,38 @@ fn inference(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+}
+
+/// The machine's f64 GEMM rate through the same `matrixmultiply` kernel the deep path uses
+/// (2·n³ FLOPs per call), to express the train steps as a fraction of a measured peak.
+fn gemm_peak(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gemm_peak");
+    let n = 1024;
+    let a = vec![1.0001f64; n * n];
+    let b = vec![0.9999f64; n * n];
+    let mut out = vec![0.0f64; n * n];
+    g.bench_function(BenchmarkId::new("dgemm_f64", n), |bch| {
+        bch.iter(|| unsafe {
+            matrixmultiply::dgemm(
+                n,
+                n,
+                n,
+                1.0,
+                a.as_ptr(),
+                n as isize,
+                1,
+                b.as_ptr(),
+                n as isize,
+                1,
+                0.0,
+                out.as_mut_ptr(),
+                n as isize,
+                1,
+            );
+            black_box(out[0])
+        })
+    });
     g.finish();
 }
 
@@ -92,5 +128,5 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = train_step, inference, search }
+criterion_group! { name = benches; config = config(); targets = train_step, inference, gemm_peak, search }
 criterion_main!(benches);

@@ -62,6 +62,12 @@ fn fused_shallow_kernel_agrees_with_the_layered_path() {
         let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
         let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
         assert!((l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0), "m={m} n={n}: loss {l1} vs {l2}");
+        let mut fused = vec![0.0; n];
+        net.forward(&xs, &mut fused);
+        let layered = net.forward_ws(&xs, &mut ws).to_vec();
+        for (a, b) in fused.iter().zip(&layered) {
+            assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "m={m}: forward {a} vs {b}");
+        }
         let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
         for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
             assert!((a - b).abs() <= 1e-11 * scale, "m={m} n={n} param {i}: {a} vs {b}");
@@ -85,5 +91,31 @@ fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
     let base = run(Isa::Baseline);
     for isa in [Isa::Avx2, Isa::Avx512].into_iter().filter(|i| i.supported()) {
         assert_eq!(run(isa), base, "{isa:?} differs from baseline");
+    }
+}
+
+#[test]
+fn narrow_net_kernel_agrees_with_the_layered_path() {
+    for (hidden, n) in [(vec![2; 8], 1024), (vec![3, 1, 4], 77), (vec![4; 12], 1000), (vec![1, 1], 5)] {
+        let mut rng = run_rng(hidden.len() as u64, "small vs layered");
+        let mut net = Mlp::with_hidden(1, &hidden).unwrap();
+        Init::Torch.apply(&mut net, &mut rng);
+        let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let (mut g1, mut g2) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
+        let mut ws = Workspace::default();
+        let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
+        let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
+        assert!((l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0), "{hidden:?}: loss {l1} vs {l2}");
+        let mut narrow = vec![0.0; n];
+        net.forward(&xs, &mut narrow);
+        let layered = net.forward_ws(&xs, &mut ws).to_vec();
+        for (a, b) in narrow.iter().zip(&layered) {
+            assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{hidden:?}: forward {a} vs {b}");
+        }
+        let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
+        for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
+            assert!((a - b).abs() <= 1e-11 * scale, "{hidden:?} param {i}: {a} vs {b}");
+        }
     }
 }

@@ -18,6 +18,16 @@ pub fn shallow_loss_grad(params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64
     kernel(Isa::detect(), params, xs, ys, grad, resid)
 }
 
+/// Forward pass of a 1→m→1 net into `out` (pass 1 alone): the inference path of such nets.
+pub fn shallow_forward(params: &[f64], xs: &[f64], out: &mut [f64]) {
+    let m = (params.len() - 1) / 3;
+    let isa = Isa::detect();
+    out.fill(params[3 * m]);
+    for j in 0..m {
+        pass1(isa, out, xs, params[j], params[m + j], params[2 * m + j]);
+    }
+}
+
 /// Instruction set of the two inner loops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Isa {

@@ -30,6 +30,8 @@ pub struct Workspace {
     delta: Vec<f64>,
     /// Gradient w.r.t. the previous layer's activation.
     delta_prev: Vec<f64>,
+    /// Buffers of the narrow-net path.
+    small: super::small::SmallWorkspace,
 }
 
 impl Workspace {
@@ -104,6 +106,11 @@ impl Mlp {
         &mut self.params
     }
 
+    /// 1-input and no layer wider than [`super::small::MAX_WIDTH`]: the feature-major path applies.
+    fn is_narrow(&self) -> bool {
+        self.dims[0] == 1 && self.hidden().iter().all(|&w| w <= super::small::MAX_WIDTH)
+    }
+
     fn offset(&self, layer: usize) -> usize {
         self.dims[..layer + 1].windows(2).map(|w| (w[0] + 1) * w[1]).sum()
     }
@@ -132,7 +139,13 @@ impl Mlp {
 
     /// Forward pass over `xs` (row-major, `n × d`) into `out` (length n).
     pub fn forward(&self, xs: &[f64], out: &mut [f64]) {
+        if self.dims.len() == 3 && self.dims[0] == 1 {
+            return super::fast::shallow_forward(&self.params, xs, out);
+        }
         let mut ws = Workspace::default();
+        if self.is_narrow() {
+            return super::small::forward(&self.dims, &self.params, xs, out, &mut ws.small);
+        }
         self.forward_ws(xs, &mut ws);
         out.copy_from_slice(ws.acts.last().unwrap());
     }
@@ -180,10 +193,14 @@ impl Mlp {
     }
 
     /// Batch MSE loss (1/n)·Σ (f(x_i) − y_i)² and its exact gradient, written into `grad`.
-    /// 1→m→1 nets take the fused kernel of [`super::fast`]; others the layer-by-layer path.
+    /// 1→m→1 nets take the fused kernel of [`super::fast`], 1-input nets no wider than
+    /// [`super::small::MAX_WIDTH`] the feature-major kernel of [`super::small`], others the GEMM path.
     pub fn loss_grad(&self, xs: &[f64], ys: &[f64], grad: &mut [f64], ws: &mut Workspace) -> f64 {
         if self.dims.len() == 3 && self.dims[0] == 1 {
             return super::fast::shallow_loss_grad(&self.params, xs, ys, grad, &mut ws.delta);
+        }
+        if self.is_narrow() {
+            return super::small::loss_grad(&self.dims, &self.params, xs, ys, grad, &mut ws.small);
         }
         self.loss_grad_layered(xs, ys, grad, ws)
     }

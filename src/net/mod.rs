@@ -5,6 +5,7 @@ pub mod fast;
 mod mlp;
 pub mod pieces;
 mod pwl;
+pub mod small;
 
 pub use mlp::{Mlp, Workspace};
 pub use pwl::{ExactErrors, Pwl};

@@ -33,7 +33,7 @@ impl Artifact for PiecesVsParams {
         }
         let all = constructed.iter().chain(&trained).chain(&shallow);
         let xmax = all.clone().map(|p| p.0).fold(10.0, f64::max) * 2.0;
-        let ymax = all.map(|p| p.1).fold(10.0, f64::max) * 4.0;
+        let ymax = all.map(|p| p.1).fold(10.0, f64::max) * 32.0; // headroom for the legend
         svg((900, 600), |root| {
             let mut chart = ChartBuilder::on(root)
                 .caption("Linear pieces on [0,1] vs parameters (exact counts)", (FONT, 20))

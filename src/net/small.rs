@@ -1,0 +1,195 @@
+//! Training kernel for narrow nets (every layer ≤ [`MAX_WIDTH`] units), feature-major.
+//!
+//! GEMM libraries pack their operands, which dominates when a layer is 2 × 2: the width-2
+//! Telgarsky architecture spends almost all of its step in packing. Here every activation is stored
+//! as one row per unit over the batch, so each layer is a handful of `y += a·x` sweeps and dot
+//! products over the batch, which vectorise across points:
+//! z_j = b_j + Σ_k W_jk h_k; ∂W_jk = ⟨δ_j, h_k⟩; ∂b_j = Σ_i δ_j[i]; δ_prev_k = [h_k > 0]·Σ_j W_jk δ_j.
+//! Dot products reduce in 8 fixed lanes, so the bits do not depend on the instruction set.
+
+use super::fast::Isa;
+
+/// Widest layer handled by this path.
+pub const MAX_WIDTH: usize = 4;
+const LANES: usize = 8;
+
+/// Scratch buffers (feature-major activations and deltas).
+#[derive(Debug, Default, Clone)]
+pub struct SmallWorkspace {
+    acts: Vec<Vec<f64>>,
+    delta: Vec<f64>,
+    delta_prev: Vec<f64>,
+}
+
+/// Forward pass of a narrow 1-input net: fills the feature-major activations of every layer and
+/// returns the per-layer parameter offsets.
+fn forward_into(isa: Isa, dims: &[usize], params: &[f64], xs: &[f64], ws: &mut SmallWorkspace) -> Vec<usize> {
+    let n = xs.len();
+    let layers = dims.len() - 1;
+    ws.acts.resize_with(layers, Vec::new);
+    let mut off = 0;
+    let mut offsets = Vec::with_capacity(layers);
+    for l in 0..layers {
+        let (a, b) = (dims[l], dims[l + 1]);
+        offsets.push(off);
+        let (w, bias) = params[off..off + (a + 1) * b].split_at(a * b);
+        off += (a + 1) * b;
+        let (done, rest) = ws.acts.split_at_mut(l);
+        let input: &[f64] = if l == 0 { xs } else { &done[l - 1] };
+        let z = &mut rest[0];
+        z.clear();
+        z.resize(b * n, 0.0);
+        for j in 0..b {
+            let zj = &mut z[j * n..(j + 1) * n];
+            zj.fill(bias[j]);
+            for k in 0..a {
+                axpy(isa, zj, w[j * a + k], &input[k * n..(k + 1) * n]);
+            }
+            if l + 1 < layers {
+                zj.iter_mut().for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 });
+            }
+        }
+    }
+    offsets
+}
+
+/// Inference: the outputs of a narrow 1-input net for `xs`, written into `out`.
+pub fn forward(dims: &[usize], params: &[f64], xs: &[f64], out: &mut [f64], ws: &mut SmallWorkspace) {
+    forward_into(Isa::detect(), dims, params, xs, ws);
+    out.copy_from_slice(ws.acts.last().unwrap());
+}
+
+/// Batch MSE loss and gradient for a 1-input net with layer sizes `dims` and flat `params`
+/// (the `Mlp` layout), `xs` of length n.
+pub fn loss_grad(
+    dims: &[usize],
+    params: &[f64],
+    xs: &[f64],
+    ys: &[f64],
+    grad: &mut [f64],
+    ws: &mut SmallWorkspace,
+) -> f64 {
+    let isa = Isa::detect();
+    let n = ys.len();
+    let layers = dims.len() - 1;
+    let offsets = forward_into(isa, dims, params, xs, ws);
+    let out = &ws.acts[layers - 1];
+    let mut loss = 0.0;
+    ws.delta.clear();
+    for (&o, &y) in out.iter().zip(ys) {
+        let e = o - y;
+        loss += e * e;
+        ws.delta.push(2.0 * e / n as f64);
+    }
+    for l in (0..layers).rev() {
+        let (a, b) = (dims[l], dims[l + 1]);
+        let o = offsets[l];
+        let (gw, gb) = grad[o..o + (a + 1) * b].split_at_mut(a * b);
+        let input: &[f64] = if l == 0 { xs } else { &ws.acts[l - 1] };
+        for j in 0..b {
+            let dj = &ws.delta[j * n..(j + 1) * n];
+            for k in 0..a {
+                gw[j * a + k] = dot(isa, dj, &input[k * n..(k + 1) * n]);
+            }
+            gb[j] = sum(dj);
+        }
+        if l == 0 {
+            break;
+        }
+        let w = &params[o..o + a * b];
+        ws.delta_prev.clear();
+        ws.delta_prev.resize(a * n, 0.0);
+        for k in 0..a {
+            let dk = &mut ws.delta_prev[k * n..(k + 1) * n];
+            for j in 0..b {
+                axpy(isa, dk, w[j * a + k], &ws.delta[j * n..(j + 1) * n]);
+            }
+            for (d, &h) in dk.iter_mut().zip(&ws.acts[l - 1][k * n..(k + 1) * n]) {
+                if h <= 0.0 {
+                    *d = 0.0;
+                }
+            }
+        }
+        std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
+    }
+    loss / n as f64
+}
+
+fn axpy(isa: Isa, y: &mut [f64], a: f64, x: &[f64]) {
+    match isa {
+        // SAFETY: `Isa::detect` checked the CPU.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => unsafe { x86::axpy_avx512(y, a, x) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => unsafe { x86::axpy_avx2(y, a, x) },
+        _ => axpy_body(y, a, x),
+    }
+}
+
+fn dot(isa: Isa, x: &[f64], y: &[f64]) -> f64 {
+    let split = x.len() - x.len() % LANES;
+    let lanes = match isa {
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => unsafe { x86::dot_avx512(&x[..split], &y[..split]) },
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => unsafe { x86::dot_avx2(&x[..split], &y[..split]) },
+        _ => dot_body(&x[..split], &y[..split]),
+    };
+    x[split..].iter().zip(&y[split..]).fold(sum8(&lanes), |s, (a, b)| s + a * b)
+}
+
+fn sum(x: &[f64]) -> f64 {
+    let split = x.len() - x.len() % LANES;
+    let mut s = [0.0; LANES];
+    for c in x[..split].chunks_exact(LANES) {
+        for l in 0..LANES {
+            s[l] += c[l];
+        }
+    }
+    x[split..].iter().fold(sum8(&s), |t, v| t + v)
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{LANES, axpy_body, dot_body};
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn axpy_avx512(y: &mut [f64], a: f64, x: &[f64]) {
+        axpy_body(y, a, x)
+    }
+    #[target_feature(enable = "avx2")]
+    pub(super) fn axpy_avx2(y: &mut [f64], a: f64, x: &[f64]) {
+        axpy_body(y, a, x)
+    }
+    #[target_feature(enable = "avx512f")]
+    pub(super) fn dot_avx512(x: &[f64], y: &[f64]) -> [f64; LANES] {
+        dot_body(x, y)
+    }
+    #[target_feature(enable = "avx2")]
+    pub(super) fn dot_avx2(x: &[f64], y: &[f64]) -> [f64; LANES] {
+        dot_body(x, y)
+    }
+}
+
+#[inline(always)]
+fn axpy_body(y: &mut [f64], a: f64, x: &[f64]) {
+    for (v, &u) in y.iter_mut().zip(x) {
+        *v += a * u;
+    }
+}
+
+#[inline(always)]
+fn dot_body(x: &[f64], y: &[f64]) -> [f64; LANES] {
+    let mut s = [0.0; LANES];
+    for (a, b) in x.chunks_exact(LANES).zip(y.chunks_exact(LANES)) {
+        for l in 0..LANES {
+            s[l] += a[l] * b[l];
+        }
+    }
+    s
+}
+
+#[inline(always)]
+fn sum8(v: &[f64; LANES]) -> f64 {
+    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+}

@@ -1,0 +1,93 @@
+//! Reports: valid SVG with every series, identical bytes on every draw, reproduction of the
+//! committed reports, and clear refusals of bad results files.
+
+use depthsep::report::{render_all, write_report};
+use depthsep::results::Results;
+use depthsep::suite::{RunOptions, load_suite, run_suite};
+use std::process::Command;
+
+fn tiny_results() -> Results {
+    let dir = tempfile::tempdir().unwrap();
+    run_suite(
+        &load_suite("tiny").unwrap(),
+        &RunOptions { out: dir.path().to_path_buf(), threads: 2, progress: false, shard: None },
+    )
+    .unwrap()
+}
+
+/// Legend labels each figure must carry (a prefix of the text is enough).
+const EXPECTED: [(&str, &[&str]); 6] = [
+    ("mstar.svg", &["trained m*, nMSE ≤ 1e-1", "trained m*, nMSE ≤ 1e-2", "theory bracket", "deep net: hidden units"]),
+    ("error_vs_width.svg", &["best possible error: theory band", "tolerance 1e-1", "trained shallow net"]),
+    ("functions.svg", &["target: sawtooth", "deep constructed", "deep trained", "matched shallow"]),
+    ("layers.svg", &["layer 1:", "layer 2:", "layer 3:"]),
+    ("pieces.svg", &["shallow bound", "trained shallow nets", "trained deep nets", "constructed deep nets"]),
+    ("collapse.svg", &["collapse rate over"]),
+];
+
+#[test]
+fn every_svg_parses_as_xml_and_shows_each_expected_series() {
+    let res = tiny_results();
+    let files = render_all(&res).unwrap();
+    for (name, labels) in EXPECTED {
+        let svg = &files.iter().find(|(n, _)| *n == name).unwrap().1;
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{name} is not XML: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        let texts: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        for l in labels {
+            assert!(texts.iter().any(|t| t.contains(l)), "{name}: no text containing `{l}`");
+        }
+        let drawn = doc.descendants().filter(|n| n.has_tag_name("polyline") || n.has_tag_name("circle")).count();
+        assert!(drawn > 0, "{name} draws nothing");
+    }
+    for table in ["summary.md", "summary.csv", "summary.tex"] {
+        let text = &files.iter().find(|(n, _)| *n == table).unwrap().1;
+        // One row per target × reference × floor (+ header lines).
+        let rows = res.targets.len() * res.config.references.len() * res.config.floors.len();
+        assert!(text.lines().count() > rows, "{table} has too few lines");
+    }
+}
+
+#[test]
+fn drawing_twice_gives_identical_bytes() {
+    let res = tiny_results();
+    assert_eq!(render_all(&res).unwrap(), render_all(&res).unwrap());
+}
+
+#[test]
+fn report_reproduces_the_committed_reports_byte_for_byte() {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+    let res = Results::read(&committed.join("results.json")).expect("reports/results.json is committed");
+    let out = tempfile::tempdir().unwrap();
+    for path in write_report(&res, out.path()).unwrap() {
+        let name = path.file_name().unwrap();
+        let want = std::fs::read(committed.join(name)).unwrap_or_else(|_| panic!("reports/{name:?} missing"));
+        assert!(std::fs::read(&path).unwrap() == want, "reports/{name:?} differs from what `depthsep report` draws");
+    }
+}
+
+#[test]
+fn report_on_a_bad_results_file_fails_clearly_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = serde_json::to_string(&tiny_results()).unwrap();
+    let cases = [
+        ("missing.json", None, "cannot read"),
+        ("truncated.json", Some(good[..good.len() / 2].to_string()), "not valid JSON"),
+        ("foreign.json", Some("{\"name\": \"something else\"}".to_string()), "not a depthsep results document"),
+        ("newer.json", Some(good.replace("\"schema_version\":1", "\"schema_version\":999")), "newer"),
+    ];
+    for (file, content, message) in cases {
+        if let Some(c) = content {
+            std::fs::write(dir.path().join(file), c).unwrap();
+        }
+        let out = dir.path().join(format!("out-{file}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_depthsep"))
+            .args(["report", "--in", dir.path().join(file).to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{file}: should fail");
+        assert!(stderr.contains(message) && stderr.contains(file), "{file}: {stderr}");
+        assert!(!out.exists(), "{file}: nothing may be written");
+    }
+}
