@@ -49,29 +49,34 @@ fn gradient_matches_finite_differences_with_several_inputs() {
     check(5, &[10], 7);
 }
 
+/// The dispatched fast path (`forward`, `loss_grad`) agrees with the generic GEMM path.
+fn assert_fast_path_agrees_with_layered(hidden: &[usize], n: usize, init: Init) {
+    let mut rng = run_rng(hidden.iter().sum::<usize>() as u64 + n as u64, "fast vs layered");
+    let mut net = Mlp::with_hidden(1, hidden).unwrap();
+    init.apply(&mut net, &mut rng);
+    let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+    let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+    let (mut g1, mut g2) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
+    let mut ws = Workspace::default();
+    let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
+    let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
+    assert!((l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0), "{hidden:?} n={n}: loss {l1} vs {l2}");
+    let mut fast = vec![0.0; n];
+    net.forward(&xs, &mut fast);
+    let layered = net.forward_ws(&xs, &mut ws).to_vec();
+    for (a, b) in fast.iter().zip(&layered) {
+        assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{hidden:?}: forward {a} vs {b}");
+    }
+    let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
+    for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
+        assert!((a - b).abs() <= 1e-11 * scale, "{hidden:?} n={n} param {i}: {a} vs {b}");
+    }
+}
+
 #[test]
 fn fused_shallow_kernel_agrees_with_the_layered_path() {
     for (m, n) in [(1, 1), (3, 7), (16, 64), (257, 1000), (64, 4099)] {
-        let mut rng = run_rng(m as u64, "fast vs layered");
-        let mut net = Mlp::with_hidden(1, &[m]).unwrap();
-        Init::Breakpoint.apply(&mut net, &mut rng);
-        let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
-        let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
-        let (mut g1, mut g2) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
-        let mut ws = Workspace::default();
-        let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
-        let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
-        assert!((l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0), "m={m} n={n}: loss {l1} vs {l2}");
-        let mut fused = vec![0.0; n];
-        net.forward(&xs, &mut fused);
-        let layered = net.forward_ws(&xs, &mut ws).to_vec();
-        for (a, b) in fused.iter().zip(&layered) {
-            assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "m={m}: forward {a} vs {b}");
-        }
-        let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
-        for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
-            assert!((a - b).abs() <= 1e-11 * scale, "m={m} n={n} param {i}: {a} vs {b}");
-        }
+        assert_fast_path_agrees_with_layered(&[m], n, Init::Breakpoint);
     }
 }
 
@@ -97,25 +102,6 @@ fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
 #[test]
 fn narrow_net_kernel_agrees_with_the_layered_path() {
     for (hidden, n) in [(vec![2; 8], 1024), (vec![3, 1, 4], 77), (vec![4; 12], 1000), (vec![1, 1], 5)] {
-        let mut rng = run_rng(hidden.len() as u64, "small vs layered");
-        let mut net = Mlp::with_hidden(1, &hidden).unwrap();
-        Init::Torch.apply(&mut net, &mut rng);
-        let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
-        let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
-        let (mut g1, mut g2) = (vec![0.0; net.n_params()], vec![0.0; net.n_params()]);
-        let mut ws = Workspace::default();
-        let l1 = net.loss_grad(&xs, &ys, &mut g1, &mut ws);
-        let l2 = net.loss_grad_layered(&xs, &ys, &mut g2, &mut ws);
-        assert!((l1 - l2).abs() <= 1e-12 * l2.abs().max(1.0), "{hidden:?}: loss {l1} vs {l2}");
-        let mut narrow = vec![0.0; n];
-        net.forward(&xs, &mut narrow);
-        let layered = net.forward_ws(&xs, &mut ws).to_vec();
-        for (a, b) in narrow.iter().zip(&layered) {
-            assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{hidden:?}: forward {a} vs {b}");
-        }
-        let scale = g2.iter().fold(1e-300f64, |s, g| s.max(g.abs()));
-        for (i, (a, b)) in g1.iter().zip(&g2).enumerate() {
-            assert!((a - b).abs() <= 1e-11 * scale, "{hidden:?} param {i}: {a} vs {b}");
-        }
+        assert_fast_path_agrees_with_layered(&hidden, n, Init::Torch);
     }
 }

@@ -10,7 +10,7 @@
 //! no operation is fused (no FMA contraction in Rust) and the lane structure is explicit, all three
 //! give bit-identical results.
 
-const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 
 /// Loss and gradient of the batch MSE for a 1→m→1 net with flat parameters
 /// `[w (m), b (m), a (m), c]` (the `Mlp` layout). `resid` is scratch of any length.
@@ -199,13 +199,15 @@ fn relu(z: f64) -> f64 {
     if z > 0.0 { z } else { 0.0 }
 }
 
+/// Sum of 8 lanes in a fixed pairwise order.
 #[inline(always)]
-fn sum8(v: &[f64; LANES]) -> f64 {
+pub(crate) fn sum8(v: &[f64; LANES]) -> f64 {
     ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
 }
 
+/// Sum in 8 fixed lanes, then the tail: the same bits on every instruction set.
 #[inline(always)]
-fn lane_sum(v: &[f64]) -> f64 {
+pub(crate) fn lane_sum(v: &[f64]) -> f64 {
     let split = v.len() - v.len() % LANES;
     let mut s = [0.0; LANES];
     for c in v[..split].chunks_exact(LANES) {

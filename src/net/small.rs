@@ -7,11 +7,10 @@
 //! z_j = b_j + Σ_k W_jk h_k; ∂W_jk = ⟨δ_j, h_k⟩; ∂b_j = Σ_i δ_j[i]; δ_prev_k = [h_k > 0]·Σ_j W_jk δ_j.
 //! Dot products reduce in 8 fixed lanes, so the bits do not depend on the instruction set.
 
-use super::fast::Isa;
+use super::fast::{Isa, LANES, lane_sum, sum8};
 
 /// Widest layer handled by this path.
 pub const MAX_WIDTH: usize = 4;
-const LANES: usize = 8;
 
 /// Scratch buffers (feature-major activations and deltas).
 #[derive(Debug, Default, Clone)]
@@ -91,7 +90,7 @@ pub fn loss_grad(
             for k in 0..a {
                 gw[j * a + k] = dot(isa, dj, &input[k * n..(k + 1) * n]);
             }
-            gb[j] = sum(dj);
+            gb[j] = lane_sum(dj);
         }
         if l == 0 {
             break;
@@ -139,17 +138,6 @@ fn dot(isa: Isa, x: &[f64], y: &[f64]) -> f64 {
     x[split..].iter().zip(&y[split..]).fold(sum8(&lanes), |s, (a, b)| s + a * b)
 }
 
-fn sum(x: &[f64]) -> f64 {
-    let split = x.len() - x.len() % LANES;
-    let mut s = [0.0; LANES];
-    for c in x[..split].chunks_exact(LANES) {
-        for l in 0..LANES {
-            s[l] += c[l];
-        }
-    }
-    x[split..].iter().fold(sum8(&s), |t, v| t + v)
-}
-
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{LANES, axpy_body, dot_body};
@@ -187,9 +175,4 @@ fn dot_body(x: &[f64], y: &[f64]) -> [f64; LANES] {
         }
     }
     s
-}
-
-#[inline(always)]
-fn sum8(v: &[f64; LANES]) -> f64 {
-    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
 }
