@@ -11,7 +11,7 @@ use rand::RngExt;
 use std::hint::black_box;
 use std::time::Duration;
 
-const BATCH: usize = 1024;
+const BATCH: usize = depthsep::costs::BATCH;
 
 /// The canonical workloads: (name, hidden widths).
 fn workloads() -> Vec<(&'static str, Vec<usize>)> {
@@ -114,6 +114,42 @@ fn gemm_peak(c: &mut Criterion) {
     g.finish();
 }
 
+/// Inference and one training step of every constructed deep reference and every matched shallow
+/// width in the committed `reports/results.json`, named as `depthsep costs` expects.
+fn matched(c: &mut Criterion) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/results.json");
+    let Ok(results) = depthsep::results::Results::read(&path) else {
+        eprintln!("matched: no readable {}; skipped", path.display());
+        return;
+    };
+    let mut g = c.benchmark_group("matched");
+    g.measurement_time(Duration::from_secs(1)).warm_up_time(Duration::from_millis(300)).sample_size(10);
+    let (xs, ys) = batch(4);
+    let mut out = vec![0.0; BATCH];
+    for hidden in depthsep::costs::nets(&results) {
+        let label = depthsep::costs::label(&hidden);
+        let mut net = Mlp::with_hidden(1, &hidden).unwrap();
+        Init::Breakpoint.apply(&mut net, &mut run_rng(5, &label));
+        g.bench_function(BenchmarkId::new("infer", &label), |b| {
+            b.iter(|| {
+                net.forward(&xs, &mut out);
+                black_box(out[0])
+            })
+        });
+        let mut grad = vec![0.0; net.n_params()];
+        let mut ws = Workspace::default();
+        let mut adam = Adam::new(net.n_params());
+        g.bench_function(BenchmarkId::new("train", &label), |b| {
+            b.iter(|| {
+                let loss = net.loss_grad(&xs, &ys, &mut grad, &mut ws);
+                adam.step(net.params_mut(), &grad, 1e-3);
+                black_box(loss)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn search(c: &mut Criterion) {
     let mut g = c.benchmark_group("search");
     g.sample_size(10);
@@ -128,5 +164,5 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = train_step, inference, gemm_peak, search }
+criterion_group! { name = benches; config = config(); targets = train_step, inference, gemm_peak, matched, search }
 criterion_main!(benches);

@@ -7,6 +7,7 @@
 //! Exact 1-D analysis ([`net::pieces`], [`net::Pwl`]) computes a 1-input net's linear pieces and its
 //! L1/MSE/sup errors against a piecewise-linear target in closed form, without sampling.
 
+pub mod costs;
 pub mod net;
 pub mod report;
 pub mod results;

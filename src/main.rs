@@ -77,6 +77,16 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Import criterion's timings (`cargo bench -- matched`) of the deep and matched shallow nets into a
+    /// results document, then redraw its report.
+    Costs {
+        /// Results document to update.
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Criterion's output folder.
+        #[arg(long, default_value = "target/criterion")]
+        criterion: PathBuf,
+    },
     /// Print the theory's bracket on the minimal shallow width for sawtooth k and tolerances.
     Bounds {
         /// Largest k.
@@ -176,6 +186,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", depthsep::tables::mstar(&res)?);
             depthsep::report::write_report(&res, &out)?;
             eprintln!("merged results: {}", out.join("results.json").display());
+        }
+        Cmd::Costs { input, criterion } => {
+            let mut res = depthsep::results::Results::read(&input)?;
+            let n = depthsep::costs::import_criterion(&mut res, &criterion)?;
+            depthsep::suite::write_atomic(&input, &serde_json::to_string_pretty(&res)?)?;
+            let dir = input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf());
+            depthsep::report::write_report(&res, &dir)?;
+            eprintln!("{n} nets timed; costs written into {} and the report redrawn", input.display());
         }
         Cmd::Report { input, out } => {
             let res = depthsep::results::Results::read(&input)?;

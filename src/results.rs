@@ -34,6 +34,42 @@ pub struct Results {
     /// On a merged document: each shard's provenance, by shard index.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shard_provenance: Vec<Provenance>,
+    /// Measured time per inference pass and training step (`depthsep costs`); machine-dependent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub costs: Option<Costs>,
+}
+
+/// Measured costs of the nets a report compares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Costs {
+    /// Batch size of every measurement.
+    pub batch: usize,
+    /// What was measured and how.
+    pub source: String,
+    /// One entry per distinct net.
+    pub nets: Vec<NetCost>,
+}
+
+/// Time of one net.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetCost {
+    /// Hidden widths (1 input, 1 output).
+    pub hidden: Vec<usize>,
+    /// Parameters.
+    pub params: usize,
+    /// FLOPs per forward pass per point.
+    pub flops: u64,
+    /// Median time of one inference pass over the batch, ns.
+    pub infer_ns: Option<f64>,
+    /// Median time of one training step (forward, MSE, backward, Adam) on the batch, ns.
+    pub train_ns: Option<f64>,
+}
+
+impl Costs {
+    /// The entry for a net, if measured.
+    pub fn get(&self, hidden: &[usize]) -> Option<&NetCost> {
+        self.nets.iter().find(|n| n.hidden == hidden)
+    }
 }
 
 /// Which share of a suite a document holds.
@@ -187,6 +223,7 @@ impl Results {
         let mut v = serde_json::to_value(self).expect("results serialise");
         v.as_object_mut().unwrap().remove("provenance");
         v.as_object_mut().unwrap().remove("shard_provenance");
+        v.as_object_mut().unwrap().remove("costs");
         serde_json::to_string_pretty(&v).unwrap()
     }
 }

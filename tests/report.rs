@@ -91,3 +91,36 @@ fn report_on_a_bad_results_file_fails_clearly_and_writes_nothing() {
         assert!(!out.exists(), "{file}: nothing may be written");
     }
 }
+
+#[test]
+fn costs_import_reads_criterion_medians_into_figure_and_tables_but_not_the_deterministic_part() {
+    let mut res = tiny_results();
+    let before = res.deterministic_json();
+    let crit = tempfile::tempdir().unwrap();
+    assert!(depthsep::costs::import_criterion(&mut res, crit.path()).unwrap_err().to_string().contains("cargo bench"));
+    let nets = depthsep::costs::nets(&res);
+    assert!(nets.contains(&vec![2, 2, 2]) && nets.iter().any(|h| h.len() == 1), "{nets:?}");
+    for (i, h) in nets.iter().enumerate() {
+        for (group, ns) in [("infer", 1000.0 * (i + 1) as f64), ("train", 7000.0 * (i + 1) as f64)] {
+            let dir = crit.path().join("matched").join(group).join(depthsep::costs::label(h)).join("new");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("estimates.json"), format!("{{\"median\": {{\"point_estimate\": {ns}}}}}"))
+                .unwrap();
+        }
+    }
+    assert_eq!(depthsep::costs::import_criterion(&mut res, crit.path()).unwrap(), nets.len());
+    let c = res.costs.as_ref().unwrap();
+    let deep = c.get(&[2, 2, 2]).unwrap();
+    let i = nets.iter().position(|h| h == &vec![2, 2, 2]).unwrap();
+    assert_eq!((deep.infer_ns, deep.train_ns), (Some(1000.0 * (i + 1) as f64), Some(7000.0 * (i + 1) as f64)));
+    assert_eq!(res.deterministic_json(), before, "measured costs are not part of the deterministic results");
+    let files = render_all(&res).unwrap();
+    let svg = &files.iter().find(|(n, _)| *n == "costs.svg").unwrap().1;
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for l in ["exact deep net (width 2, depth k): inference", "matched shallow, nMSE 1e-1: training step"] {
+        assert!(texts.iter().any(|t| t.contains(l)), "costs.svg lacks `{l}`");
+    }
+    let md = &files.iter().find(|(n, _)| *n == "summary.md").unwrap().1;
+    assert!(md.contains(&format!("{:.2}", 1000.0 * (i + 1) as f64 / 1e3)), "the table shows the deep net's µs");
+}

@@ -37,7 +37,7 @@ const HEADER: [&str; 15] = [
     "budget",
 ];
 
-fn rows(r: &Results) -> Vec<[String; 18]> {
+fn rows(r: &Results) -> Vec<[String; 22]> {
     let mut out = Vec::new();
     let cfg = &r.config;
     for t in &r.targets {
@@ -63,6 +63,10 @@ fn rows(r: &Results) -> Vec<[String; 18]> {
                     s.shallow_flops.map_or("-".into(), |p| p.to_string()),
                     s.param_ratio.map_or("-".into(), |p| format!("{p:.1}")),
                     s.shallow_flops.map_or("-".into(), |f| format!("{:.1}", f as f64 / re.flops as f64)),
+                    time(r, &re.hidden, false),
+                    s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], false)),
+                    time(r, &re.hidden, true),
+                    s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], true)),
                     cfg.shallow.seeds.to_string(),
                     cfg.shallow.train.steps.to_string(),
                 ]);
@@ -70,6 +74,15 @@ fn rows(r: &Results) -> Vec<[String; 18]> {
         }
     }
     out
+}
+
+/// Measured µs per inference pass (or training step) of a net, when `depthsep costs` imported it.
+fn time(r: &Results, hidden: &[usize], train: bool) -> String {
+    r.costs
+        .as_ref()
+        .and_then(|c| c.get(hidden))
+        .and_then(|n| if train { n.train_ns } else { n.infer_ns })
+        .map_or("-".into(), |ns| format!("{:.2}", ns / 1e3))
 }
 
 impl Artifact for Table {

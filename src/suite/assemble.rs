@@ -153,5 +153,6 @@ pub(super) fn results(
         targets,
         shard: ctx.shard,
         shard_provenance: vec![],
+        costs: None,
     })
 }

@@ -12,4 +12,4 @@ pub use config::{
 };
 pub use log::{RunLog, RunRecord};
 pub use provenance::now_rfc3339;
-pub use runner::{RunOptions, load_suite, merge_into, run_suite};
+pub use runner::{RunOptions, load_suite, merge_into, run_suite, write_atomic};

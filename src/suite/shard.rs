@@ -101,6 +101,7 @@ pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::R
         targets,
         shard: None,
         shard_provenance: docs.into_iter().map(|d| d.provenance).collect(),
+        costs: None,
     })
 }
 

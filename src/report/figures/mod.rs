@@ -1,6 +1,7 @@
 //! One file per figure.
 
 mod collapse;
+mod costs;
 mod error_width;
 mod functions;
 mod layers;
@@ -21,6 +22,7 @@ pub fn all() -> Vec<Box<dyn Artifact>> {
         Box::new(layers::Layers),
         Box::new(pieces::PiecesVsParams),
         Box::new(collapse::CollapseRate),
+        Box::new(costs::CostVsK),
     ]
 }
 
