@@ -46,6 +46,15 @@ fn every_svg_parses_as_xml_and_shows_each_expected_series() {
         let rows = res.targets.len() * res.config.references.len() * res.config.floors.len();
         assert!(text.lines().count() > rows, "{table} has too few lines");
     }
+    // Every Markdown table line has as many cells as the header.
+    let md = &files.iter().find(|(n, _)| *n == "summary.md").unwrap().1;
+    let cells = |l: &str| l.matches('|').count();
+    let table: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+    assert!(table.iter().all(|l| cells(l) == cells(table[0])), "ragged summary.md");
+    let tex = &files.iter().find(|(n, _)| *n == "summary.tex").unwrap().1;
+    let amps: Vec<usize> = tex.lines().filter(|l| l.ends_with("\\\\")).map(|l| l.matches(" & ").count()).collect();
+    assert!(amps.len() > 1 && amps.iter().all(|&a| a == amps[0]), "ragged summary.tex: {amps:?}");
+    {}
 }
 
 #[test]

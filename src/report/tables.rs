@@ -19,11 +19,12 @@ enum Format {
 
 struct Table(Format);
 
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 22] = [
     "target",
     "k",
     "reference",
     "ref params",
+    "ref FLOPs",
     "ref error",
     "collapse",
     "floor",
@@ -32,7 +33,13 @@ const HEADER: [&str; 15] = [
     "seeds ok",
     "bracket",
     "shallow params",
+    "shallow FLOPs",
     "param ratio",
+    "FLOP ratio",
+    "ref infer us",
+    "shallow infer us",
+    "ref train us",
+    "shallow train us",
     "seeds",
     "budget",
 ];
