@@ -108,7 +108,7 @@ pub fn upper_bound_net(m: usize, k: u32) -> anyhow::Result<Mlp> {
     }
     // At the crossing a = (2j+1)/2^{k+1} the slope is +s (j even) or −s (j odd): cancel it.
     b[m - 1] = -((2 * j + 1) as f64) / (2.0 * s);
-    a[m - 1] = if j % 2 == 0 { -s } else { s };
+    a[m - 1] = if j.is_multiple_of(2) { -s } else { s };
     w[m - 1] = 1.0;
     net.set_layer(0, &w, &b);
     net.set_layer(1, &a, &[0.0]);

@@ -125,7 +125,7 @@ pub fn fit<R: rand::Rng>(
             break;
         }
         adam.step(net.params_mut(), &grad, cfg.schedule.lr(cfg.lr, step, cfg.steps));
-        if steps_used % cfg.eval_every != 0 && steps_used != cfg.steps {
+        if !steps_used.is_multiple_of(cfg.eval_every) && steps_used != cfg.steps {
             continue;
         }
         let e = evaluator.eval(&net)?;
@@ -150,6 +150,8 @@ pub fn fit<R: rand::Rng>(
         Some(b) => b,
         None => (evaluator.eval(&net)?, net), // diverged before the first evaluation
     };
+    // Written so that a NaN error (a net that never had a finite evaluation) counts as collapsed.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     let collapsed = !(best.value < 0.95 * evaluator.constant_baseline());
     Ok(RunReport { net, best, steps_used, reached, outcome, collapsed })
 }

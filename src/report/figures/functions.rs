@@ -42,14 +42,15 @@ impl Artifact for Functions {
                 ys,
             ));
         }
-        if let Some(re) = super::reference(t, ReferenceKind::Constructed) {
-            if let Some(s) = re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. })) {
-                let m = s.m_star.width().unwrap() as usize;
-                let net = super::net(&[m], &s.matched_weights)?;
-                let mut ys = vec![0.0; xs.len()];
-                net.forward(&xs, &mut ys);
-                rows.push((format!("matched shallow: width {m}, {} params, tolerance {:.0e}", 3 * m + 1, s.tau), ys));
-            }
+        let constructed = super::reference(t, ReferenceKind::Constructed);
+        if let Some(s) =
+            constructed.and_then(|re| re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. })))
+        {
+            let m = s.m_star.width().unwrap() as usize;
+            let net = super::net(&[m], &s.matched_weights)?;
+            let mut ys = vec![0.0; xs.len()];
+            net.forward(&xs, &mut ys);
+            rows.push((format!("matched shallow: width {m}, {} params, tolerance {:.0e}", 3 * m + 1, s.tau), ys));
         }
         let target_ys: Vec<f64> = xs.iter().map(|&x| target.value(x)).collect();
         svg((900, 200 * rows.len() as u32 + 60), |root| {
