@@ -188,6 +188,10 @@ pub struct SearchResult {
     pub widths_tried: Vec<u64>,
     /// Some tested width fails although a narrower one succeeds.
     pub non_monotone: bool,
+    /// The reference itself is no better than the best constant (its best seed collapsed), so τ is
+    /// near the constant's error and m* measures noise more than depth: do not cite it as a separation.
+    #[serde(default)]
+    pub reference_collapsed: bool,
     /// Parameters of the matched shallow net.
     pub shallow_params: Option<usize>,
     /// FLOPs per forward pass per point of the matched shallow net (5m + 1 for width m).

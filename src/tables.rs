@@ -68,7 +68,12 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
                     r.params,
                     q.floor,
                     q.tau,
-                    q.m_star.to_string(),
+                    format!(
+                        "{}{}{}",
+                        q.m_star,
+                        if q.non_monotone { "*" } else { "" },
+                        if q.reference_collapsed { "†" } else { "" }
+                    ),
                     format!("{}/{}", q.successes, results.config.shallow.seeds),
                     br,
                     q.shallow_params.map_or("-".into(), |p| p.to_string()),

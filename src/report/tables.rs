@@ -63,7 +63,12 @@ fn rows(r: &Results) -> Vec<[String; 22]> {
                     re.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c)),
                     format!("{:.0e}", s.floor),
                     format!("{:.2e}", s.tau),
-                    format!("{}{}", s.m_star, if s.non_monotone { "*" } else { "" }),
+                    format!(
+                        "{}{}{}",
+                        s.m_star,
+                        if s.non_monotone { "*" } else { "" },
+                        if s.reference_collapsed { "†" } else { "" }
+                    ),
                     format!("{}/{}", s.successes, cfg.shallow.seeds),
                     s.bracket.map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper)),
                     s.shallow_params.map_or("-".into(), |p| p.to_string()),
@@ -106,7 +111,8 @@ impl Artifact for Table {
         let metric = format!("{:?}", r.config.metric).to_lowercase();
         let note = format!(
             "Suite `{}` (config {}), metric {metric}. m* = minimal trained one-hidden-layer width reaching tau = max(ref error, floor) \
-             with at least one of {} seeds ({} steps each); '>M' = censored at m_max; '*' = non-monotone evidence; bracket = \
+             with at least one of {} seeds ({} steps each); '>M' = censored at m_max; '*' = non-monotone evidence; '†' = the reference collapsed (tau near the constant's error: not a \
+             depth separation); bracket = \
              [certified lower bound, constructive upper bound] on the best possible width (THEORY.md section 3).",
             r.config.name, r.config_hash, r.config.shallow.seeds, r.config.shallow.train.steps
         );
@@ -131,7 +137,9 @@ impl Artifact for Table {
                 s
             }
             Format::Latex => {
-                let esc = |c: &str| c.replace('%', "\\%").replace('>', "$>$").replace('*', "$^*$");
+                let esc = |c: &str| {
+                    c.replace('%', "\\%").replace('>', "$>$").replace('*', "$^*$").replace('†', "$^\\dagger$")
+                };
                 let mut s = format!(
                     "% {note}\n% requires \\usepackage{{booktabs}}\n\\begin{{tabular}}{{{}}}\n\\toprule\n{} \\\\\n\\midrule\n",
                     "l".repeat(HEADER.len()),

@@ -125,6 +125,8 @@ pub(super) fn results(
                     start_width: s.start(),
                     widths_tried: s.tried().to_vec(),
                     non_monotone,
+                    reference_collapsed: r.kind == ReferenceKind::Trained
+                        && r.seeds.iter().filter(|s| s.error == r.error).any(|s| s.collapsed),
                     shallow_params,
                     shallow_flops: m_star
                         .width()
