@@ -34,6 +34,19 @@ pub struct Workspace {
     small: super::small::SmallWorkspace,
 }
 
+/// Σ (o − y)² over the batch, and the output gradient 2(o − y)/n written into `delta`.
+pub(crate) fn mse_residual(out: &[f64], ys: &[f64], delta: &mut Vec<f64>) -> f64 {
+    let n = ys.len() as f64;
+    let mut loss = 0.0;
+    delta.clear();
+    for (&o, &y) in out.iter().zip(ys) {
+        let e = o - y;
+        loss += e * e;
+        delta.push(2.0 * e / n);
+    }
+    loss
+}
+
 impl Workspace {
     /// Activations of hidden layer `l` (0-based) from the last forward pass, `n × n_{l+1}` row-major.
     pub fn hidden(&self, l: usize) -> &[f64] {
@@ -210,14 +223,7 @@ impl Mlp {
         assert_eq!(grad.len(), self.params.len());
         let n = ys.len();
         self.forward_ws(xs, ws);
-        let out = ws.acts.last().unwrap();
-        let mut loss = 0.0;
-        ws.delta.clear();
-        for (&o, &y) in out.iter().zip(ys) {
-            let e = o - y;
-            loss += e * e;
-            ws.delta.push(2.0 * e / n as f64);
-        }
+        let mut loss = mse_residual(ws.acts.last().unwrap(), ys, &mut ws.delta);
         loss /= n as f64;
         let mut offs = self.params.len();
         for l in (0..self.n_layers()).rev() {

@@ -72,14 +72,7 @@ pub fn loss_grad(
     let n = ys.len();
     let layers = dims.len() - 1;
     let offsets = forward_into(isa, dims, params, xs, ws);
-    let out = &ws.acts[layers - 1];
-    let mut loss = 0.0;
-    ws.delta.clear();
-    for (&o, &y) in out.iter().zip(ys) {
-        let e = o - y;
-        loss += e * e;
-        ws.delta.push(2.0 * e / n as f64);
-    }
+    let loss = super::mlp::mse_residual(&ws.acts[layers - 1], ys, &mut ws.delta);
     for l in (0..layers).rev() {
         let (a, b) = (dims[l], dims[l + 1]);
         let o = offsets[l];
