@@ -39,22 +39,40 @@ fn batch(seed: u64) -> (Vec<f64>, Vec<f64>) {
     (xs, ys)
 }
 
+type Group<'a> = criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
+/// Bench one training step (loss, gradient, Adam update) of `net` on the batch.
+fn bench_train(g: &mut Group, id: BenchmarkId, mut net: Mlp, xs: &[f64], ys: &[f64]) {
+    let mut grad = vec![0.0; net.n_params()];
+    let mut ws = Workspace::default();
+    let mut adam = Adam::new(net.n_params());
+    g.bench_function(id, |b| {
+        b.iter(|| {
+            let loss = net.loss_grad(xs, ys, &mut grad, &mut ws);
+            adam.step(net.params_mut(), &grad, 1e-3);
+            black_box(loss)
+        })
+    });
+}
+
+/// Bench one inference pass of `net` over the batch.
+fn bench_infer(g: &mut Group, id: BenchmarkId, net: &Mlp, xs: &[f64]) {
+    let mut out = vec![0.0; xs.len()];
+    g.bench_function(id, |b| {
+        b.iter(|| {
+            net.forward(xs, &mut out);
+            black_box(out[0])
+        })
+    });
+}
+
 fn train_step(c: &mut Criterion) {
     let mut g = c.benchmark_group("train_step");
     let (xs, ys) = batch(1);
     for (name, hidden) in workloads() {
         let mut net = Mlp::with_hidden(1, &hidden).unwrap();
         Init::Torch.apply(&mut net, &mut run_rng(2, name));
-        let mut grad = vec![0.0; net.n_params()];
-        let mut ws = Workspace::default();
-        let mut adam = Adam::new(net.n_params());
-        g.bench_function(BenchmarkId::new("f64", name), |b| {
-            b.iter(|| {
-                let loss = net.loss_grad(&xs, &ys, &mut grad, &mut ws);
-                adam.step(net.params_mut(), &grad, 1e-3);
-                black_box(loss)
-            })
-        });
+        bench_train(&mut g, BenchmarkId::new("f64", name), net, &xs, &ys);
     }
     g.finish();
 }
@@ -62,22 +80,11 @@ fn train_step(c: &mut Criterion) {
 fn inference(c: &mut Criterion) {
     let mut g = c.benchmark_group("inference");
     let (xs, _) = batch(3);
-    let mut out = vec![0.0; BATCH];
     for k in 2..=12u32 {
         let deep = construct::telgarsky_deep(k).unwrap();
         let shallow = construct::exact_shallow(k).unwrap();
-        g.bench_function(BenchmarkId::new("deep", k), |b| {
-            b.iter(|| {
-                deep.forward(&xs, &mut out);
-                black_box(out[0])
-            })
-        });
-        g.bench_function(BenchmarkId::new("shallow", k), |b| {
-            b.iter(|| {
-                shallow.forward(&xs, &mut out);
-                black_box(out[0])
-            })
-        });
+        bench_infer(&mut g, BenchmarkId::new("deep", k), &deep, &xs);
+        bench_infer(&mut g, BenchmarkId::new("shallow", k), &shallow, &xs);
     }
     g.finish();
 }
@@ -125,27 +132,12 @@ fn matched(c: &mut Criterion) {
     let mut g = c.benchmark_group("matched");
     g.measurement_time(Duration::from_secs(1)).warm_up_time(Duration::from_millis(300)).sample_size(10);
     let (xs, ys) = batch(4);
-    let mut out = vec![0.0; BATCH];
     for hidden in depthsep::costs::nets(&results) {
         let label = depthsep::costs::label(&hidden);
         let mut net = Mlp::with_hidden(1, &hidden).unwrap();
         Init::Breakpoint.apply(&mut net, &mut run_rng(5, &label));
-        g.bench_function(BenchmarkId::new("infer", &label), |b| {
-            b.iter(|| {
-                net.forward(&xs, &mut out);
-                black_box(out[0])
-            })
-        });
-        let mut grad = vec![0.0; net.n_params()];
-        let mut ws = Workspace::default();
-        let mut adam = Adam::new(net.n_params());
-        g.bench_function(BenchmarkId::new("train", &label), |b| {
-            b.iter(|| {
-                let loss = net.loss_grad(&xs, &ys, &mut grad, &mut ws);
-                adam.step(net.params_mut(), &grad, 1e-3);
-                black_box(loss)
-            })
-        });
+        bench_infer(&mut g, BenchmarkId::new("infer", &label), &net, &xs);
+        bench_train(&mut g, BenchmarkId::new("train", &label), net, &xs, &ys);
     }
     g.finish();
 }

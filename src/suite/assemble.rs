@@ -1,6 +1,6 @@
 //! Assemble the results document from the finished runs (pure: same runs, same bytes).
 
-use super::runner::{Ctx, Request, constructed};
+use super::runner::{Ctx, Request};
 use super::{ReferenceKind, RunRecord};
 use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, TargetResult};
 use crate::search::{MStar, Search};
@@ -18,7 +18,7 @@ pub(super) fn references(ctx: &Ctx, cache: &BTreeMap<String, RunRecord>) -> anyh
         for &kind in &cfg.references {
             let r = match kind {
                 ReferenceKind::Constructed => {
-                    let net = constructed(target.k())?;
+                    let net = crate::net::construct::telgarsky_deep(target.k())?;
                     let e = Evaluator::new(target, cfg.metric).eval(&net)?;
                     ReferenceResult {
                         kind,

@@ -8,7 +8,6 @@
 //! after an interruption (runs already in the log are read back, not redone).
 
 use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, TrainSettings, builtin, provenance};
-use crate::net::{Mlp, construct};
 use crate::results::{Results, RunSummary, ShardInfo};
 use crate::rng::run_rng;
 use crate::search::Search;
@@ -251,9 +250,4 @@ pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", tmp.display()))
-}
-
-/// The constructed reference of the theory, for Δ^k.
-pub(super) fn constructed(k: u32) -> anyhow::Result<Mlp> {
-    construct::telgarsky_deep(k)
 }

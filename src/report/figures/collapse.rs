@@ -22,8 +22,8 @@ impl Artifact for CollapseRate {
                 super::reference(t, ReferenceKind::Trained).and_then(|re| re.collapse_rate.map(|c| (t.k as f64, c)))
             })
             .collect();
-        let kmin = r.targets.iter().map(|t| t.k).min().unwrap_or(1) as f64;
-        let kmax = r.targets.iter().map(|t| t.k).max().unwrap_or(1) as f64;
+        let (kmin, kmax) = super::k_range(r);
+        let (kmin, kmax) = (kmin as f64, kmax as f64);
         let arch = format!("width {}, depth {:?}", r.config.deep.width, r.config.deep.depth).replace("PerK(K)", "k");
         svg((800, 450), |root| {
             let mut chart = ChartBuilder::on(root)

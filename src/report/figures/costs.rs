@@ -16,8 +16,8 @@ impl Artifact for CostVsK {
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
         let costs = r.costs.as_ref();
-        let kmin = r.targets.iter().map(|t| t.k).min().unwrap_or(1) as f64;
-        let kmax = r.targets.iter().map(|t| t.k).max().unwrap_or(1) as f64;
+        let (kmin, kmax) = super::k_range(r);
+        let (kmin, kmax) = (kmin as f64, kmax as f64);
         // (label, colour, dashed, points): deep first, then one series per tolerance.
         let mut series: Vec<(String, RGBColor, bool, Vec<(f64, f64)>)> = Vec::new();
         for (what, dashed) in [("inference", false), ("training step", true)] {

@@ -39,6 +39,12 @@ pub(crate) fn net(hidden: &[usize], weights: &[f64]) -> anyhow::Result<Mlp> {
     Mlp::from_params(&dims, weights)
 }
 
+/// Smallest and largest k among the results' targets (1, 1 when there are none).
+pub(crate) fn k_range(results: &Results) -> (u32, u32) {
+    let ks = results.targets.iter().map(|t| t.k);
+    (ks.clone().min().unwrap_or(1), ks.max().unwrap_or(1))
+}
+
 /// The target shown in single-k figures: the largest k ≤ 5 in the results.
 pub(crate) fn showcase(results: &Results) -> anyhow::Result<&TargetResult> {
     results

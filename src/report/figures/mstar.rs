@@ -16,8 +16,7 @@ impl Artifact for MStarVsK {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let kmax = r.targets.iter().map(|t| t.k).max().unwrap_or(1);
-        let kmin = r.targets.iter().map(|t| t.k).min().unwrap_or(1);
+        let (kmin, kmax) = super::k_range(r);
         let m_max = r.config.shallow.m_max as f64;
         let ytop = (m_max * 4.0).max(2f64.powi(kmax as i32 + 1));
         svg((900, 600), |root| {
