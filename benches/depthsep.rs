@@ -3,7 +3,8 @@
 //! small end-to-end width search, and the f64 GEMM rate of this machine. Settings live in `config()`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use depthsep::net::{Mlp, Workspace, construct};
+use depthsep::family::sawtooth::construct;
+use depthsep::net::{Mlp, Workspace};
 use depthsep::rng::run_rng;
 use depthsep::suite::{RunOptions, load_suite, run_suite};
 use depthsep::train::{Adam, Init};

@@ -9,23 +9,26 @@
 //!
 //! Run with `cargo run --release --example train_shallow`.
 
+use depthsep::family::{Bound, Target, sawtooth::Sawtooth};
 use depthsep::rng::run_rng;
-use depthsep::target::Sawtooth;
-use depthsep::theory::{Bound, error_bound};
-use depthsep::train::{Evaluator, Init, Metric, Schedule, TrainConfig, fit};
+use depthsep::train::{Evaluator, Init, Metric, Optimizer, Schedule, TrainSettings, fit};
 
 fn main() -> anyhow::Result<()> {
     let (k, m) = (3, 12);
     let target = Sawtooth::new(k)?;
-    let cfg = TrainConfig {
+    // The quick suite's shallow settings: 256 points, hybrid least squares / Adam.
+    let cfg = TrainSettings {
         init: Init::Breakpoint,
-        lr: 1e-3,
-        schedule: Schedule::Cosine { final_frac: 0.01 },
         steps: 2000,
-        batch: None,
-        data_n: 256,
         eval_every: 100,
-        lsq_every: Some(250),
+        data_per_piece: 8,
+        data_min: 256,
+        optimizer: Optimizer::Hybrid {
+            lr: 1e-3,
+            schedule: Schedule::Cosine { final_frac: 0.01 },
+            batch: None,
+            lsq_every: 250,
+        },
     };
     let ev = Evaluator::new(&target, Metric::Nmse);
     let run = fit(&target, &[m], &cfg, &ev, &[1e-4], &mut run_rng(1, "example"))?;
@@ -37,8 +40,8 @@ fn main() -> anyhow::Result<()> {
     println!(
         "exact normalised MSE {:.2e}; theory: best width-{m} error in [{:.2e}, {:.2e}]",
         run.best.value,
-        error_bound(Bound::Lower, m as u64, k, Metric::Nmse),
-        error_bound(Bound::Upper, m as u64, k, Metric::Nmse)
+        target.error_bound(Bound::Lower, m as u64, Metric::Nmse).unwrap(),
+        target.error_bound(Bound::Upper, m as u64, Metric::Nmse).unwrap()
     );
     Ok(())
 }

@@ -53,7 +53,7 @@ pub fn import_criterion(results: &mut Results, criterion_dir: &Path) -> anyhow::
     let nets: Vec<NetCost> = nets(results)
         .into_iter()
         .map(|hidden| {
-            let net = crate::net::Mlp::with_hidden(1, &hidden).expect("valid widths");
+            let net = crate::net::Mlp::with_hidden(1, &hidden).expect("checked by Results::check");
             let l = label(&hidden);
             NetCost {
                 infer_ns: median_ns(criterion_dir, "infer", &l),

@@ -1,6 +1,8 @@
 //! The depthsep command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand};
+use depthsep::console;
+use depthsep::family::{Target, TargetSpec, sawtooth};
 use depthsep::suite::{ReferenceKind, RunOptions, load_suite, run_suite};
 use depthsep::train::Metric;
 use std::path::PathBuf;
@@ -43,8 +45,8 @@ enum Cmd {
     },
     /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings, overridable).
     Search {
-        /// Number of compositions k of the sawtooth.
-        #[arg(long)]
+        /// Number of compositions k of the sawtooth (1..=24: exact errors need the 2^k + 1 knots).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_EXACT_K as i64))]
         k: u32,
         /// Tolerance floors, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "0.1,0.01,0.001")]
@@ -89,8 +91,8 @@ enum Cmd {
     },
     /// Print the theory's bracket on the minimal shallow width for sawtooth k and tolerances.
     Bounds {
-        /// Largest k.
-        #[arg(long, default_value_t = 12)]
+        /// Largest k (1..=30).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_K as i64))]
         k_max: u32,
         /// Tolerances, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "0,0.001,0.01,0.1")]
@@ -101,8 +103,8 @@ enum Cmd {
     },
     /// Print the exact constructions for sawtooth k = 1..=K: pieces, deep and shallow nets, exact errors.
     Constructions {
-        /// Largest k (≤ 20).
-        #[arg(long, default_value_t = 12)]
+        /// Largest k (1..=20).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=20))]
         k_max: u32,
     },
 }
@@ -130,6 +132,11 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
     Ok(n)
 }
 
+/// Sawtooth targets k = 1..=k_max.
+fn sawtooths(k_max: u32) -> anyhow::Result<Vec<Box<dyn Target>>> {
+    Ok(TargetSpec::sawtooth(1, k_max).build_all()?)
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let cmd = cli.cmd.unwrap_or(Cmd::Run { suite: "quick".into(), out: None, threads: None, shard: None });
     match cmd {
@@ -141,7 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             eprintln!("suite `{}` → {}", cfg.name, out.display());
             let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard })?;
-            print!("{}", depthsep::tables::mstar(&res)?);
+            print!("{}", console::mstar(&res)?);
             if shard.is_some() {
                 eprintln!(
                     "shard results: {} (combine the shards with `depthsep merge`)",
@@ -160,7 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Search { k, floors, metric, seeds, m_max, trained, out, threads: t } => {
             let mut cfg = load_suite("quick")?;
             cfg.name = format!("search-k{k}");
-            cfg.targets = vec![depthsep::suite::TargetSpec::Sawtooth { k_min: k, k_max: k }];
+            cfg.targets = vec![TargetSpec::sawtooth(k, k)];
             cfg.floors = floors;
             cfg.metric = metric.into();
             cfg.shallow.seeds = seeds;
@@ -174,7 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
             let res =
                 run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard: None })?;
-            print!("{}", depthsep::tables::mstar(&res)?);
+            print!("{}", console::mstar(&res)?);
             depthsep::report::write_report(&res, &out)?;
         }
         Cmd::Merge { files, out } => {
@@ -183,7 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(|f| Ok((f.clone(), depthsep::results::Results::read(f)?)))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let res = depthsep::suite::merge_into(docs, &out)?;
-            print!("{}", depthsep::tables::mstar(&res)?);
+            print!("{}", console::mstar(&res)?);
             depthsep::report::write_report(&res, &out)?;
             eprintln!("merged results: {}", out.join("results.json").display());
         }
@@ -202,11 +209,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}", p.display());
             }
         }
-        Cmd::Bounds { k_max, eps, metric } => print!("{}", depthsep::tables::bounds(1..=k_max, &eps, metric.into())?),
-        Cmd::Constructions { k_max } => {
-            anyhow::ensure!((1..=20).contains(&k_max), "--k-max must be in 1..=20, got {k_max}");
-            print!("{}", depthsep::tables::constructions(1..=k_max)?)
+        Cmd::Bounds { k_max, eps, metric } => {
+            anyhow::ensure!(!eps.is_empty(), "--eps: give at least one tolerance");
+            if let Some(e) = eps.iter().find(|e| !(e.is_finite() && **e >= 0.0)) {
+                anyhow::bail!("--eps {e}: tolerances must be finite numbers ≥ 0");
+            }
+            print!("{}", console::bounds(&sawtooths(k_max)?, &eps, metric.into())?)
         }
+        Cmd::Constructions { k_max } => print!("{}", console::constructions(&sawtooths(k_max)?)?),
     }
     Ok(())
 }

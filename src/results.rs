@@ -1,18 +1,23 @@
 //! The results document: the schema *is* these structs. JSON is the contract; reports are redrawn
 //! from it alone.
 //!
-//! Everything except `provenance` is a deterministic function of the config: byte-identical across
-//! thread counts, run order and interrupted-then-resumed runs.
+//! Everything except `provenance` (and measured `costs`) is a deterministic function of the config:
+//! byte-identical across thread counts, run order and interrupted-then-resumed runs.
+//!
+//! Schema 2 identifies targets by family and parameters ([`TargetId`]), records the trainer's
+//! failed solves and flags searches against an unfit reference. [`Results::read`] refuses other
+//! versions and checks the invariants the report relies on ([`Results::check`]).
 
-use crate::net::ExactErrors;
+use crate::family::{Bracket, TargetId};
+use crate::net::{ExactErrors, Mlp};
 use crate::search::MStar;
 use crate::suite::{ReferenceKind, SuiteConfig};
-use crate::theory::Bracket;
 use crate::train::Outcome;
+use anyhow::{Context, ensure};
 use serde::{Deserialize, Serialize};
 
-/// Current schema version; readers reject newer documents.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Current schema version; readers refuse any other.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole suite's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,19 +124,23 @@ pub struct RunSummary {
     pub outcome: Outcome,
     /// Best error within 5% of the best constant predictor's.
     pub collapsed: bool,
+    /// Least-squares solves of the trainer that failed (singular or non-finite) and were skipped.
+    pub solve_failures: usize,
 }
 
 /// All results for one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetResult {
-    /// Target identity, e.g. "sawtooth k=5".
-    pub target: String,
-    /// Family name.
-    pub family: String,
-    /// Family parameter k.
-    pub k: u32,
+    /// Family and parameters, e.g. `{"family": "sawtooth", "k": 5}`.
+    pub target: TargetId,
+    /// The same as text, e.g. `"sawtooth k=5"`.
+    pub label: String,
+    /// Input dimension.
+    pub dim: usize,
     /// Linear pieces of the target on [0,1].
     pub pieces: usize,
+    /// Errors are exact (closed form on the target's knots) rather than sampled.
+    pub exact: bool,
     /// Training points used for every run on this target (shallow runs).
     pub data_n: usize,
     /// The tolerance at which every shallow run stopped early: min τ over all searches.
@@ -190,8 +199,11 @@ pub struct SearchResult {
     pub non_monotone: bool,
     /// The reference itself is no better than the best constant (its best seed collapsed), so τ is
     /// near the constant's error and m* measures noise more than depth: do not cite it as a separation.
-    #[serde(default)]
     pub reference_collapsed: bool,
+    /// The trained reference did not collapse but its error is above the suite's largest floor, so
+    /// τ is its (poor) error: it fits the target to no tolerance the suite asks about, and m* shows
+    /// no separation. Kept out of the headline.
+    pub reference_unfit: bool,
     /// Parameters of the matched shallow net.
     pub shallow_params: Option<usize>,
     /// FLOPs per forward pass per point of the matched shallow net (5m + 1 for width m).
@@ -203,9 +215,9 @@ pub struct SearchResult {
 }
 
 impl Results {
-    /// Read and check a results document: clear errors for missing, truncated, foreign or newer files.
+    /// Read and check a results document: clear errors for missing, truncated, foreign, older or
+    /// newer files, and for documents that break an invariant (naming the field).
     pub fn read(path: &std::path::Path) -> anyhow::Result<Self> {
-        use anyhow::Context;
         let text =
             std::fs::read_to_string(path).with_context(|| format!("cannot read results file {}", path.display()))?;
         let v: serde_json::Value = serde_json::from_str(&text)
@@ -214,12 +226,71 @@ impl Results {
             .get("schema_version")
             .and_then(|s| s.as_u64())
             .with_context(|| format!("{} is not a depthsep results document (no schema_version)", path.display()))?;
-        anyhow::ensure!(
+        ensure!(
             version <= SCHEMA_VERSION as u64,
             "{} has schema_version {version}, newer than this depthsep understands ({SCHEMA_VERSION}): upgrade depthsep",
             path.display()
         );
-        serde_json::from_value(v).with_context(|| format!("{} does not match the results schema", path.display()))
+        ensure!(
+            version == SCHEMA_VERSION as u64,
+            "{} has schema_version {version}, written by an older depthsep; this one reads {SCHEMA_VERSION}. \
+             Regenerate it: `depthsep run --suite <its suite> --out <a new folder>` (its run log cannot be resumed)",
+            path.display()
+        );
+        let r: Results = serde_json::from_value(v)
+            .with_context(|| format!("{} does not match the results schema", path.display()))?;
+        r.check().with_context(|| format!("{} is inconsistent", path.display()))?;
+        Ok(r)
+    }
+
+    /// The invariants the report relies on: every target builds, every net has non-empty hidden
+    /// layers, and parameter counts and weight lengths match the nets' shapes. Errors name the field.
+    pub fn check(&self) -> anyhow::Result<()> {
+        self.config.validate().context("config")?;
+        for (i, t) in self.targets.iter().enumerate() {
+            let at = format!("targets[{i}]");
+            let target = t.target.build().with_context(|| format!("{at}.target"))?;
+            ensure!(t.dim == target.dim(), "{at}.dim: {} but the target has {} inputs", t.dim, target.dim());
+            for (j, r) in t.references.iter().enumerate() {
+                let at = format!("{at}.references[{j}]");
+                check_net(&format!("{at}.hidden"), t.dim, &r.hidden, r.params)?;
+                check_weights(&format!("{at}.weights"), t.dim, &r.hidden, &r.weights)?;
+                for (s, run) in r.seeds.iter().enumerate() {
+                    ensure!(
+                        run.hidden == r.hidden,
+                        "{at}.seeds[{s}].hidden: {:?} differs from {:?}",
+                        run.hidden,
+                        r.hidden
+                    );
+                }
+                for (s, q) in r.searches.iter().enumerate() {
+                    let at = format!("{at}.searches[{s}]");
+                    ensure!(q.widths_tried.iter().all(|&m| m >= 1), "{at}.widths_tried: a width of 0");
+                    match q.m_star {
+                        MStar::Found { m } => {
+                            ensure!(m >= 1, "{at}.m_star: width 0");
+                            check_weights(&format!("{at}.matched_weights"), t.dim, &[m as usize], &q.matched_weights)?;
+                        }
+                        MStar::Censored { .. } => {
+                            ensure!(q.matched_weights.is_empty(), "{at}.matched_weights: set on a censored search")
+                        }
+                    }
+                }
+            }
+            for (s, run) in t.shallow_runs.iter().enumerate() {
+                ensure!(
+                    run.hidden.len() == 1 && run.hidden[0] >= 1,
+                    "{at}.shallow_runs[{s}].hidden: {:?} is not one hidden layer",
+                    run.hidden
+                );
+            }
+        }
+        if let Some(c) = &self.costs {
+            for (i, n) in c.nets.iter().enumerate() {
+                ensure!(!n.hidden.is_empty() && !n.hidden.contains(&0), "costs.nets[{i}].hidden: {:?}", n.hidden);
+            }
+        }
+        Ok(())
     }
 
     /// The document without provenance, as JSON: what must be identical across machines and threads.
@@ -230,4 +301,24 @@ impl Results {
         v.as_object_mut().unwrap().remove("costs");
         serde_json::to_string_pretty(&v).unwrap()
     }
+}
+
+/// Hidden widths are non-empty and positive, and `params` is the parameter count of that shape.
+fn check_net(at: &str, dim: usize, hidden: &[usize], params: usize) -> anyhow::Result<()> {
+    ensure!(!hidden.is_empty() && !hidden.contains(&0), "{at}: {hidden:?} is not a list of widths ≥ 1");
+    let want = Mlp::count_params(dim, hidden);
+    ensure!(params == want, "{at}: a net of shape {hidden:?} has {want} parameters, the document says {params}");
+    Ok(())
+}
+
+/// Weights are absent or exactly as many as the net of that shape has.
+fn check_weights(at: &str, dim: usize, hidden: &[usize], weights: &[f64]) -> anyhow::Result<()> {
+    ensure!(!hidden.is_empty() && !hidden.contains(&0), "{at}: for the invalid shape {hidden:?}");
+    let want = Mlp::count_params(dim, hidden);
+    ensure!(
+        weights.is_empty() || weights.len() == want,
+        "{at}: {} values for a net of shape {hidden:?} with {want} parameters",
+        weights.len()
+    );
+    Ok(())
 }

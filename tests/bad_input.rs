@@ -22,8 +22,11 @@ fn each_bad_config_names_its_field_and_the_allowed_values() {
         (tiny().replace("width = 2", "width = 0"), &["deep.width", "≥ 1"]),
         (tiny().replace("depth = \"k\"", "depth = 0"), &["deep.depth"]),
         (tiny().replace("depth = \"k\"", "depth = \"n\""), &["depth"]),
-        (tiny().replacen("lr = 1e-2", "lr = -1e-2", 1), &["deep.train.lr", "> 0"]),
-        (tiny().replacen("lr = 1e-2", "lr = nan", 2), &["deep.train.lr", "finite"]),
+        (tiny().replacen("lr = 1e-2", "lr = -1e-2", 1), &["deep.train.optimizer.lr", "> 0"]),
+        (tiny().replacen("lr = 1e-2", "lr = nan", 2), &["deep.train.optimizer.lr", "finite"]),
+        (tiny().replacen("kind = \"hybrid\"", "kind = \"sgd\"", 1), &["sgd", "adam", "hybrid"]),
+        (tiny().replacen("lsq_every = 100", "lsq_every = 0", 2), &["deep.train.optimizer.lsq_every", "≥ 1"]),
+        (tiny().replacen("lsq_every = 100, ", "", 1), &["lsq_every"]),
         (tiny().replace("floors = [1e-1, 1e-2]", "floors = [1e-1, -1e-2]"), &["floors", "≥ 0"]),
         (tiny().replace("floors = [1e-1, 1e-2]", "floors = []"), &["floors", "non-empty"]),
         (tiny().replace("m_max = 32", "m_max = 0"), &["shallow.m_max", "≥ 1"]),
@@ -94,8 +97,13 @@ fn cli_argument_errors_name_the_argument() {
     let dir = tempfile::tempdir().unwrap();
     let o = depthsep(&["run", "--threads", "zero"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--threads"));
-    let o = depthsep(&["search", "--k", "0"], dir.path());
-    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("k"));
+    for args in [&["search", "--k", "0"][..], &["search", "--k", "25"], &["bounds", "--k-max", "0"]] {
+        let o = depthsep(args, dir.path());
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && stderr.contains(args[1]) && !stderr.contains("targets["), "{args:?}: {stderr}");
+    }
+    let o = depthsep(&["bounds", "--eps=0.1,-1"], dir.path());
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--eps"));
     let o = depthsep(&["run", "--shard", "5/2"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("--shard"));
     let o = depthsep(&["merge", "--out", "x"], dir.path());

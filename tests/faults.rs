@@ -57,7 +57,10 @@ fn kill_9_at_many_points_loses_no_finished_run_and_resumes_to_identical_results(
     assert_eq!(Results::read(&out.join("results.json")).unwrap().deterministic_json(), reference);
     let keys: Vec<String> = records(&std::fs::read_to_string(&log).unwrap())
         .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["key"].as_str().unwrap().to_string())
+        .map(|l| {
+            let v = serde_json::from_str::<serde_json::Value>(l).unwrap();
+            format!("{} {}", v["id"], v["stop"])
+        })
         .collect();
     let unique: std::collections::BTreeSet<_> = keys.iter().collect();
     assert_eq!(unique.len(), keys.len(), "a finished run was redone");

@@ -82,7 +82,7 @@ fn fused_shallow_kernel_agrees_with_the_layered_path() {
 
 #[test]
 fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
-    use depthsep::net::fast::{Isa, shallow_loss_grad_on};
+    use depthsep::net::shallow1d::{Isa, loss_grad_on};
     let mut rng = run_rng(5, "isa");
     let mut net = Mlp::with_hidden(1, &[37]).unwrap();
     Init::Breakpoint.apply(&mut net, &mut rng);
@@ -90,7 +90,7 @@ fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
     let ys: Vec<f64> = (0..1001).map(|_| rng.random()).collect();
     let run = |isa| {
         let mut g = vec![0.0; net.n_params()];
-        let l = shallow_loss_grad_on(isa, net.params(), &xs, &ys, &mut g, &mut Vec::new());
+        let l = loss_grad_on(isa, net.params(), &xs, &ys, &mut g, &mut Vec::new());
         (l.to_bits(), g.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
     };
     let base = run(Isa::Baseline);
@@ -104,4 +104,44 @@ fn narrow_net_kernel_agrees_with_the_layered_path() {
     for (hidden, n) in [(vec![2; 8], 1024), (vec![3, 1, 4], 77), (vec![4; 12], 1000), (vec![1, 1], 5)] {
         assert_fast_path_agrees_with_layered(&hidden, n, Init::Torch);
     }
+}
+
+/// Residuals and their Jacobian for Gauss–Newton: Jᵀr·2/n is the MSE gradient, and each column is
+/// the central finite difference of the residuals.
+fn check_jacobian(d: usize, hidden: &[usize], seed: u64) {
+    let mut rng = run_rng(seed, "jacobian check");
+    let mut net = Mlp::with_hidden(d, hidden).unwrap();
+    Init::Torch.apply(&mut net, &mut rng);
+    let n = 23;
+    let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
+    let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+    let p = net.n_params();
+    let (mut r, mut jac, mut ws) = (Vec::new(), Vec::new(), Workspace::default());
+    net.residuals(&xs, &ys, &mut r);
+    net.jacobian(&xs, &mut jac, &mut ws);
+    assert_eq!(jac.len(), n * p);
+    let mut grad = vec![0.0; p];
+    net.loss_grad(&xs, &ys, &mut grad, &mut ws);
+    let scale = grad.iter().fold(1e-12f64, |m, g| m.max(g.abs()));
+    for q in 0..p {
+        let jtr: f64 = (0..n).map(|i| jac[i * p + q] * r[i]).sum::<f64>() * 2.0 / n as f64;
+        assert!((jtr - grad[q]).abs() <= 1e-10 * scale, "{hidden:?} param {q}: Jᵀr {jtr} vs grad {}", grad[q]);
+        let (mut up, mut down) = (net.clone(), net.clone());
+        up.params_mut()[q] += 1e-6;
+        down.params_mut()[q] -= 1e-6;
+        let (mut ru, mut rd) = (Vec::new(), Vec::new());
+        up.residuals(&xs, &ys, &mut ru);
+        down.residuals(&xs, &ys, &mut rd);
+        for i in 0..n {
+            let fd = (ru[i] - rd[i]) / 2e-6;
+            assert!((fd - jac[i * p + q]).abs() <= 1e-6 * (1.0 + fd.abs()), "{hidden:?} J[{i},{q}]");
+        }
+    }
+}
+
+#[test]
+fn jacobian_of_the_residuals_matches_the_gradient_and_finite_differences() {
+    check_jacobian(1, &[5], 11);
+    check_jacobian(1, &[4, 6, 3], 12);
+    check_jacobian(3, &[7, 2], 13);
 }

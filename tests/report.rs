@@ -83,7 +83,13 @@ fn report_on_a_bad_results_file_fails_clearly_and_writes_nothing() {
         ("missing.json", None, "cannot read"),
         ("truncated.json", Some(good[..good.len() / 2].to_string()), "not valid JSON"),
         ("foreign.json", Some("{\"name\": \"something else\"}".to_string()), "not a depthsep results document"),
-        ("newer.json", Some(good.replace("\"schema_version\":1", "\"schema_version\":999")), "newer"),
+        ("newer.json", Some(good.replace("\"schema_version\":2", "\"schema_version\":999")), "newer"),
+        ("older.json", Some(good.replace("\"schema_version\":2", "\"schema_version\":1")), "Regenerate it"),
+        (
+            "inconsistent.json",
+            Some(good.replacen("\"params\":7,", "\"params\":8,", 1)),
+            "targets[0].references[0].hidden",
+        ),
     ];
     for (file, content, message) in cases {
         if let Some(c) = content {
@@ -127,7 +133,7 @@ fn costs_import_reads_criterion_medians_into_figure_and_tables_but_not_the_deter
     let svg = &files.iter().find(|(n, _)| *n == "costs.svg").unwrap().1;
     let doc = roxmltree::Document::parse(svg).unwrap();
     let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
-    for l in ["exact deep net (width 2, depth k): inference", "matched shallow, nMSE 1e-1: training step"] {
+    for l in ["exact deep net (constructed): inference", "matched shallow, nMSE 1e-1: training step"] {
         assert!(texts.iter().any(|t| t.contains(l)), "costs.svg lacks `{l}`");
     }
     let md = &files.iter().find(|(n, _)| *n == "summary.md").unwrap().1;

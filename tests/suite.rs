@@ -1,9 +1,9 @@
 //! The suite runner on the tiny suite: theory never violated, determinism, resumption.
 
+use depthsep::family::Bound;
 use depthsep::results::Results;
 use depthsep::search::MStar;
 use depthsep::suite::{ReferenceKind, RunOptions, load_suite, run_suite};
-use depthsep::theory::{Bound, error_bound};
 
 fn run(threads: usize, dir: &std::path::Path) -> Results {
     let cfg = load_suite("tiny").unwrap();
@@ -20,13 +20,14 @@ fn tiny_suite_respects_the_theory_everywhere() {
         "the tiny suite searches from width 1, so the lower bound is a real check"
     );
     for t in &res.targets {
+        let target = t.target.build().unwrap();
         for r in &t.references {
             if r.kind == ReferenceKind::Constructed {
                 assert!(
                     r.error.unwrap() <= 1e-24 && r.errors.unwrap().sup <= 1e-12,
                     "constructed reference must be exact"
                 );
-                assert_eq!(r.pieces, Some(1 << t.k));
+                assert_eq!(r.pieces, Some(t.pieces));
             } else {
                 assert_eq!(r.seeds.len(), res.config.deep.seeds as usize);
                 assert!(r.collapse_rate.is_some());
@@ -43,11 +44,11 @@ fn tiny_suite_respects_the_theory_everywhere() {
         for run in &t.shallow_runs {
             let m = run.hidden[0] as u64;
             if let Some(e) = run.error {
-                let lb = error_bound(Bound::Lower, m, t.k, metric);
+                let lb = target.error_bound(Bound::Lower, m, metric).unwrap();
                 assert!(
                     e >= lb - 1e-12,
                     "{} width {m} seed {}: error {e} below the certified bound {lb}",
-                    t.target,
+                    t.label,
                     run.seed
                 );
             }
@@ -84,7 +85,7 @@ fn a_resumed_run_redoes_only_lost_runs_and_ends_identical() {
         .lines()
         .skip(1)
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .map(|v| v["key"].as_str().unwrap().to_string())
+        .map(|v| format!("{} {}", v["id"], v["stop"]))
         .collect();
     let unique: std::collections::BTreeSet<&String> = keys.iter().collect();
     assert_eq!(keys.len(), lines.len() - 1, "every run recorded once, the torn one redone");

@@ -1,19 +1,19 @@
-//! Real (small) training runs: convergence, determinism, divergence.
+//! Real (small) training runs: convergence, determinism, divergence, the least-squares solve.
 
+use depthsep::family::{Target, sawtooth::Sawtooth};
+use depthsep::net::{Mlp, Workspace};
 use depthsep::rng::run_rng;
-use depthsep::target::Sawtooth;
-use depthsep::train::{Evaluator, Init, Metric, Outcome, Schedule, TrainConfig, fit};
+use depthsep::train::{Evaluator, Init, Metric, Optimizer, Outcome, Schedule, TrainSettings, fit, solve_output_layer};
+use rand::RngExt;
 
-fn cfg(lr: f64) -> TrainConfig {
-    TrainConfig {
+fn settings(lr: f64) -> TrainSettings {
+    TrainSettings {
         init: Init::Breakpoint,
-        lr,
-        schedule: Schedule::Cosine { final_frac: 0.01 },
         steps: 4000,
-        batch: None,
-        data_n: 256,
         eval_every: 50,
-        lsq_every: None,
+        data_per_piece: 1,
+        data_min: 256,
+        optimizer: Optimizer::Adam { lr, schedule: Schedule::Cosine { final_frac: 0.01 }, batch: None },
     }
 }
 
@@ -21,7 +21,7 @@ fn cfg(lr: f64) -> TrainConfig {
 fn width_8_shallow_net_learns_sawtooth_2_to_nmse_1e_3() {
     let t = Sawtooth::new(2).unwrap();
     let ev = Evaluator::new(&t, Metric::Nmse);
-    let r = fit(&t, &[8], &cfg(1e-2), &ev, &[1e-1, 1e-2, 1e-3], &mut run_rng(1, "train test")).unwrap();
+    let r = fit(&t, &[8], &settings(1e-2), &ev, &[1e-1, 1e-2, 1e-3], &mut run_rng(1, "train test")).unwrap();
     assert!(r.best.value <= 1e-3, "normalised MSE {} after {} steps", r.best.value, r.steps_used);
     assert_eq!(r.outcome, Outcome::Reached);
     assert!(!r.collapsed);
@@ -34,9 +34,9 @@ fn width_8_shallow_net_learns_sawtooth_2_to_nmse_1e_3() {
 fn the_same_run_twice_gives_byte_identical_weights() {
     let t = Sawtooth::new(3).unwrap();
     let ev = Evaluator::new(&t, Metric::Nmse);
-    let mut c = cfg(5e-3);
+    let mut c = settings(5e-3);
     c.steps = 300;
-    c.batch = Some(64);
+    c.optimizer = Optimizer::Hybrid { lr: 5e-3, schedule: Schedule::Constant, batch: Some(64), lsq_every: 100 };
     let a = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(9, "det")).unwrap();
     let b = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(9, "det")).unwrap();
     let bits = |p: &[f64]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
@@ -50,10 +50,75 @@ fn the_same_run_twice_gives_byte_identical_weights() {
 fn an_absurd_learning_rate_ends_as_diverged_without_panic() {
     let t = Sawtooth::new(4).unwrap();
     let ev = Evaluator::new(&t, Metric::Nmse);
-    let mut c = cfg(1e300);
+    let mut c = settings(1e300);
     c.init = Init::Torch;
-    c.schedule = Schedule::Constant;
+    c.optimizer = Optimizer::Adam { lr: 1e300, schedule: Schedule::Constant, batch: None };
     let r = fit(&t, &[16, 16], &c, &ev, &[1e-3], &mut run_rng(3, "diverge")).unwrap();
-    assert!(matches!(r.outcome, Outcome::Diverged { .. }), "{:?}", r.outcome);
-    assert!(r.collapsed || r.best.value >= 0.95);
+    let Outcome::Diverged { step } = r.outcome else { panic!("expected divergence, got {:?}", r.outcome) };
+    assert!(step < c.steps && r.steps_used == step + 1, "stopped at the divergence: {step}, {}", r.steps_used);
+    assert!(r.collapsed, "a diverged run never fitted: it counts as collapsed");
+    // What is reported is a finite checkpoint from before the divergence, or nothing finite at all.
+    assert!(r.best.value.is_nan() || r.net.params().iter().all(|p| p.is_finite()));
+}
+
+/// Random 1→m→1 hidden layer and data; returns (net, xs, ys).
+fn problem(m: usize, n: usize, seed: u64) -> (Mlp, Vec<f64>, Vec<f64>) {
+    let mut rng = run_rng(seed, "lsq");
+    let mut net = Mlp::with_hidden(1, &[m]).unwrap();
+    Init::Breakpoint.apply(&mut net, &mut rng);
+    let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+    let ys: Vec<f64> = xs.iter().map(|x: &f64| (7.0 * x).sin() + x * x).collect();
+    (net, xs, ys)
+}
+
+#[test]
+fn output_solve_leaves_a_residual_orthogonal_to_every_hidden_unit_and_the_constant() {
+    for (m, seed) in [(3, 1), (10, 2), (40, 3)] {
+        let (mut net, xs, ys) = problem(m, 500, seed);
+        assert!(solve_output_layer(&mut net, &xs, &ys, &mut Workspace::default()));
+        let mut r = Vec::new();
+        net.residuals(&xs, &ys, &mut r);
+        let (w, b) = net.layer(0);
+        let ynorm = ys.iter().map(|y| y * y).sum::<f64>().sqrt();
+        for j in 0..m {
+            let col: Vec<f64> = xs.iter().map(|x| (w[j] * x + b[j]).max(0.0)).collect();
+            let cnorm = col.iter().map(|c| c * c).sum::<f64>().sqrt().max(1e-300);
+            let dot: f64 = col.iter().zip(&r).map(|(c, r)| c * r).sum();
+            assert!(dot.abs() <= 1e-6 * cnorm * ynorm, "m={m}: unit {j} not orthogonal: {dot:e}");
+        }
+        assert!(r.iter().sum::<f64>().abs() <= 1e-6 * ynorm * (xs.len() as f64).sqrt(), "m={m}: constant");
+        // And nothing does better: a perturbed output layer has a larger residual.
+        let rss = |net: &Mlp| {
+            let mut r = Vec::new();
+            net.residuals(&xs, &ys, &mut r);
+            r.iter().map(|v| v * v).sum::<f64>()
+        };
+        let mut worse = net.clone();
+        worse.layer_mut(1).0[0] += 1e-3;
+        assert!(rss(&worse) > rss(&net));
+    }
+}
+
+#[test]
+fn output_solve_recovers_the_exact_shallow_construction_from_its_hidden_layer() {
+    let k = 4;
+    let exact = depthsep::family::sawtooth::construct::exact_shallow(k).unwrap();
+    let t = Sawtooth::new(k).unwrap();
+    let xs: Vec<f64> = (0..1000).map(|i| (i as f64 + 0.5) / 1000.0).collect();
+    let mut ys = vec![0.0; xs.len()];
+    t.eval_batch(&xs, &mut ys);
+    let mut net = exact.clone();
+    net.layer_mut(1).0.fill(0.0);
+    assert!(solve_output_layer(&mut net, &xs, &ys, &mut Workspace::default()));
+    let e = Evaluator::new(&t, Metric::Nmse).eval(&net).unwrap();
+    assert!(e.value < 1e-12, "exact hidden layer, solved output: nMSE {:e}", e.value);
+}
+
+#[test]
+fn a_singular_output_solve_reports_failure_and_leaves_the_net_unchanged() {
+    let (mut net, xs, _) = problem(4, 50, 9);
+    let before = net.clone();
+    let ys = vec![f64::NAN; xs.len()];
+    assert!(!solve_output_layer(&mut net, &xs, &ys, &mut Workspace::default()));
+    assert_eq!(net, before);
 }

@@ -21,17 +21,29 @@ pub struct Mlp {
     params: Vec<f64>,
 }
 
+/// Which code computes a net's passes; all agree (tested against [`Kernel::Layered`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// 1 → m → 1: the fused one-hidden-layer kernel of [`super::shallow1d`].
+    Shallow1d,
+    /// 1 input, every hidden layer at most [`super::narrow::MAX_WIDTH`] wide: the feature-major
+    /// kernel of [`super::narrow`].
+    Narrow,
+    /// Any shape: layer by layer through packed GEMM.
+    Layered,
+}
+
 /// Buffers reused across forward/backward passes so a training step allocates nothing.
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
     /// Post-activation of each layer (index 0 = input copy is not stored; index l = layer l output).
-    acts: Vec<Vec<f64>>,
+    pub(super) acts: Vec<Vec<f64>>,
     /// Gradient w.r.t. the current layer's pre-activation.
-    delta: Vec<f64>,
+    pub(super) delta: Vec<f64>,
     /// Gradient w.r.t. the previous layer's activation.
-    delta_prev: Vec<f64>,
-    /// Buffers of the narrow-net path.
-    small: super::small::SmallWorkspace,
+    pub(super) delta_prev: Vec<f64>,
+    /// Buffers of the narrow kernel.
+    small: super::narrow::NarrowWorkspace,
 }
 
 /// Σ (o − y)² over the batch, and the output gradient 2(o − y)/n written into `delta`.
@@ -85,6 +97,14 @@ impl Mlp {
         Self::zeros(&dims)
     }
 
+    /// Parameter count of a net with `d` inputs and the given hidden widths, without building it.
+    pub fn count_params(d: usize, hidden: &[usize]) -> usize {
+        let mut dims = vec![d];
+        dims.extend_from_slice(hidden);
+        dims.push(1);
+        dims.windows(2).map(|w| (w[0] + 1) * w[1]).sum()
+    }
+
     /// Layer sizes `[d, n_1, …, n_L, 1]`.
     pub fn dims(&self) -> &[usize] {
         &self.dims
@@ -119,12 +139,20 @@ impl Mlp {
         &mut self.params
     }
 
-    /// 1-input and no layer wider than [`super::small::MAX_WIDTH`]: the feature-major path applies.
-    fn is_narrow(&self) -> bool {
-        self.dims[0] == 1 && self.hidden().iter().all(|&w| w <= super::small::MAX_WIDTH)
+    /// The kernel that computes this net's forward pass and gradient.
+    pub fn kernel(&self) -> Kernel {
+        if self.dims[0] != 1 {
+            Kernel::Layered
+        } else if self.dims.len() == 3 {
+            Kernel::Shallow1d
+        } else if self.hidden().iter().all(|&w| w <= super::narrow::MAX_WIDTH) {
+            Kernel::Narrow
+        } else {
+            Kernel::Layered
+        }
     }
 
-    fn offset(&self, layer: usize) -> usize {
+    pub(super) fn offset(&self, layer: usize) -> usize {
         self.dims[..layer + 1].windows(2).map(|w| (w[0] + 1) * w[1]).sum()
     }
 
@@ -152,15 +180,12 @@ impl Mlp {
 
     /// Forward pass over `xs` (row-major, `n × d`) into `out` (length n).
     pub fn forward(&self, xs: &[f64], out: &mut [f64]) {
-        if self.dims.len() == 3 && self.dims[0] == 1 {
-            return super::fast::shallow_forward(&self.params, xs, out);
-        }
         let mut ws = Workspace::default();
-        if self.is_narrow() {
-            return super::small::forward(&self.dims, &self.params, xs, out, &mut ws.small);
+        match self.kernel() {
+            Kernel::Shallow1d => super::shallow1d::forward(&self.params, xs, out),
+            Kernel::Narrow => super::narrow::forward(&self.dims, &self.params, xs, out, &mut ws.small),
+            Kernel::Layered => out.copy_from_slice(self.forward_ws(xs, &mut ws)),
         }
-        self.forward_ws(xs, &mut ws);
-        out.copy_from_slice(ws.acts.last().unwrap());
     }
 
     /// Forward pass storing every layer's activations in `ws`; returns the outputs.
@@ -205,17 +230,14 @@ impl Mlp {
         ws.acts.last().unwrap()
     }
 
-    /// Batch MSE loss (1/n)·Σ (f(x_i) − y_i)² and its exact gradient, written into `grad`.
-    /// 1→m→1 nets take the fused kernel of [`super::fast`], 1-input nets no wider than
-    /// [`super::small::MAX_WIDTH`] the feature-major kernel of [`super::small`], others the GEMM path.
+    /// Batch MSE loss (1/n)·Σ (f(x_i) − y_i)² and its exact gradient, written into `grad`, by the
+    /// net's [`Kernel`].
     pub fn loss_grad(&self, xs: &[f64], ys: &[f64], grad: &mut [f64], ws: &mut Workspace) -> f64 {
-        if self.dims.len() == 3 && self.dims[0] == 1 {
-            return super::fast::shallow_loss_grad(&self.params, xs, ys, grad, &mut ws.delta);
+        match self.kernel() {
+            Kernel::Shallow1d => super::shallow1d::loss_grad(&self.params, xs, ys, grad, &mut ws.delta),
+            Kernel::Narrow => super::narrow::loss_grad(&self.dims, &self.params, xs, ys, grad, &mut ws.small),
+            Kernel::Layered => self.loss_grad_layered(xs, ys, grad, ws),
         }
-        if self.is_narrow() {
-            return super::small::loss_grad(&self.dims, &self.params, xs, ys, grad, &mut ws.small);
-        }
-        self.loss_grad_layered(xs, ys, grad, ws)
     }
 
     /// The generic layer-by-layer loss and gradient (GEMM-based), for any shape.

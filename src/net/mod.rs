@@ -1,11 +1,12 @@
-//! ReLU networks: the multilayer perceptron, its exact constructions, and exact 1-D analysis.
+//! ReLU networks: the multilayer perceptron, its kernels, residuals and Jacobian, and exact 1-D
+//! analysis.
 
-pub mod construct;
-pub mod fast;
+mod jacobian;
 mod mlp;
+pub mod narrow;
 pub mod pieces;
 mod pwl;
-pub mod small;
+pub mod shallow1d;
 
-pub use mlp::{Mlp, Workspace};
+pub use mlp::{Kernel, Mlp, Workspace};
 pub use pwl::{ExactErrors, Pwl};

@@ -2,8 +2,9 @@
 //! fonts, so the bytes are the same on every machine) and citable tables (Markdown, CSV, LaTeX).
 //!
 //! Everything is rendered in memory first; files are written only when every item rendered, each
-//! through a temporary file and a rename.
+//! through a synced temporary file and a rename (see [`crate::durable`]).
 
+pub mod cells;
 mod figures;
 mod plot;
 mod tables;
@@ -39,9 +40,7 @@ pub fn write_report(results: &Results, out: &Path) -> anyhow::Result<Vec<PathBuf
     let mut paths = Vec::new();
     for (name, text) in rendered {
         let path = out.join(name);
-        let tmp = out.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot move {} into place", tmp.display()))?;
+        crate::durable::write_atomic_via(&path, &out.join(format!(".{name}.tmp")), &text)?;
         paths.push(path);
     }
     Ok(paths)

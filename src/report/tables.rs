@@ -1,9 +1,8 @@
 //! Citable tables, one row per target, k, reference and tolerance: `summary.md`, `summary.csv` and
 //! `summary.tex` (booktabs). All three come from the same rows.
 
-use super::Artifact;
+use super::{Artifact, cells};
 use crate::results::Results;
-use crate::suite::ReferenceKind;
 
 /// Every table.
 pub fn all() -> Vec<Box<dyn Artifact>> {
@@ -20,8 +19,8 @@ enum Format {
 struct Table(Format);
 
 const HEADER: [&str; 22] = [
+    "family",
     "target",
-    "k",
     "reference",
     "ref params",
     "ref FLOPs",
@@ -51,26 +50,18 @@ fn rows(r: &Results) -> Vec<[String; 22]> {
         for re in &t.references {
             for s in &re.searches {
                 out.push([
-                    t.family.clone(),
-                    t.k.to_string(),
-                    match re.kind {
-                        ReferenceKind::Constructed => "constructed".into(),
-                        ReferenceKind::Trained => format!("trained w{}xL{}", re.hidden[0], re.hidden.len()),
-                    },
+                    t.target.family().to_string(),
+                    t.label.clone(),
+                    cells::reference(re),
                     re.params.to_string(),
                     re.flops.to_string(),
-                    re.error.map_or("n/a".into(), |e| format!("{e:.2e}")),
+                    cells::error(re.error),
                     re.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c)),
                     format!("{:.0e}", s.floor),
                     format!("{:.2e}", s.tau),
-                    format!(
-                        "{}{}{}",
-                        s.m_star,
-                        if s.non_monotone { "*" } else { "" },
-                        if s.reference_collapsed { "†" } else { "" }
-                    ),
+                    cells::mstar(s),
                     format!("{}/{}", s.successes, cfg.shallow.seeds),
-                    s.bracket.map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper)),
+                    cells::bracket(s.bracket),
                     s.shallow_params.map_or("-".into(), |p| p.to_string()),
                     s.shallow_flops.map_or("-".into(), |p| p.to_string()),
                     s.param_ratio.map_or("-".into(), |p| format!("{p:.1}")),
@@ -80,7 +71,7 @@ fn rows(r: &Results) -> Vec<[String; 22]> {
                     time(r, &re.hidden, true),
                     s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], true)),
                     cfg.shallow.seeds.to_string(),
-                    cfg.shallow.train.steps.to_string(),
+                    format!("{} x {}", cfg.shallow.train.optimizer.name(), cfg.shallow.train.steps),
                 ]);
             }
         }
@@ -108,13 +99,17 @@ impl Artifact for Table {
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
         let rows = rows(r);
-        let metric = format!("{:?}", r.config.metric).to_lowercase();
         let note = format!(
-            "Suite `{}` (config {}), metric {metric}. m* = minimal trained one-hidden-layer width reaching tau = max(ref error, floor) \
-             with at least one of {} seeds ({} steps each); '>M' = censored at m_max; '*' = non-monotone evidence; '†' = the reference collapsed (tau near the constant's error: not a \
-             depth separation); bracket = \
+            "Suite `{}` (config {}), metric {}. m* = minimal trained one-hidden-layer width reaching tau = max(ref error, floor) \
+             with at least one of {} seeds ({} trainer, {} steps each); {}; bracket = \
              [certified lower bound, constructive upper bound] on the best possible width (THEORY.md section 3).",
-            r.config.name, r.config_hash, r.config.shallow.seeds, r.config.shallow.train.steps
+            r.config.name,
+            r.config_hash,
+            r.config.metric.short(),
+            r.config.shallow.seeds,
+            r.config.shallow.train.optimizer.name(),
+            r.config.shallow.train.steps,
+            cells::MARKERS
         );
         Ok(match self.0 {
             Format::Markdown => {
@@ -138,7 +133,11 @@ impl Artifact for Table {
             }
             Format::Latex => {
                 let esc = |c: &str| {
-                    c.replace('%', "\\%").replace('>', "$>$").replace('*', "$^*$").replace('†', "$^\\dagger$")
+                    c.replace('%', "\\%")
+                        .replace('>', "$>$")
+                        .replace('*', "$^*$")
+                        .replace('†', "$^\\dagger$")
+                        .replace('‡', "$^\\ddagger$")
                 };
                 let mut s = format!(
                     "% {note}\n% requires \\usepackage{{booktabs}}\n\\begin{{tabular}}{{{}}}\n\\toprule\n{} \\\\\n\\midrule\n",

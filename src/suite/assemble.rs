@@ -1,25 +1,25 @@
 //! Assemble the results document from the finished runs (pure: same runs, same bytes).
 
-use super::runner::{Ctx, Request};
+use super::plan::{Role, RunId, SearchPlan};
+use super::runner::{Cache, Ctx};
 use super::{ReferenceKind, RunRecord};
+use crate::net::Mlp;
 use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, TargetResult};
-use crate::search::{MStar, Search};
-use crate::target::Target;
-use crate::theory;
+use crate::search::MStar;
 use crate::train::Evaluator;
 use std::collections::BTreeMap;
 
 /// Every target's references, without their searches yet.
-pub(super) fn references(ctx: &Ctx, cache: &BTreeMap<String, RunRecord>) -> anyhow::Result<Vec<Vec<ReferenceResult>>> {
+pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<ReferenceResult>>> {
     let cfg = ctx.cfg;
     let mut all = Vec::new();
-    for (t, target) in ctx.targets.iter().enumerate() {
+    for target in &ctx.targets {
         let mut refs = Vec::new();
         for &kind in &cfg.references {
             let r = match kind {
                 ReferenceKind::Constructed => {
-                    let net = crate::net::construct::telgarsky_deep(target.k())?;
-                    let e = Evaluator::new(target, cfg.metric).eval(&net)?;
+                    let net = target.construct_deep()?.net;
+                    let e = Evaluator::new(target.as_ref(), cfg.metric).eval(&net)?;
                     ReferenceResult {
                         kind,
                         hidden: net.hidden().to_vec(),
@@ -35,18 +35,19 @@ pub(super) fn references(ctx: &Ctx, cache: &BTreeMap<String, RunRecord>) -> anyh
                     }
                 }
                 ReferenceKind::Trained => {
-                    let hidden = cfg.deep_hidden(target.k());
+                    let hidden = cfg.deep_hidden(target.as_ref());
                     let runs: Vec<&RunRecord> = (0..cfg.deep.seeds)
                         .map(|seed| {
-                            let key = ctx.key(&Request { target: t, deep: true, hidden: hidden.clone(), seed });
-                            cache.get(&key).ok_or_else(|| anyhow::anyhow!("internal: deep run {key} missing"))
+                            let id = RunId { target: target.id(), role: Role::Deep, hidden: hidden.clone(), seed };
+                            let key = ctx.key(&id);
+                            cache.get(&key).ok_or_else(|| anyhow::anyhow!("internal: deep run {key:?} missing"))
                         })
                         .collect::<anyhow::Result<_>>()?;
                     let best = runs
                         .iter()
                         .filter(|r| r.summary.error.is_some())
                         .min_by(|a, b| a.summary.error.unwrap().total_cmp(&b.summary.error.unwrap()));
-                    let net = crate::net::Mlp::with_hidden(1, &hidden)?;
+                    let net = Mlp::with_hidden(target.dim(), &hidden)?;
                     ReferenceResult {
                         kind,
                         params: net.n_params(),
@@ -74,74 +75,74 @@ pub(super) fn references(ctx: &Ctx, cache: &BTreeMap<String, RunRecord>) -> anyh
 /// The whole document.
 pub(super) fn results(
     ctx: &Ctx,
-    cache: &BTreeMap<String, RunRecord>,
+    cache: &Cache,
     mut refs: Vec<Vec<ReferenceResult>>,
-    searches: &[(usize, f64, Search)],
+    plans: &[SearchPlan],
     provenance: Provenance,
 ) -> anyhow::Result<Results> {
     let cfg = ctx.cfg;
-    let mut it = searches.iter();
+    let largest_floor = cfg.floors.iter().copied().fold(0.0, f64::max);
     let mut targets = Vec::new();
     for (t, target) in ctx.targets.iter().enumerate() {
+        let id = target.id();
         // All shallow evidence on this target: width → runs (seed order).
         let mut by_width: BTreeMap<u64, Vec<&RunRecord>> = BTreeMap::new();
-        let prefix = format!("{} shallow ", target.id());
-        for r in
-            cache.values().filter(|r| r.key.starts_with(&prefix) && r.key.ends_with(&format!("stop={:e}", ctx.stop[t])))
-        {
-            by_width.entry(r.summary.hidden[0] as u64).or_default().push(r);
+        for r in cache.values().filter(|r| r.id.target == id && r.id.role == Role::Shallow && r.stop == ctx.stop[t]) {
+            by_width.entry(r.id.hidden[0] as u64).or_default().push(r);
         }
-        by_width.values_mut().for_each(|v| v.sort_by_key(|r| r.summary.seed));
+        by_width.values_mut().for_each(|v| v.sort_by_key(|r| r.id.seed));
+        let ok = |m: &u64, tau: f64| {
+            by_width.get(m).map_or(0, |v| v.iter().filter(|r| r.summary.error.is_some_and(|e| e <= tau)).count()) as u32
+        };
         for r in refs[t].iter_mut() {
-            for &floor in &cfg.floors {
-                let (st, tau, s) = it.next().expect("one search per target, reference and floor");
-                debug_assert_eq!(*st, t);
-                let ok =
-                    |m: &u64| by_width[m].iter().filter(|r| r.summary.error.is_some_and(|e| e <= *tau)).count() as u32;
-                let m_star = s.result();
+            for p in plans.iter().filter(|p| p.target == t && p.reference == r.kind) {
+                let m_star = p.search.result();
                 let tried: Vec<u64> = by_width.keys().copied().collect();
-                let non_monotone = tried.iter().any(|a| ok(a) > 0 && tried.iter().any(|b| b > a && ok(b) == 0));
+                let non_monotone =
+                    tried.iter().any(|a| ok(a, p.tau) > 0 && tried.iter().any(|b| b > a && ok(b, p.tau) == 0));
                 let (successes, matched, shallow_params) = match m_star {
                     MStar::Found { m } => {
                         let best = by_width[&m]
                             .iter()
                             .min_by(|a, b| {
-                                a.summary
-                                    .error
-                                    .unwrap_or(f64::INFINITY)
-                                    .total_cmp(&b.summary.error.unwrap_or(f64::INFINITY))
+                                let e = |r: &RunRecord| r.summary.error.unwrap_or(f64::INFINITY);
+                                e(a).total_cmp(&e(b))
                             })
-                            .unwrap();
-                        (ok(&m), best.weights.clone(), Some(3 * m as usize + 1))
+                            .expect("a found width has runs");
+                        (ok(&m, p.tau), best.weights.clone(), Some(Mlp::count_params(target.dim(), &[m as usize])))
                     }
                     MStar::Censored { .. } => (0, vec![], None),
                 };
+                let trained = r.kind == ReferenceKind::Trained;
+                let collapsed = trained && r.seeds.iter().filter(|s| s.error == r.error).any(|s| s.collapsed);
                 r.searches.push(SearchResult {
-                    floor,
-                    tau: *tau,
+                    floor: p.floor,
+                    tau: p.tau,
                     m_star,
                     successes,
-                    bracket: Some(theory::bracket(target.k(), *tau, cfg.metric)),
-                    start_width: s.start(),
-                    widths_tried: s.tried().to_vec(),
+                    bracket: target.bracket(p.tau, cfg.metric),
+                    start_width: p.search.start(),
+                    widths_tried: p.search.tried().to_vec(),
                     non_monotone,
-                    reference_collapsed: r.kind == ReferenceKind::Trained
-                        && r.seeds.iter().filter(|s| s.error == r.error).any(|s| s.collapsed),
+                    reference_collapsed: collapsed,
+                    reference_unfit: trained && !collapsed && r.error.is_none_or(|e| e > largest_floor),
                     shallow_params,
                     shallow_flops: m_star
                         .width()
-                        .map(|m| crate::net::Mlp::with_hidden(1, &[m as usize]).unwrap().flops_per_forward()),
+                        .map(|m| Mlp::with_hidden(target.dim(), &[m as usize]).map(|n| n.flops_per_forward()))
+                        .transpose()?,
                     param_ratio: shallow_params.map(|p| p as f64 / r.params as f64),
                     matched_weights: matched,
                 });
             }
         }
         targets.push(TargetResult {
-            target: target.id(),
-            family: target.family().to_string(),
-            k: target.k(),
-            pieces: 1 << target.k(),
-            data_n: cfg.shallow.train.for_pieces(1 << target.k()).data_n,
+            target: id,
+            label: target.label(),
+            dim: target.dim(),
+            pieces: target.pieces(),
+            exact: target.pwl().is_some(),
+            data_n: cfg.shallow.train.data_n(target.pieces()),
             stop_tolerance: ctx.stop[t],
             references: std::mem::take(&mut refs[t]),
             shallow_runs: by_width.values().flatten().map(|r| r.summary.clone()).collect(),

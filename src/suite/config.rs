@@ -7,24 +7,26 @@
 //! floors = [1e-1, 1e-2, 1e-3]     # tolerance ladder: τ = max(reference error, floor)
 //! references = ["constructed", "trained"]
 //!
-//! [[targets]]
+//! [[targets]]                     # one table per family and parameter range (see family::TargetSpec)
 //! family = "sawtooth"
 //! k_min = 1
 //! k_max = 8
 //!
 //! [deep]                          # the trained deep reference
-//! width = 2
-//! depth = "k"                     # "k" (one hidden layer per composition) or a number
+//! width = 8
+//! depth = "k"                     # "k": the depth of the family's construction; or a number
 //! seeds = 3
-//! train = { lr = 1e-2, schedule = { kind = "cosine", final_frac = 0.01 }, steps = 4000, eval_every = 100, data_per_piece = 16, data_min = 256 }
+//! train = { steps = 3000, eval_every = 100, data_per_piece = 8, data_min = 256, optimizer = { kind = "hybrid", lsq_every = 100, lr = 3e-3, schedule = { kind = "cosine", final_frac = 0.01 } } }
 //!
 //! [shallow]
 //! seeds = 3
 //! m_max = 1024
-//! train = { lr = 1e-2, schedule = { kind = "constant" }, steps = 4000, eval_every = 100, data_per_piece = 16, data_min = 256 }
+//! train = { steps = 2000, eval_every = 100, data_per_piece = 8, data_min = 256, optimizer = { kind = "adam", lr = 1e-2, schedule = { kind = "constant" } } }
 //! ```
 
-use crate::train::{Init, Metric, Schedule, TrainConfig};
+use crate::family::{Target, TargetSpec};
+use crate::train::{Metric, TrainSettings};
+use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
 
 /// A whole suite.
@@ -60,20 +62,10 @@ pub enum ReferenceKind {
     Trained,
 }
 
-/// A family and its parameter range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "family", rename_all = "snake_case", deny_unknown_fields)]
-pub enum TargetSpec {
-    /// Δ^k for k_min ≤ k ≤ k_max.
-    Sawtooth {
-        /// Smallest k (≥ 1).
-        k_min: u32,
-        /// Largest k (≤ 30, and ≤ 24 for exact errors).
-        k_max: u32,
-    },
-}
-
 /// Depth of the trained deep net.
+///
+/// `"k"` is the depth of the family's exact construction (one hidden layer per composition for the
+/// sawtooth), so the trained and constructed deep nets have the same depth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Depth {
@@ -124,76 +116,6 @@ pub struct ShallowConfig {
     pub train: TrainSettings,
 }
 
-/// Training settings; the data size grows with the number of pieces of the target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrainSettings {
-    /// Initialisation recipe: breakpoint | torch | he.
-    #[serde(default)]
-    pub init: Init,
-    /// Base learning rate (finite, > 0).
-    pub lr: f64,
-    /// Learning-rate schedule.
-    pub schedule: Schedule,
-    /// Step budget (≥ 1).
-    pub steps: usize,
-    /// Evaluate every this many steps (≥ 1).
-    pub eval_every: usize,
-    /// Minibatch size (≥ 1); absent = full batch.
-    #[serde(default)]
-    pub batch: Option<usize>,
-    /// Training points per linear piece of the target: N = max(data_min, data_per_piece · 2^k).
-    pub data_per_piece: usize,
-    /// Minimum number of training points.
-    pub data_min: usize,
-    /// Hybrid least squares/Adam: re-solve the output layer by least squares every this many steps
-    /// (see `train::fit`); absent = plain Adam.
-    #[serde(default)]
-    pub lsq_every: Option<usize>,
-}
-
-impl TrainSettings {
-    /// The trainer's configuration for a target with `pieces` linear pieces.
-    pub fn for_pieces(&self, pieces: usize) -> TrainConfig {
-        TrainConfig {
-            init: self.init,
-            lr: self.lr,
-            schedule: self.schedule,
-            steps: self.steps,
-            batch: self.batch,
-            data_n: self.data_min.max(self.data_per_piece.saturating_mul(pieces)),
-            eval_every: self.eval_every,
-            lsq_every: self.lsq_every,
-        }
-    }
-
-    fn validate(&self, at: &str) -> Result<(), ConfigError> {
-        check(self.lr.is_finite() && self.lr > 0.0, at, "lr", &self.lr, "a finite number > 0")?;
-        check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
-        check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;
-        check(
-            self.batch.is_none_or(|b| b >= 1),
-            at,
-            "batch",
-            &self.batch.unwrap_or(0),
-            "an integer ≥ 1, or absent for full batch",
-        )?;
-        check(self.data_per_piece >= 1, at, "data_per_piece", &self.data_per_piece, "an integer ≥ 1")?;
-        check(
-            self.lsq_every.is_none_or(|n| n >= 1),
-            at,
-            "lsq_every",
-            &self.lsq_every.unwrap_or(0),
-            "an integer ≥ 1, or absent for plain Adam",
-        )?;
-        check(self.data_min >= 1, at, "data_min", &self.data_min, "an integer ≥ 1")?;
-        if let Schedule::Cosine { final_frac } = self.schedule {
-            check((0.0..=1.0).contains(&final_frac), at, "schedule.final_frac", &final_frac, "a number in [0, 1]")?;
-        }
-        Ok(())
-    }
-}
-
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -201,16 +123,8 @@ pub enum ConfigError {
     #[error("config {origin}: {message}")]
     Parse { origin: String, message: String },
     /// A field with a value outside its allowed range.
-    #[error("config field `{field}` = {value} is invalid: allowed {allowed}")]
-    Invalid { field: String, value: String, allowed: String },
-}
-
-fn check(ok: bool, at: &str, field: &str, value: &dyn std::fmt::Debug, allowed: &str) -> Result<(), ConfigError> {
-    if ok {
-        return Ok(());
-    }
-    let field = if at.is_empty() { field.to_string() } else { format!("{at}.{field}") };
-    Err(ConfigError::Invalid { field, value: format!("{value:?}"), allowed: allowed.to_string() })
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
 }
 
 impl SuiteConfig {
@@ -238,11 +152,7 @@ impl SuiteConfig {
         )?;
         check(!self.targets.is_empty(), "", "targets", &self.targets.len(), "at least one [[targets]] table")?;
         for (i, t) in self.targets.iter().enumerate() {
-            let TargetSpec::Sawtooth { k_min, k_max } = *t;
-            let at = format!("targets[{i}]");
-            check((1..=24).contains(&k_min), &at, "k_min", &k_min, "1..=24 (exact errors need 2^k + 1 knots)")?;
-            check((1..=24).contains(&k_max), &at, "k_max", &k_max, "1..=24 (exact errors need 2^k + 1 knots)")?;
-            check(k_min <= k_max, &at, "k_max", &k_max, "k_max ≥ k_min (the range is empty)")?;
+            t.validate().map_err(|e| e.under(&format!("targets[{i}]")))?;
         }
         check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
         check(!matches!(self.deep.depth, Depth::Fixed(0)), "deep", "depth", &0, "\"k\" or an integer ≥ 1")?;
@@ -250,7 +160,8 @@ impl SuiteConfig {
         self.deep.train.validate("deep.train")?;
         check(self.shallow.seeds >= 1, "shallow", "seeds", &self.shallow.seeds, "an integer ≥ 1")?;
         check(self.shallow.m_max >= 1, "shallow", "m_max", &self.shallow.m_max, "an integer ≥ 1")?;
-        self.shallow.train.validate("shallow.train")
+        self.shallow.train.validate("shallow.train")?;
+        Ok(())
     }
 
     /// FNV-1a hash of the canonical JSON form, as 16 hex digits.
@@ -259,10 +170,10 @@ impl SuiteConfig {
         format!("{:016x}", crate::rng::fnv1a64(json.as_bytes()))
     }
 
-    /// Hidden widths of the trained deep reference for Δ^k.
-    pub fn deep_hidden(&self, k: u32) -> Vec<usize> {
+    /// Hidden widths of the trained deep reference for `target`.
+    pub fn deep_hidden(&self, target: &dyn Target) -> Vec<usize> {
         let depth = match self.deep.depth {
-            Depth::PerK(PerK::K) => k as usize,
+            Depth::PerK(PerK::K) => target.natural_depth(),
             Depth::Fixed(d) => d,
         };
         vec![self.deep.width; depth]

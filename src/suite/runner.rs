@@ -7,13 +7,13 @@
 //! on the config, so the assembled results are identical for any thread count or run order, and
 //! after an interruption (runs already in the log are read back, not redone).
 
-use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, TrainSettings, builtin, provenance};
+use super::plan::{Role, RunId, RunKey, SearchPlan};
+use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, builtin, provenance};
+use crate::family::Target;
 use crate::results::{Results, RunSummary, ShardInfo};
 use crate::rng::run_rng;
 use crate::search::Search;
-use crate::target::{Sawtooth, Target};
-use crate::theory;
-use crate::train::{Evaluator, fit};
+use crate::train::{Evaluator, TrainSettings, fit};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
+
+/// Finished runs by key.
+pub(super) type Cache = BTreeMap<RunKey, RunRecord>;
 
 /// How to run a suite.
 #[derive(Debug, Clone)]
@@ -46,18 +49,9 @@ pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)
 }
 
-/// One training run to do.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Request {
-    pub target: usize,
-    pub deep: bool,
-    pub hidden: Vec<usize>,
-    pub seed: u32,
-}
-
 pub(super) struct Ctx<'a> {
     pub cfg: &'a SuiteConfig,
-    pub targets: Vec<Sawtooth>,
+    pub targets: Vec<Box<dyn Target>>,
     /// Tolerance at which runs on each target stop early.
     pub stop: Vec<f64>,
     /// The shard being run, if any.
@@ -65,36 +59,40 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn identity(&self, r: &Request) -> String {
-        let role = if r.deep { "deep" } else { "shallow" };
-        format!("{} {role} hidden={:?} seed={}", self.targets[r.target].id(), r.hidden, r.seed)
+    /// Index of a run's target in `targets`.
+    fn index(&self, id: &RunId) -> usize {
+        self.targets.iter().position(|t| t.id() == id.target).expect("runs are planned on the suite's targets")
     }
-    pub fn key(&self, r: &Request) -> String {
-        format!("{} stop={:e}", self.identity(r), self.stop[r.target])
+    pub fn key(&self, id: &RunId) -> RunKey {
+        RunKey::new(id.clone(), self.stop[self.index(id)])
     }
-    fn settings(&self, r: &Request) -> &TrainSettings {
-        if r.deep { &self.cfg.deep.train } else { &self.cfg.shallow.train }
+    fn settings(&self, id: &RunId) -> &TrainSettings {
+        match id.role {
+            Role::Deep => &self.cfg.deep.train,
+            Role::Shallow => &self.cfg.shallow.train,
+        }
     }
 
-    fn train(&self, r: &Request) -> anyhow::Result<RunRecord> {
-        let t = &self.targets[r.target];
-        let ev = Evaluator::new(t, self.cfg.metric);
-        let tc = self.settings(r).for_pieces(1 << t.k());
-        let mut rng = run_rng(self.cfg.master_seed, &self.identity(r));
-        let rep = fit(t, &r.hidden, &tc, &ev, &[self.stop[r.target]], &mut rng)?;
+    fn train(&self, id: &RunId) -> anyhow::Result<RunRecord> {
+        let t = self.index(id);
+        let target = self.targets[t].as_ref();
+        let ev = Evaluator::new(target, self.cfg.metric);
+        let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
+        let rep = fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?;
         let finite = rep.best.value.is_finite();
         let weights = if rep.net.params().iter().all(|p| p.is_finite()) { rep.net.params().to_vec() } else { vec![] };
         let summary = RunSummary {
-            hidden: r.hidden.clone(),
-            seed: r.seed,
+            hidden: id.hidden.clone(),
+            seed: id.seed,
             error: finite.then_some(rep.best.value),
             errors: finite.then_some(rep.best.errors),
             pieces: rep.best.pieces,
             steps: rep.steps_used,
             outcome: rep.outcome,
             collapsed: rep.collapsed,
+            solve_failures: rep.solve_failures,
         };
-        Ok(RunRecord { key: self.key(r), summary, weights })
+        Ok(RunRecord { id: id.clone(), stop: self.stop[t], summary, weights })
     }
 }
 
@@ -134,11 +132,12 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         let owner = super::shard::assign(&targets, s.count)?;
         targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
     }
+    let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
     let min_floor = cfg.floors.iter().copied().fold(f64::INFINITY, f64::min);
     let mut ctx = Ctx { cfg, stop: vec![min_floor; targets.len()], targets, shard: opts.shard };
 
-    let execute = |ctx: &Ctx, reqs: Vec<Request>, cache: &mut BTreeMap<String, RunRecord>| -> anyhow::Result<()> {
-        let todo: Vec<Request> = reqs.into_iter().filter(|r| !cache.contains_key(&ctx.key(r))).collect();
+    let execute = |ctx: &Ctx, ids: Vec<RunId>, cache: &mut Cache| -> anyhow::Result<()> {
+        let todo: Vec<RunId> = ids.into_iter().filter(|id| !cache.contains_key(&ctx.key(id))).collect();
         pb.inc_length(todo.len() as u64);
         let done: Vec<RunRecord> = pool.install(|| {
             todo.par_iter()
@@ -150,21 +149,23 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
                 })
                 .collect::<anyhow::Result<_>>()
         })?;
-        cache.extend(done.into_iter().map(|r| (r.key.clone(), r)));
+        cache.extend(done.into_iter().map(|r| (r.key(), r)));
         Ok(())
     };
 
     // Phase 1: trained deep references.
     let trained = cfg.references.contains(&ReferenceKind::Trained);
     pb.set_message("deep references");
-    let deep_reqs: Vec<Request> = (0..ctx.targets.len())
+    let deep_runs: Vec<RunId> = ctx
+        .targets
+        .iter()
         .filter(|_| trained)
         .flat_map(|t| {
-            let hidden = cfg.deep_hidden(ctx.targets[t].k());
-            (0..cfg.deep.seeds).map(move |seed| Request { target: t, deep: true, hidden: hidden.clone(), seed })
+            let (target, hidden) = (t.id(), cfg.deep_hidden(t.as_ref()));
+            (0..cfg.deep.seeds).map(move |seed| RunId { target, role: Role::Deep, hidden: hidden.clone(), seed })
         })
         .collect();
-    execute(&ctx, deep_reqs, &mut cache)?;
+    execute(&ctx, deep_runs, &mut cache)?;
 
     // Reference errors fix each target's tolerances and hence its stop tolerance.
     let refs = super::assemble::references(&ctx, &cache)?;
@@ -174,32 +175,32 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
 
     // Phase 2: every search, advanced in rounds.
     pb.set_message("width searches");
-    let mut searches: Vec<(usize, f64, Search)> = Vec::new();
+    let mut plans: Vec<SearchPlan> = Vec::new();
     for (t, target_refs) in refs.iter().enumerate() {
         for r in target_refs {
             for &floor in &cfg.floors {
                 let tau = tau(r.error, floor);
-                let start = if cfg.shallow.prune_with_theory {
-                    theory::bracket(ctx.targets[t].k(), tau, cfg.metric).lower
-                } else {
-                    1
-                };
-                searches.push((t, tau, Search::new(start, cfg.shallow.m_max as u64)));
+                let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
+                let start = if cfg.shallow.prune_with_theory { lower.unwrap_or(1) } else { 1 };
+                let search = Search::new(start, cfg.shallow.m_max as u64);
+                plans.push(SearchPlan { target: t, reference: r.kind, floor, tau, search });
             }
         }
     }
+    let seeds = cfg.shallow.seeds;
     loop {
-        for (t, tau, s) in searches.iter_mut() {
-            while let Some(m) = s.next_width() {
+        for p in plans.iter_mut() {
+            let target = ctx.targets[p.target].id();
+            while let Some(m) = p.search.next_width() {
                 let runs: Option<Vec<&RunRecord>> =
-                    shallow_requests(*t, m, cfg.shallow.seeds).iter().map(|r| cache.get(&ctx.key(r))).collect();
+                    RunId::shallow(target, m, seeds).iter().map(|id| cache.get(&ctx.key(id))).collect();
                 let Some(runs) = runs else { break };
-                s.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= *tau)));
+                p.search.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= p.tau)));
             }
         }
-        let mut need: Vec<Request> = searches
+        let mut need: Vec<RunId> = plans
             .iter()
-            .filter_map(|(t, _, s)| s.next_width().map(|m| shallow_requests(*t, m, cfg.shallow.seeds)))
+            .filter_map(|p| p.search.next_width().map(|m| RunId::shallow(ctx.targets[p.target].id(), m, seeds)))
             .flatten()
             .collect();
         if need.is_empty() {
@@ -212,7 +213,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     pb.finish_and_clear();
 
     let results =
-        super::assemble::results(&ctx, &cache, refs, &searches, provenance::collect(opts.threads, started, commit))?;
+        super::assemble::results(&ctx, &cache, refs, &plans, provenance::collect(opts.threads, started, commit))?;
     write_atomic(&results_path, &serde_json::to_string_pretty(&results)?)?;
     Ok(results)
 }
@@ -241,13 +242,7 @@ pub(super) fn tau(reference: Option<f64>, floor: f64) -> f64 {
     reference.map_or(floor, |e| e.max(floor))
 }
 
-pub(super) fn shallow_requests(target: usize, m: u64, seeds: u32) -> Vec<Request> {
-    (0..seeds).map(|seed| Request { target, deep: false, hidden: vec![m as usize], seed }).collect()
-}
-
-/// Write via a temporary file and rename, so a reader never sees a half-written document.
+/// Write via a temporary file and rename, durably (see [`crate::durable`]).
 pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", tmp.display()))
+    crate::durable::write_atomic(path, text)
 }

@@ -3,43 +3,34 @@
 //! A target's runs depend only on that target (its references fix its tolerances and its searches
 //! never look at another target), so the unit of work is the whole target: `run --shard I/N` runs
 //! the targets assigned to shard I, with every search inside it following the same deterministic
-//! gallop/bisect plan as on one machine. Targets are assigned by longest-processing-time first on an
-//! expected cost of 4^k (the shallow widths and the data both grow like 2^k), ties by config order,
+//! gallop/bisect plan as on one machine. Targets are assigned by longest-processing-time first on
+//! each family's expected cost ([`crate::family::Target::expected_cost`]), ties by config order,
 //! so the shares are balanced by cost rather than count. Merging concatenates the targets in config
 //! order: the result equals a one-machine run byte for byte, provenance aside (kept per shard).
 
-use super::{SuiteConfig, TargetSpec};
+use super::SuiteConfig;
+use crate::family::TargetId;
 use crate::results::{Provenance, Results, SCHEMA_VERSION, ShardInfo};
-use crate::target::{Sawtooth, Target};
 use anyhow::bail;
 use std::path::PathBuf;
 
 /// Every target of the suite, in config order.
-pub fn expand_targets(cfg: &SuiteConfig) -> anyhow::Result<Vec<Sawtooth>> {
-    Ok(cfg
-        .targets
-        .iter()
-        .flat_map(|TargetSpec::Sawtooth { k_min, k_max }| *k_min..=*k_max)
-        .map(Sawtooth::new)
-        .collect::<Result<_, _>>()?)
+pub fn expand_targets(cfg: &SuiteConfig) -> anyhow::Result<Vec<TargetId>> {
+    Ok(cfg.targets.iter().flat_map(|spec| spec.expand()).collect())
 }
 
-/// Expected relative cost of a target's runs.
-fn cost(t: &Sawtooth) -> f64 {
-    4f64.powi(t.k() as i32)
-}
-
-/// The shard index of each target: greedy longest-processing-time on [`cost`].
-pub fn assign(targets: &[Sawtooth], count: usize) -> anyhow::Result<Vec<usize>> {
+/// The shard index of each target: greedy longest-processing-time on the expected cost.
+pub fn assign(targets: &[TargetId], count: usize) -> anyhow::Result<Vec<usize>> {
     anyhow::ensure!(count >= 1, "--shard: the number of shards must be ≥ 1");
+    let cost: Vec<f64> = targets.iter().map(|t| Ok(t.build()?.expected_cost())).collect::<anyhow::Result<_>>()?;
     let mut order: Vec<usize> = (0..targets.len()).collect();
-    order.sort_by(|&a, &b| cost(&targets[b]).total_cmp(&cost(&targets[a])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| cost[b].total_cmp(&cost[a]).then(a.cmp(&b)));
     let mut load = vec![0.0f64; count];
     let mut owner = vec![0; targets.len()];
     for i in order {
         let s = (0..count).min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b))).unwrap();
         owner[i] = s;
-        load[s] += cost(&targets[i]);
+        load[s] += cost[i];
     }
     Ok(owner)
 }
@@ -88,7 +79,7 @@ pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::R
         bail!("cannot merge; nothing was written:\n  - {}", problems.join("\n  - "));
     }
     let cfg = first.config.clone();
-    let order: Vec<String> = expand_targets(&cfg)?.iter().map(|t| t.id()).collect();
+    let order: Vec<TargetId> = expand_targets(&cfg)?;
     let mut docs: Vec<Results> = docs.into_iter().map(|(_, d)| d).collect();
     docs.sort_by_key(|d| d.shard.unwrap().index);
     let mut targets: Vec<_> = docs.iter().flat_map(|d| d.targets.clone()).collect();
@@ -111,7 +102,7 @@ mod tests {
 
     #[test]
     fn shards_are_balanced_by_cost_not_count() {
-        let targets: Vec<Sawtooth> = (1..=8).map(|k| Sawtooth::new(k).unwrap()).collect();
+        let targets: Vec<TargetId> = (1..=8).map(|k| TargetId::Sawtooth { k }).collect();
         let owner = assign(&targets, 2).unwrap();
         // k = 8 alone outweighs k = 1..7 together (4^8 > Σ 4^k, k < 8), so it gets a shard to itself.
         assert_eq!(owner.iter().filter(|&&o| o == owner[7]).count(), 1);

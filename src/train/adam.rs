@@ -1,7 +1,13 @@
-//! Adam (Kingma & Ba 2015) with bias correction, and learning-rate schedules.
+//! The plain Adam trainer: the step a PyTorch script takes (Kingma & Ba 2015, bias-corrected),
+//! with a learning-rate schedule, on full batches or minibatches drawn with replacement.
 //!
 //! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η_t · m̂/(√v̂ + ε), m̂ = m/(1−β₁^t), v̂ = v/(1−β₂^t).
 
+use super::fit::{Data, Trainer};
+use super::settings::GradientSettings;
+use crate::net::{Mlp, Workspace};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 /// Learning-rate schedule over a budget of `steps` steps.
@@ -59,6 +65,48 @@ impl Adam {
             *v = b2 * *v + (1.0 - b2) * g * g;
             *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
         }
+    }
+}
+
+/// Adam on all parameters: one minibatch (or full-batch) gradient step per call.
+pub struct AdamTrainer {
+    adam: Adam,
+    grad: Vec<f64>,
+    xb: Vec<f64>,
+    yb: Vec<f64>,
+    settings: GradientSettings,
+    steps: usize,
+}
+
+impl AdamTrainer {
+    /// A trainer for a net with `n_params` parameters over a budget of `steps`.
+    pub fn new(n_params: usize, settings: GradientSettings, steps: usize) -> Self {
+        Self { adam: Adam::new(n_params), grad: vec![0.0; n_params], xb: vec![], yb: vec![], settings, steps }
+    }
+}
+
+impl Trainer for AdamTrainer {
+    fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64 {
+        let (n, d) = (data.ys.len(), data.d);
+        let loss = match self.settings.batch.filter(|&b| b < n) {
+            Some(b) => {
+                self.xb.resize(b * d, 0.0);
+                self.yb.resize(b, 0.0);
+                for i in 0..b {
+                    let j = rng.random_range(0..n);
+                    self.xb[i * d..(i + 1) * d].copy_from_slice(&data.xs[j * d..(j + 1) * d]);
+                    self.yb[i] = data.ys[j];
+                }
+                net.loss_grad(&self.xb, &self.yb, &mut self.grad, ws)
+            }
+            None => net.loss_grad(&data.xs, &data.ys, &mut self.grad, ws),
+        };
+        if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
+            return f64::NAN;
+        }
+        let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
+        self.adam.step(net.params_mut(), &self.grad, lr);
+        loss
     }
 }
 

@@ -7,9 +7,9 @@
 //! from one sweep over the sorted breakpoints −b_j/w_j (O(m log m)), see [`shallow_pwl`]; deeper
 //! nets go through [`crate::net::pieces::pwl_of`].
 
+use crate::family::Target;
 use crate::net::{ExactErrors, Mlp, Pwl, pieces};
 use crate::rng::run_rng;
-use crate::target::Target;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,30 @@ pub enum Metric {
     Nmse,
     /// ∫|f − g|.
     L1,
+}
+
+impl Metric {
+    /// Short name for axes, legends and tables: `nMSE` or `L1`.
+    pub fn short(self) -> &'static str {
+        match self {
+            Metric::Nmse => "nMSE",
+            Metric::L1 => "L1",
+        }
+    }
+    /// Long name for captions: `normalised MSE` or `L1 error`.
+    pub fn long(self) -> &'static str {
+        match self {
+            Metric::Nmse => "normalised MSE",
+            Metric::L1 => "L1 error",
+        }
+    }
+    /// The config's spelling: `nmse` or `l1`.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            Metric::Nmse => "nmse",
+            Metric::L1 => "l1",
+        }
+    }
 }
 
 /// Errors of one net against the target.
@@ -52,7 +76,7 @@ impl<'a> Evaluator<'a> {
     pub fn new(target: &'a dyn Target, metric: Metric) -> Self {
         let exact = if target.dim() == 1 { target.pwl() } else { None };
         let sample = exact.is_none().then(|| {
-            let mut rng = run_rng(0, &format!("eval set {}", target.id()));
+            let mut rng = run_rng(0, &format!("eval set {}", target.label()));
             let xs: Vec<f64> = (0..SAMPLE_EVAL_POINTS * target.dim()).map(|_| rng.random()).collect();
             let mut ys = vec![0.0; SAMPLE_EVAL_POINTS];
             target.eval_batch(&xs, &mut ys);

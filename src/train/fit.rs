@@ -1,47 +1,53 @@
-//! The fit loop: seeded data, Adam, periodic exact evaluation, early stop, divergence and collapse.
+//! The fit loop shared by every trainer: seeded data, the trainer's steps, periodic exact
+//! evaluation, early stop, divergence and collapse.
 //!
 //! A run draws `data_n` uniform training points from its own stream, initialises the net, then takes
-//! up to `steps` Adam steps on the MSE (full batch, or minibatches drawn with replacement). Every
+//! up to `steps` steps of its [`Trainer`] (chosen by the config's `optimizer`). Every
 //! `eval_every` steps (and at the end) the error against the target is evaluated — exactly for 1-D
 //! piecewise-linear targets — the best checkpoint is kept, and the first step at which each
 //! tolerance of the ladder was met is recorded, so one run answers every tolerance. The run stops as
 //! soon as the smallest tolerance is met. A non-finite loss or error ends the run as `Diverged`
 //! (never a panic). The run is *collapsed* when its best error is within 5% of the best constant
 //! predictor's (normalised MSE ≥ 0.95).
-//!
-//! With `lsq_every = n` the output layer is re-solved by least squares on the training data at step 0
-//! and every n steps (the hidden layers fixed), and Adam moves all parameters in between.
 
-use super::{Adam, Evaluator, Init, Schedule, eval::Eval, solve_output_layer};
+use super::settings::{Optimizer, TrainSettings};
+use super::{Evaluator, adam::AdamTrainer, eval::Eval, hybrid::HybridTrainer};
+use crate::family::Target;
 use crate::net::{Mlp, Workspace};
-use crate::target::Target;
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-/// How to train one net.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrainConfig {
-    /// Initialisation recipe.
-    #[serde(default)]
-    pub init: Init,
-    /// Base learning rate (> 0).
-    pub lr: f64,
-    /// Learning-rate schedule.
-    pub schedule: Schedule,
-    /// Step budget.
-    pub steps: usize,
-    /// Minibatch size; `None` (or ≥ data_n) is full batch.
-    #[serde(default)]
-    pub batch: Option<usize>,
-    /// Number of uniform training points.
-    pub data_n: usize,
-    /// Evaluate the error every this many steps.
-    pub eval_every: usize,
-    /// Hybrid least squares/Adam: solve the output layer by least squares on the training data at
-    /// step 0 and every this many steps, between Adam steps on all parameters. `None`: plain Adam.
-    #[serde(default)]
-    pub lsq_every: Option<usize>,
+/// The training set: `ys.len()` points of dimension `d`, row-major in `xs`.
+#[derive(Debug, Clone)]
+pub struct Data {
+    /// Points, `n × d` row-major.
+    pub xs: Vec<f64>,
+    /// Target values.
+    pub ys: Vec<f64>,
+    /// Input dimension.
+    pub d: usize,
+}
+
+/// One trainer: advances the net by one step of its method. The fit loop around it (evaluation,
+/// best checkpoint, tolerance ladder, divergence, collapse) is shared by every trainer.
+pub trait Trainer {
+    /// Take step `step` (0-based); returns the training loss it saw, or NaN when the loss or its
+    /// gradient was not finite (the net is then left as it was).
+    fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64;
+    /// Least-squares solves that failed and were skipped.
+    fn solve_failures(&self) -> usize {
+        0
+    }
+}
+
+/// The trainer a config asks for.
+pub fn trainer(settings: &TrainSettings, n_params: usize) -> Box<dyn Trainer> {
+    let g = settings.optimizer.gradient();
+    match settings.optimizer {
+        Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, settings.steps)),
+        Optimizer::Hybrid { lsq_every, .. } => Box::new(HybridTrainer::new(n_params, g, settings.steps, lsq_every)),
+    }
 }
 
 /// How a run ended.
@@ -74,58 +80,46 @@ pub struct RunReport {
     pub outcome: Outcome,
     /// Best error within 5% of the best constant predictor's.
     pub collapsed: bool,
+    /// Least-squares solves that failed (singular or non-finite) and were skipped.
+    pub solve_failures: usize,
 }
 
-/// Train a net with `d = target.dim()` inputs and the given hidden widths.
-pub fn fit<R: rand::Rng>(
+/// Train a net with `d = target.dim()` inputs and the given hidden widths on
+/// `settings.data_n(target.pieces())` uniform points.
+pub fn fit(
     target: &dyn Target,
     hidden: &[usize],
-    cfg: &TrainConfig,
+    settings: &TrainSettings,
     evaluator: &Evaluator,
     tolerances: &[f64],
-    rng: &mut R,
+    rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<RunReport> {
     let d = target.dim();
-    let n = cfg.data_n;
-    anyhow::ensure!(n >= 1 && cfg.steps >= 1 && cfg.eval_every >= 1, "data_n, steps and eval_every must be ≥ 1");
+    let n = settings.data_n(target.pieces());
+    let (steps, eval_every) = (settings.steps, settings.eval_every);
+    anyhow::ensure!(n >= 1 && steps >= 1 && eval_every >= 1, "data_n, steps and eval_every must be ≥ 1");
     let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
     let mut ys = vec![0.0; n];
     target.eval_batch(&xs, &mut ys);
+    let data = Data { xs, ys, d };
     let mut net = Mlp::with_hidden(d, hidden)?;
-    cfg.init.apply(&mut net, rng);
-
-    let batch = cfg.batch.filter(|&b| b < n);
-    let (mut xb, mut yb) = (vec![0.0; batch.unwrap_or(0) * d], vec![0.0; batch.unwrap_or(0)]);
-    let mut grad = vec![0.0; net.n_params()];
+    settings.init.apply(&mut net, rng);
+    let mut trainer = trainer(settings, net.n_params());
     let mut ws = Workspace::default();
-    let mut adam = Adam::new(net.n_params());
     let min_tol = tolerances.iter().copied().fold(f64::INFINITY, f64::min);
 
     let mut best: Option<(Eval, Mlp)> = None;
     let mut reached = vec![None; tolerances.len()];
     let mut outcome = Outcome::Budget;
     let mut steps_used = 0;
-    for step in 0..cfg.steps {
-        if cfg.lsq_every.is_some_and(|n| step % n == 0) {
-            solve_output_layer(&mut net, &xs, &ys, &mut ws);
-        }
-        let loss = if let Some(b) = batch {
-            for i in 0..b {
-                let j = rng.random_range(0..n);
-                xb[i * d..(i + 1) * d].copy_from_slice(&xs[j * d..(j + 1) * d]);
-                yb[i] = ys[j];
-            }
-            net.loss_grad(&xb, &yb, &mut grad, &mut ws)
-        } else {
-            net.loss_grad(&xs, &ys, &mut grad, &mut ws)
-        };
+    for step in 0..steps {
+        let loss = trainer.step(&mut net, &data, step, rng, &mut ws);
         steps_used = step + 1;
-        if !loss.is_finite() || grad.iter().any(|g| !g.is_finite()) {
+        if !loss.is_finite() {
             outcome = Outcome::Diverged { step };
             break;
         }
-        adam.step(net.params_mut(), &grad, cfg.schedule.lr(cfg.lr, step, cfg.steps));
-        if !steps_used.is_multiple_of(cfg.eval_every) && steps_used != cfg.steps {
+        if !steps_used.is_multiple_of(eval_every) && steps_used != steps {
             continue;
         }
         let e = evaluator.eval(&net)?;
@@ -153,5 +147,5 @@ pub fn fit<R: rand::Rng>(
     // Written so that a NaN error (a net that never had a finite evaluation) counts as collapsed.
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
     let collapsed = !(best.value < 0.95 * evaluator.constant_baseline());
-    Ok(RunReport { net, best, steps_used, reached, outcome, collapsed })
+    Ok(RunReport { net, best, steps_used, reached, outcome, collapsed, solve_failures: trainer.solve_failures() })
 }

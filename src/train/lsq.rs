@@ -12,7 +12,8 @@ use matrixmultiply::dgemm;
 use nalgebra::{DMatrix, DVector};
 
 /// Replace the output layer of `net` by the least-squares fit to (xs, ys). Returns false (and leaves
-/// the net unchanged) when the system cannot be solved or the solution is not finite.
+/// the net unchanged) when the system cannot be solved or the solution is not finite; the hybrid
+/// trainer counts those failures in the run's results.
 pub fn solve_output_layer(net: &mut Mlp, xs: &[f64], ys: &[f64], ws: &mut Workspace) -> bool {
     let n = ys.len();
     let l = net.n_layers() - 1;
@@ -48,23 +49,10 @@ pub fn solve_output_layer(net: &mut Mlp, xs: &[f64], ys: &[f64], ws: &mut Worksp
     for i in 0..p {
         g[i * p + i] += ridge;
     }
-    let theta = if std::env::var("SVD").is_ok() {
-        let mut full = Vec::with_capacity(n * p);
-        for row in h.chunks_exact(w) {
-            full.extend_from_slice(row);
-            full.push(1.0);
-        }
-        let svd = DMatrix::from_row_slice(n, p, &full).svd(true, true);
-        match svd.solve(&DVector::from_column_slice(ys), 1e-13 * svd.singular_values.max()) {
-            Ok(t) => t,
-            Err(_) => return false,
-        }
-    } else {
-        let Some(chol) = DMatrix::from_row_slice(p, p, &g).cholesky() else {
-            return false;
-        };
-        chol.solve(&DVector::from_vec(rhs))
+    let Some(chol) = DMatrix::from_row_slice(p, p, &g).cholesky() else {
+        return false;
     };
+    let theta = chol.solve(&DVector::from_vec(rhs));
     if !theta.iter().all(|v| v.is_finite()) {
         return false;
     }

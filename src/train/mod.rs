@@ -1,13 +1,21 @@
-//! Training: initialisation, Adam with a learning-rate schedule, and the fit loop.
+//! Training: settings, initialisation, the trainers (one file each) and the fit loop they share.
+//!
+//! A trainer is chosen by the config's tagged `optimizer` ([`Optimizer`]): `adam` ([`adam`]) is the
+//! plain step a PyTorch script takes; `hybrid` ([`hybrid`]) adds least-squares output solves.
+//! [`fit`] runs any of them with the same evaluation, checkpointing, tolerance ladder, divergence
+//! and collapse rules.
 
-mod adam;
+pub mod adam;
 mod eval;
 mod fit;
+pub mod hybrid;
 mod init;
 mod lsq;
+mod settings;
 
 pub use adam::{Adam, Schedule};
-pub use eval::{Evaluator, Metric, shallow_pwl};
-pub use fit::{Outcome, RunReport, TrainConfig, fit};
+pub use eval::{Eval, Evaluator, Metric, shallow_pwl};
+pub use fit::{Data, Outcome, RunReport, Trainer, fit, trainer};
 pub use init::Init;
 pub use lsq::solve_output_layer;
+pub use settings::{GradientSettings, Optimizer, TrainSettings};

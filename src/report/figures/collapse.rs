@@ -15,19 +15,22 @@ impl Artifact for CollapseRate {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let pts: Vec<(f64, f64)> = r
-            .targets
-            .iter()
+        let pts: Vec<(f64, f64)> = super::family_targets(r)
+            .into_iter()
             .filter_map(|t| {
-                super::reference(t, ReferenceKind::Trained).and_then(|re| re.collapse_rate.map(|c| (t.k as f64, c)))
+                super::reference(t, ReferenceKind::Trained).and_then(|re| re.collapse_rate.map(|c| (super::axis(t), c)))
             })
             .collect();
-        let (kmin, kmax) = super::k_range(r);
-        let (kmin, kmax) = (kmin as f64, kmax as f64);
-        let arch = format!("width {}, depth {:?}", r.config.deep.width, r.config.deep.depth).replace("PerK(K)", "k");
+        let (kmin, kmax) = super::axis_range(r);
+        let (name, family) = super::axis_name(r);
+        let depth = match r.config.deep.depth {
+            crate::suite::Depth::PerK(_) => "the construction's".to_string(),
+            crate::suite::Depth::Fixed(d) => d.to_string(),
+        };
+        let arch = format!("width {}, depth {depth}", r.config.deep.width);
         svg((800, 450), |root| {
             let mut chart = ChartBuilder::on(root)
-                .caption(format!("Trained deep reference ({arch}): collapse to a constant"), (FONT, 20))
+                .caption(format!("Trained deep reference on the {family} ({arch}): collapse to a constant"), (FONT, 18))
                 .margin(12)
                 .x_label_area_size(45)
                 .y_label_area_size(60)
@@ -35,7 +38,7 @@ impl Artifact for CollapseRate {
                 .map_err(err)?;
             chart
                 .configure_mesh()
-                .x_desc("k")
+                .x_desc(name)
                 .y_desc("fraction of seeds collapsed")
                 .x_labels((kmax - kmin + 1.0) as usize)
                 .x_label_formatter(&|x| format!("{x:.0}"))

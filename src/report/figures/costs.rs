@@ -1,5 +1,6 @@
 //! Cost of the exact deep net vs the matched shallow nets: measured time of one inference pass and
-//! one training step at batch 1024 (criterion medians imported by `depthsep costs`), against k.
+//! one training step at batch 1024 (criterion medians imported by `depthsep costs`), against the
+//! family's parameter.
 
 use crate::report::Artifact;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
@@ -16,8 +17,10 @@ impl Artifact for CostVsK {
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
         let costs = r.costs.as_ref();
-        let (kmin, kmax) = super::k_range(r);
-        let (kmin, kmax) = (kmin as f64, kmax as f64);
+        let (kmin, kmax) = super::axis_range(r);
+        let (name, _) = super::axis_name(r);
+        let metric = r.config.metric.short();
+        let targets = super::family_targets(r);
         // (label, colour, dashed, points): deep first, then one series per tolerance.
         let mut series: Vec<(String, RGBColor, bool, Vec<(f64, f64)>)> = Vec::new();
         for (what, dashed) in [("inference", false), ("training step", true)] {
@@ -27,30 +30,28 @@ impl Artifact for CostVsK {
                     .and_then(|n| if dashed { n.train_ns } else { n.infer_ns })
                     .map(|ns| ns / 1e3)
             };
-            let deep: Vec<(f64, f64)> = r
-                .targets
+            let deep: Vec<(f64, f64)> = targets
                 .iter()
-                .filter_map(|t| {
+                .filter_map(|&t| {
                     super::reference(t, ReferenceKind::Constructed)
                         .and_then(|re| pick(&re.hidden))
-                        .map(|us| (t.k as f64, us))
+                        .map(|us| (super::axis(t), us))
                 })
                 .collect();
-            series.push((format!("exact deep net (width 2, depth k): {what}"), GREY, dashed, deep));
+            series.push((format!("exact deep net (constructed): {what}"), GREY, dashed, deep));
             for (i, &floor) in r.config.floors.iter().enumerate() {
-                let pts: Vec<(f64, f64)> = r
-                    .targets
+                let pts: Vec<(f64, f64)> = targets
                     .iter()
-                    .filter_map(|t| {
+                    .filter_map(|&t| {
                         let s = super::reference(t, ReferenceKind::Constructed)?
                             .searches
                             .iter()
                             .find(|s| s.floor == floor)?;
-                        pick(&[s.m_star.width()? as usize]).map(|us| (t.k as f64, us))
+                        pick(&[s.m_star.width()? as usize]).map(|us| (super::axis(t), us))
                     })
                     .collect();
                 series.push((
-                    format!("matched shallow, nMSE {}: {what}", floor_label(floor)),
+                    format!("matched shallow, {metric} {}: {what}", floor_label(floor)),
                     PALETTE[i % PALETTE.len()],
                     dashed,
                     pts,
@@ -74,7 +75,7 @@ impl Artifact for CostVsK {
                 .map_err(err)?;
             chart
                 .configure_mesh()
-                .x_desc("k")
+                .x_desc(name)
                 .y_desc("microseconds (log scale)")
                 .x_labels((kmax - kmin + 1.0) as usize)
                 .x_label_formatter(&|x| format!("{x:.0}"))

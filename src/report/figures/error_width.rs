@@ -1,10 +1,11 @@
-//! Error vs shallow width for a few k: every seed's trained error, the theory band
-//! [certified lower bound, constructive upper bound] on the best width-m error, and the tolerances.
+//! Error vs shallow width for a few targets of the drawn family: every seed's trained error, the
+//! theory band [certified lower bound, constructive upper bound] on the best width-m error (where the
+//! family has one), and the tolerances.
 
+use crate::family::Bound;
 use crate::report::Artifact;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
-use crate::results::Results;
-use crate::theory::{Bound, error_bound};
+use crate::results::{Results, TargetResult};
 use plotters::prelude::*;
 
 pub struct ErrorVsWidth;
@@ -17,13 +18,20 @@ impl Artifact for ErrorVsWidth {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let mut ks: Vec<u32> = r.targets.iter().filter(|t| !t.shallow_runs.is_empty()).map(|t| t.k).collect();
-        let kmax = ks.iter().copied().max().unwrap_or(1);
-        ks.retain(|k| [kmax.saturating_sub(4), kmax.saturating_sub(2), kmax].contains(k));
-        ks.dedup();
+        // The largest target with shallow runs and the ones two and four places below it.
+        let with_runs: Vec<&TargetResult> =
+            super::family_targets(r).into_iter().filter(|t| !t.shallow_runs.is_empty()).collect();
+        let n = with_runs.len();
+        let shown: Vec<&TargetResult> = [n.checked_sub(5), n.checked_sub(3), n.checked_sub(1)]
+            .into_iter()
+            .flatten()
+            .map(|i| with_runs[i])
+            .collect();
+        let mut shown = shown;
+        shown.dedup_by(|a, b| a.target == b.target);
         let m_max = r.config.shallow.m_max as f64;
         let metric = r.config.metric;
-        let metric_name = format!("{metric:?}").to_uppercase().replace("NMSE", "normalised MSE");
+        let metric_name = metric.long();
         svg((1200, 480), |root| {
             let (title, body) = root.split_vertically(40);
             title
@@ -32,11 +40,11 @@ impl Artifact for ErrorVsWidth {
                     (FONT, 20),
                 )
                 .map_err(err)?;
-            let panels = body.split_evenly((1, ks.len().max(1)));
-            for (panel, &k) in panels.iter().zip(&ks) {
-                let t = r.targets.iter().find(|t| t.k == k).unwrap();
+            let panels = body.split_evenly((1, shown.len().max(1)));
+            for (panel, &t) in panels.iter().zip(&shown) {
+                let target = t.target.build()?;
                 let mut chart = ChartBuilder::on(panel)
-                    .caption(format!("sawtooth k = {k}"), (FONT, 16))
+                    .caption(t.label.replace('=', " = "), (FONT, 16))
                     .margin(10)
                     .x_label_area_size(40)
                     .y_label_area_size(60)
@@ -45,24 +53,25 @@ impl Artifact for ErrorVsWidth {
                 chart
                     .configure_mesh()
                     .x_desc("hidden units m (log2)")
-                    .y_desc(&metric_name)
+                    .y_desc(metric_name)
                     .x_label_formatter(&|x| format!("{x:.0}"))
                     .y_label_formatter(&|y| format!("{y:.0e}"))
                     .draw()
                     .map_err(err)?;
                 let ms: Vec<f64> =
                     (0..=(m_max.log2() * 8.0) as u32).map(|i| 2f64.powf(i as f64 / 8.0).round()).collect();
-                let lo: Vec<(f64, f64)> =
-                    ms.iter().map(|&m| (m, error_bound(Bound::Lower, m as u64, k, metric).max(Y_MIN))).collect();
-                let hi: Vec<(f64, f64)> =
-                    ms.iter().map(|&m| (m, error_bound(Bound::Upper, m as u64, k, metric).max(Y_MIN))).collect();
-                let mut poly = lo.clone();
-                poly.extend(hi.iter().rev());
-                chart
-                    .draw_series(std::iter::once(Polygon::new(poly, GREY.mix(0.2).filled())))
-                    .map_err(err)?
-                    .label("best possible error: theory band")
-                    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], GREY.mix(0.3).filled()));
+                let band = |side| -> Option<Vec<(f64, f64)>> {
+                    ms.iter().map(|&m| Some((m, target.error_bound(side, m as u64, metric)?.max(Y_MIN)))).collect()
+                };
+                if let (Some(lo), Some(hi)) = (band(Bound::Lower), band(Bound::Upper)) {
+                    let mut poly = lo;
+                    poly.extend(hi.iter().rev());
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(poly, GREY.mix(0.2).filled())))
+                        .map_err(err)?
+                        .label("best possible error: theory band")
+                        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], GREY.mix(0.3).filled()));
+                }
                 for (i, &f) in r.config.floors.iter().enumerate() {
                     let c = PALETTE[i % PALETTE.len()];
                     chart

@@ -1,12 +1,12 @@
-//! The functions on [0,1] for one k: the target, the constructed deep net, the best trained deep
-//! net and the matched (smallest-tolerance) trained shallow net, one panel each over the target.
+//! The functions on [0,1] for one target of a 1-D family: the target, the constructed deep net, the
+//! best trained deep net and the matched (smallest-tolerance) trained shallow net, one panel each
+//! over the target.
 
 use crate::report::Artifact;
 use crate::report::plot::{FONT, GREY, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::search::MStar;
 use crate::suite::ReferenceKind;
-use crate::target::Sawtooth;
 use plotters::prelude::*;
 
 pub struct Functions;
@@ -20,14 +20,15 @@ impl Artifact for Functions {
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
         let t = super::showcase(r)?;
-        let target = Sawtooth::new(t.k)?;
+        let target = t.target.build()?;
+        anyhow::ensure!(t.dim == 1, "the functions figure draws 1-D targets; {} has {} inputs", t.label, t.dim);
         let xs: Vec<f64> = (0..=GRID).map(|i| i as f64 / GRID as f64).collect();
         let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
         for re in &t.references {
             if re.weights.is_empty() {
                 continue;
             }
-            let net = super::net(&re.hidden, &re.weights)?;
+            let net = super::net(t.dim, &re.hidden, &re.weights)?;
             let mut ys = vec![0.0; xs.len()];
             net.forward(&xs, &mut ys);
             let kind = if re.kind == ReferenceKind::Constructed { "constructed" } else { "trained (best seed)" };
@@ -47,17 +48,17 @@ impl Artifact for Functions {
             constructed.and_then(|re| re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. })))
         {
             let m = s.m_star.width().unwrap() as usize;
-            let net = super::net(&[m], &s.matched_weights)?;
+            let net = super::net(t.dim, &[m], &s.matched_weights)?;
             let mut ys = vec![0.0; xs.len()];
             net.forward(&xs, &mut ys);
-            rows.push((format!("matched shallow: width {m}, {} params, tolerance {:.0e}", 3 * m + 1, s.tau), ys));
+            rows.push((format!("matched shallow: width {m}, {} params, tolerance {:.0e}", net.n_params(), s.tau), ys));
         }
-        let target_ys: Vec<f64> = xs.iter().map(|&x| target.value(x)).collect();
+        let mut target_ys = vec![0.0; xs.len()];
+        target.eval_batch(&xs, &mut target_ys);
+        let name = t.label.replace('=', " = ");
         svg((900, 200 * rows.len() as u32 + 60), |root| {
             let (title, body) = root.split_vertically(40);
-            title
-                .titled(&format!("sawtooth k = {} on [0,1]: the target (grey) and each net", t.k), (FONT, 20))
-                .map_err(err)?;
+            title.titled(&format!("{name} on [0,1]: the target (grey) and each net"), (FONT, 20)).map_err(err)?;
             for (i, (panel, (label, ys))) in body.split_evenly((rows.len(), 1)).iter().zip(&rows).enumerate() {
                 let c = PALETTE[i % PALETTE.len()];
                 let mut chart = ChartBuilder::on(panel)
@@ -73,7 +74,7 @@ impl Artifact for Functions {
                         GREY.stroke_width(3),
                     ))
                     .map_err(err)?
-                    .label(format!("target: sawtooth k = {}", t.k))
+                    .label(format!("target: {name}"))
                     .legend(swatch(GREY));
                 chart
                     .draw_series(LineSeries::new(

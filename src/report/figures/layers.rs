@@ -1,8 +1,8 @@
-//! The constructed deep net layer by layer: the readout 2σ(z) − 4σ(z − ½) of hidden layer l, as an
-//! exact function of x (drawn through its exact knots), is Δ^l: each layer composes the tent map
-//! with the function computed below it.
+//! The constructed deep net layer by layer, as the family reads it ([`crate::family::Target::layer_functions`]):
+//! for the sawtooth, the readout 2σ(z) − 4σ(z − ½) of hidden layer l, as an exact function of x
+//! (drawn through its exact knots), is Δ^l: each layer composes the tent map with the function
+//! computed below it.
 
-use crate::net::{construct, pieces};
 use crate::report::Artifact;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
@@ -16,18 +16,24 @@ impl Artifact for Layers {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let k = super::showcase(r)?.k.min(5);
-        let layers = pieces::propagate(&construct::telgarsky_deep(k)?)?;
-        let rows: Vec<_> = layers[..k as usize].iter().map(|l| l.readout(&[2.0, -4.0], 0.0)).collect();
+        let t = super::showcase(r)?;
+        let target = t.target.build()?;
+        let rows = target.layer_functions()?;
+        let net = target.construct_deep()?.net;
+        let k = rows.len().max(1) as u32;
         svg((900, 150 * k + 60), |root| {
             let (title, body) = root.split_vertically(40);
-            title
-                .titled(
-                    &format!("Constructed deep net (width 2, depth {k}): what each hidden layer computes"),
-                    (FONT, 20),
+            let title_text = if rows.is_empty() {
+                format!("{}: the family gives no per-layer reading of its construction", t.label)
+            } else {
+                format!(
+                    "Constructed deep net (width {}, depth {}): what each hidden layer computes",
+                    net.hidden().iter().max().unwrap_or(&0),
+                    net.hidden().len()
                 )
-                .map_err(err)?;
-            for (l, (panel, f)) in body.split_evenly((k as usize, 1)).iter().zip(&rows).enumerate() {
+            };
+            title.titled(&title_text, (FONT, 20)).map_err(err)?;
+            for (l, (panel, (label, f))) in body.split_evenly((k as usize, 1)).iter().zip(&rows).enumerate() {
                 let c = PALETTE[l % PALETTE.len()];
                 let mut chart = ChartBuilder::on(panel)
                     .margin(6)
@@ -40,7 +46,7 @@ impl Artifact for Layers {
                 chart
                     .draw_series(LineSeries::new(f.xs().iter().copied().zip(f.ys().iter().copied()), c.stroke_width(2)))
                     .map_err(err)?
-                    .label(format!("layer {}: 2·σ(z) − 4·σ(z − ½) = Δ^{} ({} pieces)", l + 1, l + 1, f.pieces()))
+                    .label(label.as_str())
                     .legend(swatch(c));
                 legend(&mut chart, SeriesLabelPosition::UpperRight, 12)?;
             }

@@ -1,5 +1,6 @@
-//! Minimal shallow width vs k (log₂ axis): one series per tolerance against the constructed deep
-//! reference, the theory bracket as a band, and the deep reference's units and parameters.
+//! Minimal shallow width vs the family's parameter (log₂ axis): one series per tolerance against
+//! the constructed deep reference, the theory bracket as a band, and the deep reference's units and
+//! parameters (read from the results).
 
 use crate::report::Artifact;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
@@ -16,22 +17,26 @@ impl Artifact for MStarVsK {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let (kmin, kmax) = super::k_range(r);
+        let (kmin, kmax) = super::axis_range(r);
+        let (name, family) = super::axis_name(r);
+        let metric = r.config.metric.short();
+        let targets = super::family_targets(r);
         let m_max = r.config.shallow.m_max as f64;
-        let ytop = (m_max * 4.0).max(2f64.powi(kmax as i32 + 1));
+        let pieces_max = targets.iter().map(|t| t.pieces).max().unwrap_or(1) as f64;
+        let ytop = (m_max * 4.0).max(2.0 * pieces_max);
         svg((900, 600), |root| {
             let mut chart = ChartBuilder::on(root)
-                .caption("Minimal one-hidden-layer width matching the exact deep net on the sawtooth", (FONT, 20))
+                .caption(format!("Minimal one-hidden-layer width matching the exact deep net: {family}"), (FONT, 20))
                 .margin(12)
                 .x_label_area_size(45)
                 .y_label_area_size(70)
-                .build_cartesian_2d((kmin as f64 - 0.3)..(kmax as f64 + 0.3), (0.8f64..ytop).log_scale().base(2.0))
+                .build_cartesian_2d((kmin - 0.3)..(kmax + 0.3), (0.8f64..ytop).log_scale().base(2.0))
                 .map_err(err)?;
             chart
                 .configure_mesh()
-                .x_desc("k (compositions of the tent map; the target has 2^k linear pieces)")
+                .x_desc(format!("{name} ({family} parameter)"))
                 .y_desc("hidden units (log2 scale)")
-                .x_labels((kmax - kmin + 1) as usize)
+                .x_labels((kmax - kmin + 1.0) as usize)
                 .x_label_formatter(&|x| format!("{x:.0}"))
                 .y_label_formatter(&|y| format!("{y:.0}"))
                 .draw()
@@ -42,19 +47,18 @@ impl Artifact for MStarVsK {
                 let mut censored = Vec::new();
                 let mut band_lo = Vec::new();
                 let mut band_hi = Vec::new();
-                for t in &r.targets {
+                for &t in &targets {
                     let Some(re) = super::reference(t, ReferenceKind::Constructed) else { continue };
                     let Some(s) = re.searches.iter().find(|s| s.floor == floor) else { continue };
+                    let x = super::axis(t);
                     if let Some(b) = s.bracket {
-                        band_lo.push((t.k as f64, b.lower as f64));
-                        band_hi.push((t.k as f64, b.upper as f64));
+                        band_lo.push((x, b.lower as f64));
+                        band_hi.push((x, b.upper as f64));
                     }
                     match s.m_star {
-                        MStar::Found { m } => found.push((t.k as f64, m as f64)),
+                        MStar::Found { m } => found.push((x, m as f64)),
                         // Offset by tolerance so censored markers of different tolerances stay visible.
-                        MStar::Censored { m_max } => {
-                            censored.push((t.k as f64 + 0.12 * (i as f64 - 1.0), m_max as f64))
-                        }
+                        MStar::Censored { m_max } => censored.push((x + 0.12 * (i as f64 - 1.0), m_max as f64)),
                     }
                 }
                 let mut poly = band_lo.clone();
@@ -62,31 +66,37 @@ impl Artifact for MStarVsK {
                 chart
                     .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.12).filled())))
                     .map_err(err)?
-                    .label(format!("theory bracket, nMSE {}", floor_label(floor)))
+                    .label(format!("theory bracket, {metric} {}", floor_label(floor)))
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], c.mix(0.25).filled()));
                 chart
                     .draw_series(LineSeries::new(found.clone(), c.stroke_width(2)))
                     .map_err(err)?
-                    .label(format!("trained m*, nMSE ≤ {}", floor_label(floor)))
+                    .label(format!("trained m*, {metric} ≤ {}", floor_label(floor)))
                     .legend(swatch(c));
                 chart.draw_series(found.iter().map(|&p| Circle::new(p, 4, c.filled()))).map_err(err)?;
                 chart
                     .draw_series(censored.iter().map(|&p| TriangleMarker::new(p, 6, c.stroke_width(2))))
                     .map_err(err)?;
             }
-            let ks: Vec<f64> = r.targets.iter().map(|t| t.k as f64).collect();
+            let deep: Vec<(f64, f64, f64)> = targets
+                .iter()
+                .filter_map(|&t| {
+                    let re = super::reference(t, ReferenceKind::Constructed)?;
+                    Some((super::axis(t), re.hidden.iter().sum::<usize>() as f64, re.params as f64))
+                })
+                .collect();
             chart
-                .draw_series(LineSeries::new(ks.iter().map(|&k| (k, 2.0 * k)), GREY.stroke_width(2)))
+                .draw_series(LineSeries::new(deep.iter().map(|d| (d.0, d.1)), GREY.stroke_width(2)))
                 .map_err(err)?
-                .label("deep net: hidden units (2k)")
+                .label("constructed deep net: hidden units")
                 .legend(swatch(GREY));
             chart
-                .draw_series(DashedLineSeries::new(ks.iter().map(|&k| (k, 6.0 * k + 1.0)), 6, 4, GREY.stroke_width(1)))
+                .draw_series(DashedLineSeries::new(deep.iter().map(|d| (d.0, d.2)), 6, 4, GREY.stroke_width(1)))
                 .map_err(err)?
-                .label("deep net: parameters (6k+1)")
+                .label("constructed deep net: parameters")
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], GREY.stroke_width(1)));
             chart
-                .draw_series(std::iter::once(TriangleMarker::new((kmin as f64, m_max), 0, GREY.stroke_width(2))))
+                .draw_series(std::iter::once(TriangleMarker::new((kmin, m_max), 0, GREY.stroke_width(2))))
                 .map_err(err)?
                 .label(format!("triangle: censored, m* > m_max = {}", r.config.shallow.m_max))
                 .legend(|(x, y)| TriangleMarker::new((x + 9, y), 6, GREY.stroke_width(2)));

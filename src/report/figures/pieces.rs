@@ -28,7 +28,9 @@ impl Artifact for PiecesVsParams {
                 trained.extend(re.seeds.iter().filter_map(|s| s.pieces.map(|p| (re.params as f64, p as f64))));
             }
             shallow.extend(
-                t.shallow_runs.iter().filter_map(|s| s.pieces.map(|p| ((3 * s.hidden[0] + 1) as f64, p as f64))),
+                t.shallow_runs.iter().filter_map(|s| {
+                    s.pieces.map(|p| (crate::net::Mlp::count_params(t.dim, &s.hidden) as f64, p as f64))
+                }),
             );
         }
         let all = constructed.iter().chain(&trained).chain(&shallow);
@@ -62,7 +64,7 @@ impl Artifact for PiecesVsParams {
             let series = [
                 ("trained shallow nets (every run)", &shallow, PALETTE[2], 2),
                 ("trained deep nets (every seed)", &trained, PALETTE[1], 4),
-                ("constructed deep nets: 2^k pieces", &constructed, PALETTE[0], 5),
+                ("constructed deep nets (exact pieces)", &constructed, PALETTE[0], 5),
             ];
             for (label, pts, c, size) in series {
                 chart

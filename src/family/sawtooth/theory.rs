@@ -12,25 +12,16 @@
 //! ≤ ε, and the smallest m whose upper bound is ≤ ε. At ε = 0 the exact answer is m* = 2^k.
 //!
 //! ```
-//! use depthsep::theory::{bracket, Bound};
+//! use depthsep::family::sawtooth::theory::bracket;
 //! use depthsep::train::Metric;
 //! let b = bracket(6, 0.0, Metric::Nmse);
 //! assert!(b.lower <= 64 && 64 <= b.upper);
 //! assert_eq!(b.upper, 64);
 //! ```
 
+use crate::family::{Bound, Bracket};
 use crate::net::Mlp;
 use crate::train::Metric;
-use serde::{Deserialize, Serialize};
-
-/// Which side of the bracket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Bound {
-    /// Certified: no width-m shallow net does better.
-    Lower,
-    /// Constructive: explicit width-m weights reach it.
-    Upper,
-}
 
 fn teeth(k: u32) -> f64 {
     2f64.powi(k as i32 - 1)
@@ -59,15 +50,6 @@ pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
     }
 }
 
-/// The theory's bracket on the minimal shallow width that can reach error ε on Δ^k.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bracket {
-    /// Certified: every narrower shallow net has error > ε.
-    pub lower: u64,
-    /// Constructive: explicit weights of this width reach ε.
-    pub upper: u64,
-}
-
 /// Closed-form bracket: lower = max(1, ⌈2^{k−1}(1 − cε) − 2⌉) with c = 8 (L1) or 2 (normalised
 /// MSE); upper = min(2^k, max(1, ⌈2^k(1 − ε/C) + 3/2⌉)) with C the constant's error (¼ or 1).
 pub fn bracket(k: u32, eps: f64, metric: Metric) -> Bracket {
@@ -90,7 +72,7 @@ pub fn upper_bound_net(m: usize, k: u32) -> anyhow::Result<Mlp> {
     let n = 1usize << k;
     anyhow::ensure!(m >= 1 && m <= n, "upper_bound_net needs 1 ≤ m ≤ 2^k, got m = {m}, k = {k}");
     if m == n {
-        return crate::net::construct::exact_shallow(k);
+        return super::construct::exact_shallow(k);
     }
     let mut net = Mlp::with_hidden(1, &[m])?;
     if m == 1 {

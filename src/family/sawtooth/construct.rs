@@ -9,13 +9,14 @@
 //! one unit per knot, each slope jump ±2^{k+1}.
 //!
 //! ```
-//! use depthsep::net::{construct, pieces};
+//! use depthsep::family::sawtooth::construct;
+//! use depthsep::net::pieces;
 //! let net = construct::telgarsky_deep(3).unwrap();
 //! assert_eq!(net.n_params(), 6 * 3 + 1);
 //! assert_eq!(pieces::pwl_of(&net).unwrap().pieces(), 8);
 //! ```
 
-use super::Mlp;
+use crate::net::Mlp;
 
 /// The width-2, depth-k net computing Δ^k exactly on [0,1].
 pub fn telgarsky_deep(k: u32) -> anyhow::Result<Mlp> {

@@ -1,4 +1,5 @@
-//! Training kernel for narrow nets (every layer ≤ [`MAX_WIDTH`] units), feature-major.
+//! The narrow kernel: forward pass and gradient of 1-input nets whose hidden layers all have at most
+//! [`MAX_WIDTH`] units, stored feature-major.
 //!
 //! GEMM libraries pack their operands, which dominates when a layer is 2 × 2: the width-2
 //! Telgarsky architecture spends almost all of its step in packing. Here every activation is stored
@@ -7,14 +8,14 @@
 //! z_j = b_j + Σ_k W_jk h_k; ∂W_jk = ⟨δ_j, h_k⟩; ∂b_j = Σ_i δ_j[i]; δ_prev_k = [h_k > 0]·Σ_j W_jk δ_j.
 //! Dot products reduce in 8 fixed lanes, so the bits do not depend on the instruction set.
 
-use super::fast::{Isa, LANES, lane_sum, sum8};
+use super::shallow1d::{Isa, LANES, lane_sum, sum8};
 
 /// Widest layer handled by this path.
 pub const MAX_WIDTH: usize = 4;
 
 /// Scratch buffers (feature-major activations and deltas).
 #[derive(Debug, Default, Clone)]
-pub struct SmallWorkspace {
+pub struct NarrowWorkspace {
     acts: Vec<Vec<f64>>,
     delta: Vec<f64>,
     delta_prev: Vec<f64>,
@@ -22,7 +23,7 @@ pub struct SmallWorkspace {
 
 /// Forward pass of a narrow 1-input net: fills the feature-major activations of every layer and
 /// returns the per-layer parameter offsets.
-fn forward_into(isa: Isa, dims: &[usize], params: &[f64], xs: &[f64], ws: &mut SmallWorkspace) -> Vec<usize> {
+fn forward_into(isa: Isa, dims: &[usize], params: &[f64], xs: &[f64], ws: &mut NarrowWorkspace) -> Vec<usize> {
     let n = xs.len();
     let layers = dims.len() - 1;
     ws.acts.resize_with(layers, Vec::new);
@@ -53,7 +54,7 @@ fn forward_into(isa: Isa, dims: &[usize], params: &[f64], xs: &[f64], ws: &mut S
 }
 
 /// Inference: the outputs of a narrow 1-input net for `xs`, written into `out`.
-pub fn forward(dims: &[usize], params: &[f64], xs: &[f64], out: &mut [f64], ws: &mut SmallWorkspace) {
+pub fn forward(dims: &[usize], params: &[f64], xs: &[f64], out: &mut [f64], ws: &mut NarrowWorkspace) {
     forward_into(Isa::detect(), dims, params, xs, ws);
     out.copy_from_slice(ws.acts.last().unwrap());
 }
@@ -66,7 +67,7 @@ pub fn loss_grad(
     xs: &[f64],
     ys: &[f64],
     grad: &mut [f64],
-    ws: &mut SmallWorkspace,
+    ws: &mut NarrowWorkspace,
 ) -> f64 {
     let isa = Isa::detect();
     let n = ys.len();

@@ -5,8 +5,12 @@
 //! Δ preserves Lebesgue measure, so Δ^k(U) is uniform on [0,1]: mean ½, variance 1/12 and best
 //! constant L1 error ¼ for every k.
 //!
+//! The family's construction ([`construct`]: the width-2 depth-k net and the exact width-2^k
+//! shallow net) and its theory ([`theory`]: the certified bracket on the minimal shallow width) live
+//! beside it.
+//!
 //! ```
-//! use depthsep::target::{Sawtooth, Target};
+//! use depthsep::family::{Target, sawtooth::Sawtooth};
 //! let t = Sawtooth::new(3).unwrap();
 //! let mut y = [0.0; 3];
 //! t.eval_batch(&[0.0, 1.0 / 16.0, 0.125], &mut y);
@@ -14,13 +18,26 @@
 //! assert_eq!(t.pwl().unwrap().pieces(), 8);
 //! ```
 
-use super::{Target, TargetError};
-use crate::net::Pwl;
+pub mod construct;
+pub mod theory;
+
+use super::{Bound, Bracket, Constructed, Target, TargetError, TargetId};
+use crate::net::{ExactErrors, Mlp, Pwl};
+use crate::train::Metric;
+use crate::validate::{Invalid, check};
 
 /// Largest supported k.
 pub const MAX_K: u32 = 30;
 /// Largest k for which the exact knot list (2^k + 1 points) is materialised.
 pub const MAX_EXACT_K: u32 = 24;
+
+/// Check a suite's k range: 1 ≤ k_min ≤ k_max ≤ [`MAX_EXACT_K`] (exact errors need the knots).
+pub fn validate_range(k_min: u32, k_max: u32) -> Result<(), Invalid> {
+    let allowed = "1..=24 (exact errors need 2^k + 1 knots)";
+    check((1..=MAX_EXACT_K).contains(&k_min), "", "k_min", &k_min, allowed)?;
+    check((1..=MAX_EXACT_K).contains(&k_max), "", "k_max", &k_max, allowed)?;
+    check(k_min <= k_max, "", "k_max", &k_max, "k_max ≥ k_min (the range is empty)")
+}
 
 /// The sawtooth Δ^k, 1 ≤ k ≤ 30.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,11 +75,8 @@ impl Sawtooth {
 }
 
 impl Target for Sawtooth {
-    fn family(&self) -> &'static str {
-        "sawtooth"
-    }
-    fn id(&self) -> String {
-        format!("sawtooth k={}", self.k)
+    fn id(&self) -> TargetId {
+        TargetId::Sawtooth { k: self.k }
     }
     fn dim(&self) -> usize {
         1
@@ -89,6 +103,41 @@ impl Target for Sawtooth {
         let xs = (0..=n).map(|j| j as f64 / n as f64).collect();
         let ys = (0..=n).map(|j| (j % 2) as f64).collect();
         Some(Pwl::new(xs, ys))
+    }
+    fn pieces(&self) -> usize {
+        1 << self.k
+    }
+    fn construct_deep(&self) -> anyhow::Result<Constructed> {
+        let exact = ExactErrors { l1: 0.0, mse: 0.0, sup: 0.0 };
+        Ok(Constructed { net: construct::telgarsky_deep(self.k)?, claimed: exact })
+    }
+    fn natural_depth(&self) -> usize {
+        self.k as usize
+    }
+    fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket> {
+        Some(theory::bracket(self.k, eps, metric))
+    }
+    fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
+        Some(theory::error_bound(side, m, self.k, metric))
+    }
+    /// Shallow widths and training data both grow like 2^k.
+    fn expected_cost(&self) -> f64 {
+        4f64.powi(self.k as i32)
+    }
+    /// Hidden layer l holds (σ(z), σ(z − ½)) with z = Δ^{l−1}(x); its readout 2σ(z) − 4σ(z − ½) is Δ^l.
+    fn layer_functions(&self) -> anyhow::Result<Vec<(String, Pwl)>> {
+        let layers = crate::net::pieces::propagate(&construct::telgarsky_deep(self.k)?)?;
+        Ok(layers[..self.k as usize]
+            .iter()
+            .enumerate()
+            .map(|(l, h)| {
+                let f = h.readout(&[2.0, -4.0], 0.0);
+                (format!("layer {}: 2·σ(z) − 4·σ(z − ½) = Δ^{} ({} pieces)", l + 1, l + 1, f.pieces()), f)
+            })
+            .collect())
+    }
+    fn exact_shallow(&self) -> Option<anyhow::Result<Mlp>> {
+        (self.k <= MAX_EXACT_K).then(|| construct::exact_shallow(self.k))
     }
 }
 

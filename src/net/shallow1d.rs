@@ -1,4 +1,4 @@
-//! Fused training kernel for the 1-input shallow net g(x) = c + Σ_j a_j σ(w_j x + b_j).
+//! The one-hidden-layer 1-input kernel: fused forward and gradient of g(x) = c + Σ_j a_j σ(w_j x + b_j).
 //!
 //! Two passes over the batch, no allocation beyond a reusable residual buffer:
 //! 1. forward, unit-major: F_i = c + Σ_j a_j σ(w_j x_i + b_j) (elementwise over i, so the
@@ -14,12 +14,12 @@ pub(crate) const LANES: usize = 8;
 
 /// Loss and gradient of the batch MSE for a 1→m→1 net with flat parameters
 /// `[w (m), b (m), a (m), c]` (the `Mlp` layout). `resid` is scratch of any length.
-pub fn shallow_loss_grad(params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
+pub fn loss_grad(params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
     kernel(Isa::detect(), params, xs, ys, grad, resid)
 }
 
 /// Forward pass of a 1→m→1 net into `out` (pass 1 alone): the inference path of such nets.
-pub fn shallow_forward(params: &[f64], xs: &[f64], out: &mut [f64]) {
+pub fn forward(params: &[f64], xs: &[f64], out: &mut [f64]) {
     let m = (params.len() - 1) / 3;
     let isa = Isa::detect();
     out.fill(params[3 * m]);
@@ -69,14 +69,7 @@ impl Isa {
 }
 
 /// The fused kernel on a chosen instruction set (panics if the CPU lacks it). All give identical bits.
-pub fn shallow_loss_grad_on(
-    isa: Isa,
-    params: &[f64],
-    xs: &[f64],
-    ys: &[f64],
-    grad: &mut [f64],
-    resid: &mut Vec<f64>,
-) -> f64 {
+pub fn loss_grad_on(isa: Isa, params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
     assert!(isa.supported(), "{isa:?} is not supported by this CPU");
     kernel(isa, params, xs, ys, grad, resid)
 }

@@ -1,0 +1,101 @@
+//! Target families: the seam between what is measured and how.
+//!
+//! A *target* is one member of a family (e.g. the sawtooth Δ^k with k = 5): a function on
+//! `[0,1]^d` together with everything the suite needs to know about it: its identity and
+//! parameters ([`TargetId`]), how to evaluate it, its exact 1-D piecewise-linear form when it has
+//! one (so errors are computed in closed form, see [`crate::net::pwl`]) or none ("sampled only"),
+//! the exact deep net that computes it and that net's known error, the theory's bracket on the
+//! minimal shallow width when one exists, and the expected cost of its runs (to balance shards).
+//!
+//! Suites, searches, results, shards, tables and figures use only the [`Target`] trait and the
+//! registry ([`TargetId`], [`TargetSpec`]); each family lives in its own folder with its
+//! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
+
+mod registry;
+pub mod sawtooth;
+
+pub use registry::{TargetId, TargetSpec};
+
+use crate::net::{ExactErrors, Mlp, Pwl};
+use crate::train::Metric;
+use serde::{Deserialize, Serialize};
+
+/// A function on `[0,1]^dim` to be approximated, with what the theory knows about it.
+pub trait Target: Send + Sync {
+    /// Typed identity: family and parameters.
+    fn id(&self) -> TargetId;
+    /// Input dimension d ≥ 1.
+    fn dim(&self) -> usize;
+    /// Evaluate at `n = xs.len() / dim` points stored row-major (point i is `xs[i*dim..(i+1)*dim]`).
+    fn eval_batch(&self, xs: &[f64], out: &mut [f64]);
+    /// Mean of the target under the uniform measure on `[0,1]^d` (the best constant predictor).
+    fn mean(&self) -> f64;
+    /// Variance under the uniform measure: the MSE of the best constant predictor.
+    fn variance(&self) -> f64;
+    /// L1 error of the best constant (median) predictor, when known in closed form.
+    fn constant_l1(&self) -> Option<f64>;
+    /// The exact continuous piecewise-linear form on [0,1] (1-D piecewise-linear targets), or
+    /// `None`: errors are then sampled.
+    fn pwl(&self) -> Option<Pwl>;
+    /// Linear pieces of the target on [0,1] (its complexity: training data scale with it).
+    fn pieces(&self) -> usize;
+    /// The exact deep construction and its known error against the target.
+    fn construct_deep(&self) -> anyhow::Result<Constructed>;
+    /// Hidden layers of the construction: what a trained deep reference with `depth = "k"` uses.
+    fn natural_depth(&self) -> usize;
+    /// Bracket [certified lower, constructive upper] on the minimal one-hidden-layer width that can
+    /// reach error `eps` in `metric`, when the theory gives one.
+    fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket>;
+    /// The `side` bound on the best error of a width-m one-hidden-layer net, when known.
+    fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64>;
+    /// Expected relative cost of the target's runs (balances shards; any positive scale).
+    fn expected_cost(&self) -> f64;
+    /// What each hidden layer of the construction computes, as exact functions of x on [0,1]
+    /// (label, function), for the layer figure; empty when the family has no such reading.
+    fn layer_functions(&self) -> anyhow::Result<Vec<(String, Pwl)>> {
+        Ok(vec![])
+    }
+    /// An exact one-hidden-layer net, when one is known (for the constructions table).
+    fn exact_shallow(&self) -> Option<anyhow::Result<Mlp>> {
+        None
+    }
+    /// Identity as text, e.g. `"sawtooth k=5"`. Stable: it names RNG streams.
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+/// An exact deep construction and the error the theory says it has.
+#[derive(Debug, Clone)]
+pub struct Constructed {
+    /// The weights.
+    pub net: Mlp,
+    /// Its known error against the target (all zero for an exact construction).
+    pub claimed: ExactErrors,
+}
+
+/// Which side of a bracket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// Certified: no width-m shallow net does better.
+    Lower,
+    /// Constructive: explicit width-m weights reach it.
+    Upper,
+}
+
+/// The theory's bracket on the minimal shallow width that can reach an error ε.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bracket {
+    /// Certified: every narrower shallow net has error > ε.
+    pub lower: u64,
+    /// Constructive: explicit weights of this width reach ε.
+    pub upper: u64,
+}
+
+/// A target that cannot be built from the given parameters.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum TargetError {
+    /// A parameter is outside its allowed range.
+    #[error("target `{family}`: parameter `{param}` = {value} is out of range (allowed: {allowed})")]
+    OutOfRange { family: &'static str, param: &'static str, value: String, allowed: &'static str },
+}

@@ -1,0 +1,113 @@
+//! The registry: the one place that names every family. A config's `[[targets]]` table is a
+//! [`TargetSpec`] (a family and a parameter range); each member it expands to is a [`TargetId`]
+//! (a family and its parameters), which builds the [`Target`] and identifies it in results.
+//!
+//! Parameters are integers, so identities compare, sort and hash exactly.
+
+use super::{Target, TargetError, sawtooth};
+use crate::validate::Invalid;
+use serde::{Deserialize, Serialize};
+
+/// One target: a family and its parameters. Serialised as `{"family": "sawtooth", "k": 5}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "family", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TargetId {
+    /// Telgarsky's sawtooth Δ^k.
+    Sawtooth {
+        /// Compositions of the tent map.
+        k: u32,
+    },
+}
+
+impl TargetId {
+    /// Build the target; parameters out of range are an error naming them.
+    pub fn build(&self) -> Result<Box<dyn Target>, TargetError> {
+        match *self {
+            TargetId::Sawtooth { k } => Ok(Box::new(sawtooth::Sawtooth::new(k)?)),
+        }
+    }
+
+    /// Family name, e.g. `"sawtooth"`.
+    pub fn family(&self) -> &'static str {
+        match self {
+            TargetId::Sawtooth { .. } => "sawtooth",
+        }
+    }
+
+    /// The parameter that figures put on their x-axis, and its value (e.g. `("k", 5.0)`).
+    pub fn axis(&self) -> (&'static str, f64) {
+        match *self {
+            TargetId::Sawtooth { k } => ("k", k as f64),
+        }
+    }
+}
+
+impl std::fmt::Display for TargetId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetId::Sawtooth { k } => write!(f, "sawtooth k={k}"),
+        }
+    }
+}
+
+/// A family and a parameter range, as written in a suite's `[[targets]]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "family", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TargetSpec {
+    /// Δ^k for k_min ≤ k ≤ k_max.
+    Sawtooth {
+        /// Smallest k (≥ 1).
+        k_min: u32,
+        /// Largest k (≤ 24: exact errors need the 2^k + 1 knots).
+        k_max: u32,
+    },
+}
+
+impl TargetSpec {
+    /// The sawtooth range k_min..=k_max (for the sawtooth-specific CLI flags).
+    pub fn sawtooth(k_min: u32, k_max: u32) -> Self {
+        TargetSpec::Sawtooth { k_min, k_max }
+    }
+
+    /// Build every member.
+    pub fn build_all(&self) -> Result<Vec<Box<dyn Target>>, TargetError> {
+        self.expand().iter().map(|id| id.build()).collect()
+    }
+
+    /// Check the parameters; the error names the field relative to this table.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        match *self {
+            TargetSpec::Sawtooth { k_min, k_max } => sawtooth::validate_range(k_min, k_max),
+        }
+    }
+
+    /// Every member, in order.
+    pub fn expand(&self) -> Vec<TargetId> {
+        match *self {
+            TargetSpec::Sawtooth { k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Sawtooth { k }).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_round_trips_through_json_and_names_the_family() {
+        let id = TargetId::Sawtooth { k: 5 };
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, r#"{"family":"sawtooth","k":5}"#);
+        assert_eq!(serde_json::from_str::<TargetId>(&json).unwrap(), id);
+        assert_eq!(id.to_string(), "sawtooth k=5");
+        assert_eq!(id.build().unwrap().id(), id);
+        assert!(serde_json::from_str::<TargetId>(r#"{"family":"sawtooth","k":5,"x":1}"#).is_err());
+    }
+
+    #[test]
+    fn a_spec_expands_to_its_range_in_order() {
+        let ids = TargetSpec::Sawtooth { k_min: 2, k_max: 4 }.expand();
+        assert_eq!(ids, [2, 3, 4].map(|k| TargetId::Sawtooth { k }));
+        assert!(TargetSpec::Sawtooth { k_min: 3, k_max: 2 }.validate().is_err());
+    }
+}

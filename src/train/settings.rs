@@ -1,0 +1,125 @@
+//! Training settings as written in a suite (`deep.train`, `shallow.train`): what is shared by every
+//! trainer (initialisation, budget, evaluation, data) and the trainer itself, a tagged choice:
+//!
+//! ```toml
+//! train = { steps = 2000, eval_every = 100, data_per_piece = 8, data_min = 256,
+//!           optimizer = { kind = "hybrid", lsq_every = 250, lr = 1e-3, schedule = { kind = "cosine", final_frac = 0.01 } } }
+//! ```
+//!
+//! `kind = "adam"` is the plain step a PyTorch script takes; `kind = "hybrid"` adds the
+//! least-squares solve of the output layer every `lsq_every` steps (see [`super::hybrid`]).
+//! The fit loop reads these settings directly: nothing is copied field by field.
+
+use super::{Init, Schedule};
+use crate::validate::{Invalid, check};
+use serde::{Deserialize, Serialize};
+
+/// How to train one net.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSettings {
+    /// Initialisation recipe: breakpoint | torch | he.
+    #[serde(default)]
+    pub init: Init,
+    /// Step budget (≥ 1).
+    pub steps: usize,
+    /// Evaluate the error every this many steps (≥ 1), and after the last.
+    pub eval_every: usize,
+    /// Training points per linear piece of the target: N = max(data_min, data_per_piece · pieces).
+    pub data_per_piece: usize,
+    /// Minimum number of training points.
+    pub data_min: usize,
+    /// The trainer.
+    pub optimizer: Optimizer,
+}
+
+/// The trainer and its own settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Optimizer {
+    /// Plain Adam on all parameters (see [`super::adam`]).
+    Adam {
+        /// Base learning rate (finite, > 0).
+        lr: f64,
+        /// Learning-rate schedule.
+        schedule: Schedule,
+        /// Minibatch size (≥ 1); absent = full batch.
+        #[serde(default)]
+        batch: Option<usize>,
+    },
+    /// Least-squares solve of the output layer every `lsq_every` steps, Adam in between
+    /// (see [`super::hybrid`]).
+    Hybrid {
+        /// Base learning rate of the Adam steps (finite, > 0).
+        lr: f64,
+        /// Learning-rate schedule.
+        schedule: Schedule,
+        /// Minibatch size (≥ 1); absent = full batch.
+        #[serde(default)]
+        batch: Option<usize>,
+        /// Solve at step 0 and every this many steps (≥ 1).
+        lsq_every: usize,
+    },
+}
+
+/// The gradient settings every gradient trainer shares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradientSettings {
+    /// Base learning rate.
+    pub lr: f64,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Minibatch size; `None` is full batch.
+    pub batch: Option<usize>,
+}
+
+impl Optimizer {
+    /// Name as in the config: `adam`, `hybrid`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Optimizer::Adam { .. } => "adam",
+            Optimizer::Hybrid { .. } => "hybrid",
+        }
+    }
+
+    /// The gradient settings.
+    pub fn gradient(&self) -> GradientSettings {
+        match *self {
+            Optimizer::Adam { lr, schedule, batch } | Optimizer::Hybrid { lr, schedule, batch, .. } => {
+                GradientSettings { lr, schedule, batch }
+            }
+        }
+    }
+}
+
+impl TrainSettings {
+    /// Training points for a target with `pieces` linear pieces.
+    pub fn data_n(&self, pieces: usize) -> usize {
+        self.data_min.max(self.data_per_piece.saturating_mul(pieces))
+    }
+
+    /// Check every field; errors name the field under `at` (e.g. `shallow.train`).
+    pub fn validate(&self, at: &str) -> Result<(), Invalid> {
+        check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
+        check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;
+        check(self.data_per_piece >= 1, at, "data_per_piece", &self.data_per_piece, "an integer ≥ 1")?;
+        check(self.data_min >= 1, at, "data_min", &self.data_min, "an integer ≥ 1")?;
+        let at = &format!("{at}.optimizer");
+        let g = self.optimizer.gradient();
+        check(g.lr.is_finite() && g.lr > 0.0, at, "lr", &g.lr, "a finite number > 0")?;
+        check(
+            g.batch.is_none_or(|b| b >= 1),
+            at,
+            "batch",
+            &g.batch.unwrap_or(0),
+            "an integer ≥ 1, or absent for full batch",
+        )?;
+        if let Schedule::Cosine { final_frac } = g.schedule {
+            check((0.0..=1.0).contains(&final_frac), at, "schedule.final_frac", &final_frac, "a number in [0, 1]")?;
+        }
+        if let Optimizer::Hybrid { lsq_every, .. } = self.optimizer {
+            check(lsq_every >= 1, at, "lsq_every", &lsq_every, "an integer ≥ 1")?;
+        }
+        Ok(())
+    }
+}
