@@ -132,7 +132,7 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-/// Sawtooth targets k = 1..=k_max.
+/// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
 fn sawtooths(k_max: u32) -> anyhow::Result<Vec<Box<dyn Target>>> {
     Ok(TargetSpec::sawtooth(1, k_max).build_all()?)
 }

@@ -116,7 +116,7 @@ pub struct RunSummary {
     pub error: Option<f64>,
     /// Exact L1, MSE, sup errors of the best checkpoint.
     pub errors: Option<ExactErrors>,
-    /// Linear pieces of the best checkpoint on [0,1].
+    /// Linear pieces of the best checkpoint on \[0,1\].
     pub pieces: Option<usize>,
     /// Steps taken.
     pub steps: usize,
@@ -137,7 +137,7 @@ pub struct TargetResult {
     pub label: String,
     /// Input dimension.
     pub dim: usize,
-    /// Linear pieces of the target on [0,1].
+    /// Linear pieces of the target on \[0,1\].
     pub pieces: usize,
     /// Errors are exact (closed form on the target's knots) rather than sampled.
     pub exact: bool,

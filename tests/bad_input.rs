@@ -111,3 +111,22 @@ fn cli_argument_errors_name_the_argument() {
     let o = depthsep(&["run", "--suite", "nosuch"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("nosuch"));
 }
+
+#[test]
+fn a_run_log_or_results_file_of_the_previous_format_is_refused_with_how_to_regenerate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let hash = depthsep::suite::load_suite("tiny").unwrap().hash();
+    let old_log = format!("{{\"depthsep_run_log\":1,\"config_hash\":\"{hash}\"}}\n");
+    std::fs::write(out.join("runs.jsonl"), &old_log).unwrap();
+    let o = depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && stderr.contains("format 1") && stderr.contains("rerun"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("runs.jsonl")).unwrap(), old_log, "left untouched");
+    std::fs::remove_file(out.join("runs.jsonl")).unwrap();
+    std::fs::write(out.join("results.json"), "{\"schema_version\": 1, \"targets\": []}").unwrap();
+    let o = depthsep(&["run", "--suite", "tiny", "--out", "out"], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && stderr.contains("older depthsep") && stderr.contains("Regenerate"), "{stderr}");
+}

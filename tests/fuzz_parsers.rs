@@ -137,7 +137,8 @@ proptest! {
 /// is refused on reading, naming the field.
 #[test]
 fn edits_that_break_report_invariants_are_refused_naming_the_field() {
-    let cases: [(&str, fn(&mut serde_json::Value), &str); 5] = [
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 5] = [
         (
             "empty hidden layers",
             |d| d["targets"][0]["references"][1]["hidden"] = serde_json::json!([]),

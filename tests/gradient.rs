@@ -5,13 +5,18 @@ use depthsep::rng::run_rng;
 use depthsep::train::Init;
 use rand::RngExt;
 
-fn check(d: usize, hidden: &[usize], seed: u64) {
-    let mut rng = run_rng(seed, "gradient check");
+/// A torch-initialised net with `d` inputs and `n` random points and values.
+fn random_problem(d: usize, hidden: &[usize], n: usize, seed: u64, tag: &str) -> (Mlp, Vec<f64>, Vec<f64>) {
+    let mut rng = run_rng(seed, tag);
     let mut net = Mlp::with_hidden(d, hidden).unwrap();
     Init::Torch.apply(&mut net, &mut rng);
-    let n = 37;
     let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
     let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+    (net, xs, ys)
+}
+
+fn check(d: usize, hidden: &[usize], seed: u64) {
+    let (net, xs, ys) = random_problem(d, hidden, 37, seed, "gradient check");
     let mut grad = vec![0.0; net.n_params()];
     let mut ws = Workspace::default();
     net.loss_grad(&xs, &ys, &mut grad, &mut ws);
@@ -109,12 +114,8 @@ fn narrow_net_kernel_agrees_with_the_layered_path() {
 /// Residuals and their Jacobian for Gauss–Newton: Jᵀr·2/n is the MSE gradient, and each column is
 /// the central finite difference of the residuals.
 fn check_jacobian(d: usize, hidden: &[usize], seed: u64) {
-    let mut rng = run_rng(seed, "jacobian check");
-    let mut net = Mlp::with_hidden(d, hidden).unwrap();
-    Init::Torch.apply(&mut net, &mut rng);
     let n = 23;
-    let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
-    let ys: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+    let (net, xs, ys) = random_problem(d, hidden, n, seed, "jacobian check");
     let p = net.n_params();
     let (mut r, mut jac, mut ws) = (Vec::new(), Vec::new(), Workspace::default());
     net.residuals(&xs, &ys, &mut r);

@@ -100,3 +100,32 @@ fn rerunning_a_finished_suite_trains_nothing_and_changes_nothing() {
     assert_eq!(run(2, dir.path()).deterministic_json(), first);
     assert_eq!(std::fs::read(dir.path().join("runs.jsonl")).unwrap(), log);
 }
+
+#[test]
+fn every_search_against_a_reference_that_did_not_fit_is_flagged_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let res = run(2, dir.path());
+    let largest = res.config.floors.iter().copied().fold(0.0, f64::max);
+    let mut flagged = 0;
+    for t in &res.targets {
+        for r in &t.references {
+            for s in &r.searches {
+                let above = r.error.is_none_or(|e| e > largest);
+                match r.kind {
+                    ReferenceKind::Constructed => assert!(!s.reference_unfit && !s.reference_collapsed),
+                    ReferenceKind::Trained => {
+                        assert_eq!(s.reference_unfit || s.reference_collapsed, above, "{}: {s:?}", t.label);
+                        assert!(!(s.reference_unfit && s.reference_collapsed), "one flag at a time");
+                    }
+                }
+                flagged += usize::from(s.reference_unfit);
+            }
+        }
+    }
+    assert!(flagged > 0, "the tiny suite's width-2 references do not fit: the rule must fire");
+    let files = depthsep::report::render_all(&res).unwrap();
+    let md = &files.iter().find(|(n, _)| *n == "summary.md").unwrap().1;
+    let rows_with_mark = md.lines().filter(|l| l.starts_with("| ") && l.contains("‡ |")).count();
+    assert_eq!(rows_with_mark, flagged, "summary.md marks every unfit row");
+    assert_eq!(depthsep::console::mstar(&res).unwrap().matches("‡ ").count(), flagged, "the CLI table too");
+}

@@ -1,9 +1,9 @@
 //! Target families: the seam between what is measured and how.
 //!
 //! A *target* is one member of a family (e.g. the sawtooth Δ^k with k = 5): a function on
-//! `[0,1]^d` together with everything the suite needs to know about it: its identity and
+//! `\[0,1\]^d` together with everything the suite needs to know about it: its identity and
 //! parameters ([`TargetId`]), how to evaluate it, its exact 1-D piecewise-linear form when it has
-//! one (so errors are computed in closed form, see [`crate::net::pwl`]) or none ("sampled only"),
+//! one (so errors are computed in closed form, see [`crate::net::Pwl`]) or none ("sampled only"),
 //! the exact deep net that computes it and that net's known error, the theory's bracket on the
 //! minimal shallow width when one exists, and the expected cost of its runs (to balance shards).
 //!
@@ -20,7 +20,7 @@ use crate::net::{ExactErrors, Mlp, Pwl};
 use crate::train::Metric;
 use serde::{Deserialize, Serialize};
 
-/// A function on `[0,1]^dim` to be approximated, with what the theory knows about it.
+/// A function on `\[0,1\]^dim` to be approximated, with what the theory knows about it.
 pub trait Target: Send + Sync {
     /// Typed identity: family and parameters.
     fn id(&self) -> TargetId;
@@ -28,16 +28,16 @@ pub trait Target: Send + Sync {
     fn dim(&self) -> usize;
     /// Evaluate at `n = xs.len() / dim` points stored row-major (point i is `xs[i*dim..(i+1)*dim]`).
     fn eval_batch(&self, xs: &[f64], out: &mut [f64]);
-    /// Mean of the target under the uniform measure on `[0,1]^d` (the best constant predictor).
+    /// Mean of the target under the uniform measure on `\[0,1\]^d` (the best constant predictor).
     fn mean(&self) -> f64;
     /// Variance under the uniform measure: the MSE of the best constant predictor.
     fn variance(&self) -> f64;
     /// L1 error of the best constant (median) predictor, when known in closed form.
     fn constant_l1(&self) -> Option<f64>;
-    /// The exact continuous piecewise-linear form on [0,1] (1-D piecewise-linear targets), or
+    /// The exact continuous piecewise-linear form on \[0,1\] (1-D piecewise-linear targets), or
     /// `None`: errors are then sampled.
     fn pwl(&self) -> Option<Pwl>;
-    /// Linear pieces of the target on [0,1] (its complexity: training data scale with it).
+    /// Linear pieces of the target on \[0,1\] (its complexity: training data scale with it).
     fn pieces(&self) -> usize;
     /// The exact deep construction and its known error against the target.
     fn construct_deep(&self) -> anyhow::Result<Constructed>;
@@ -50,7 +50,7 @@ pub trait Target: Send + Sync {
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64>;
     /// Expected relative cost of the target's runs (balances shards; any positive scale).
     fn expected_cost(&self) -> f64;
-    /// What each hidden layer of the construction computes, as exact functions of x on [0,1]
+    /// What each hidden layer of the construction computes, as exact functions of x on \[0,1\]
     /// (label, function), for the layer figure; empty when the family has no such reading.
     fn layer_functions(&self) -> anyhow::Result<Vec<(String, Pwl)>> {
         Ok(vec![])

@@ -5,7 +5,7 @@
 //! Telgarsky architecture spends almost all of its step in packing. Here every activation is stored
 //! as one row per unit over the batch, so each layer is a handful of `y += a·x` sweeps and dot
 //! products over the batch, which vectorise across points:
-//! z_j = b_j + Σ_k W_jk h_k; ∂W_jk = ⟨δ_j, h_k⟩; ∂b_j = Σ_i δ_j[i]; δ_prev_k = [h_k > 0]·Σ_j W_jk δ_j.
+//! z_j = b_j + Σ_k W_jk h_k; ∂W_jk = ⟨δ_j, h_k⟩; ∂b_j = Σ_i δ_j\[i\]; δ_prev_k = \[h_k > 0\]·Σ_j W_jk δ_j.
 //! Dot products reduce in 8 fixed lanes, so the bits do not depend on the instruction set.
 
 use super::shallow1d::{Isa, LANES, lane_sum, sum8};

@@ -1,4 +1,4 @@
-//! Exact linear pieces of a 1-input ReLU net on [0,1], by propagating piecewise-linear functions.
+//! Exact linear pieces of a 1-input ReLU net on \[0,1\], by propagating piecewise-linear functions.
 //!
 //! Invariant kept layer by layer: on a sorted knot set 0 = x_0 < … < x_n = 1, every unit of the
 //! current layer is affine between consecutive knots, so it is fully described by its values at the
@@ -14,7 +14,7 @@ use super::{Mlp, Pwl};
 /// One layer's units as functions of x on a common knot set.
 #[derive(Debug, Clone)]
 pub struct LayerKnots {
-    /// Knots, sorted, spanning [0,1].
+    /// Knots, sorted, spanning \[0,1\].
     pub xs: Vec<f64>,
     /// Values at the knots, `xs.len() × width` row-major.
     pub values: Vec<f64>,
@@ -36,7 +36,7 @@ impl LayerKnots {
     }
 }
 
-/// Every hidden layer's post-activations, then the output, as exact functions of x on [0,1].
+/// Every hidden layer's post-activations, then the output, as exact functions of x on \[0,1\].
 pub fn propagate(net: &Mlp) -> anyhow::Result<Vec<LayerKnots>> {
     anyhow::ensure!(net.input_dim() == 1, "exact 1-D analysis needs a 1-input net, got d = {}", net.input_dim());
     let mut cur = LayerKnots { xs: vec![0.0, 1.0], values: vec![0.0, 1.0], width: 1 };
@@ -63,7 +63,7 @@ pub fn propagate(net: &Mlp) -> anyhow::Result<Vec<LayerKnots>> {
     Ok(out)
 }
 
-/// The net as an exact piecewise-linear function on [0,1].
+/// The net as an exact piecewise-linear function on \[0,1\].
 pub fn pwl_of(net: &Mlp) -> anyhow::Result<Pwl> {
     let layers = propagate(net)?;
     Ok(layers.last().unwrap().unit(0))

@@ -1,4 +1,4 @@
-//! Continuous piecewise-linear functions on [0,1] and their exact errors.
+//! Continuous piecewise-linear functions on \[0,1\] and their exact errors.
 //!
 //! A [`Pwl`] is given by knots 0 = x_0 < x_1 < … < x_n = 1 and values y_j; it is affine between
 //! knots. The difference e = f − g of two such functions is affine on every interval of the merged
@@ -8,7 +8,7 @@
 //! - ∫ |e| = h·(|e_0| + |e_1|)/2 when e_0·e_1 ≥ 0, else h·(e_0² + e_1²)/(2(|e_0| + |e_1|));
 //! - sup |e| = max(|e_0|, |e_1|).
 //!
-//! Summing gives the exact L1, MSE and sup errors over [0,1] (exact up to floating-point rounding).
+//! Summing gives the exact L1, MSE and sup errors over \[0,1\] (exact up to floating-point rounding).
 //!
 //! ```
 //! use depthsep::net::Pwl;
@@ -20,14 +20,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A continuous piecewise-linear function on [0,1].
+/// A continuous piecewise-linear function on \[0,1\].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pwl {
     xs: Vec<f64>,
     ys: Vec<f64>,
 }
 
-/// Exact errors between two functions on [0,1] under the uniform measure.
+/// Exact errors between two functions on \[0,1\] under the uniform measure.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ExactErrors {
     /// ∫|f − g|.
@@ -59,7 +59,7 @@ impl Pwl {
         &self.ys
     }
 
-    /// Value at `x` ∈ [0,1] by interpolation. Time: O(log n).
+    /// Value at `x` ∈ \[0,1\] by interpolation. Time: O(log n).
     pub fn eval(&self, x: f64) -> f64 {
         let j = self.xs.partition_point(|&k| k <= x).clamp(1, self.xs.len() - 1);
         lerp(self.xs[j - 1], self.ys[j - 1], self.xs[j], self.ys[j], x)
@@ -76,7 +76,7 @@ impl Pwl {
         1 + s.windows(2).filter(|w| (w[1] - w[0]).abs() > SLOPE_RTOL * w[0].abs().max(w[1].abs()).max(1.0)).count()
     }
 
-    /// Exact L1, MSE and sup errors between `self` and `other` over [0,1]. Time: O(n + m).
+    /// Exact L1, MSE and sup errors between `self` and `other` over \[0,1\]. Time: O(n + m).
     pub fn errors(&self, other: &Pwl) -> ExactErrors {
         let (mut l1, mut mse, mut sup) = (0.0, 0.0, 0.0f64);
         let (mut i, mut j) = (1, 1);

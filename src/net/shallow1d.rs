@@ -3,8 +3,8 @@
 //! Two passes over the batch, no allocation beyond a reusable residual buffer:
 //! 1. forward, unit-major: F_i = c + Σ_j a_j σ(w_j x_i + b_j) (elementwise over i, so the
 //!    summation order is the unit order whatever the SIMD width);
-//! 2. backward, with D_i = 2(F_i − y_i)/n: ∂/∂a_j = Σ_i D_i σ(z_ij), ∂/∂w_j = a_j Σ_i D_i x_i [z_ij > 0],
-//!    ∂/∂b_j = a_j Σ_i D_i [z_ij > 0], ∂/∂c = Σ_i D_i, reduced in 8 fixed lanes.
+//! 2. backward, with D_i = 2(F_i − y_i)/n: ∂/∂a_j = Σ_i D_i σ(z_ij), ∂/∂w_j = a_j Σ_i D_i x_i \[z_ij > 0\],
+//!    ∂/∂b_j = a_j Σ_i D_i \[z_ij > 0\], ∂/∂c = Σ_i D_i, reduced in 8 fixed lanes.
 //!
 //! The same source is compiled for AVX-512, AVX2 and baseline x86-64 and picked at run time; since
 //! no operation is fused (no FMA contraction in Rust) and the lane structure is explicit, all three

@@ -55,7 +55,7 @@ pub struct Eval {
     pub errors: ExactErrors,
     /// The chosen metric's value.
     pub value: f64,
-    /// Linear pieces of the net on [0,1] (1-D only).
+    /// Linear pieces of the net on \[0,1\] (1-D only).
     pub pieces: Option<usize>,
 }
 
@@ -125,7 +125,7 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// Exact piecewise-linear form on [0,1] of a 1-input, one-hidden-layer net, by a sweep over its
+/// Exact piecewise-linear form on \[0,1\] of a 1-input, one-hidden-layer net, by a sweep over its
 /// sorted breakpoints. Time: O(m log m).
 pub fn shallow_pwl(net: &Mlp) -> anyhow::Result<Pwl> {
     anyhow::ensure!(net.input_dim() == 1 && net.hidden().len() == 1, "shallow_pwl needs a 1→m→1 net");

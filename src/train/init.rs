@@ -1,11 +1,11 @@
 //! Weight initialisation recipes. Every result records which one it used.
 //!
 //! - `torch`: PyTorch's `nn.Linear` default, weights and biases uniform in ±1/√fan_in (for comparison
-//!   with a PyTorch script). In 1-D a unit's breakpoint −b/w then often falls outside [0,1].
+//!   with a PyTorch script). In 1-D a unit's breakpoint −b/w then often falls outside \[0,1\].
 //! - `he`: weights N(0, 2/fan_in), biases 0. In 1-D every first-layer breakpoint sits at x = 0.
 //! - `breakpoint` (default): He weights; each first-layer unit's hyperplane w·x + b = 0 passes
-//!   through a uniform random point u of [0,1]^d (b = −w·u), so in 1-D the breakpoints are spread
-//!   uniformly over [0,1]; deeper biases 0.
+//!   through a uniform random point u of \[0,1\]^d (b = −w·u), so in 1-D the breakpoints are spread
+//!   uniformly over \[0,1\]; deeper biases 0.
 
 use crate::net::Mlp;
 use rand::RngExt;
@@ -20,7 +20,7 @@ pub enum Init {
     Torch,
     /// He normal weights, zero biases.
     He,
-    /// He normal weights, first-layer breakpoints uniform in [0,1]^d.
+    /// He normal weights, first-layer breakpoints uniform in \[0,1\]^d.
     #[default]
     Breakpoint,
 }
@@ -29,8 +29,7 @@ impl Init {
     /// Overwrite every parameter of `net` from `rng`.
     pub fn apply<R: rand::Rng>(self, net: &mut Mlp, rng: &mut R) {
         let dims = net.dims().to_vec();
-        for l in 0..net.n_layers() {
-            let fan_in = dims[l];
+        for (l, &fan_in) in dims[..net.n_layers()].iter().enumerate() {
             let (w, b) = net.layer_mut(l);
             match self {
                 Init::Torch => {

@@ -1,8 +1,8 @@
-//! Telgarsky's sawtooth: the k-fold iterated tent map Δ^k on [0,1].
+//! Telgarsky's sawtooth: the k-fold iterated tent map Δ^k on \[0,1\].
 //!
 //! Δ(x) = 2·min(x, 1−x). Δ^k has exactly 2^k affine pieces with knots at j/2^k where
 //! Δ^k(j/2^k) = j mod 2, and the closed form Δ^k(x) = Δ(frac(2^{k−1}·x)).
-//! Δ preserves Lebesgue measure, so Δ^k(U) is uniform on [0,1]: mean ½, variance 1/12 and best
+//! Δ preserves Lebesgue measure, so Δ^k(U) is uniform on \[0,1\]: mean ½, variance 1/12 and best
 //! constant L1 error ¼ for every k.
 //!
 //! The family's construction ([`construct`]: the width-2 depth-k net and the exact width-2^k
@@ -64,7 +64,7 @@ impl Sawtooth {
         self.k
     }
 
-    /// Δ^k(x) for one x in [0,1] (clamped), by the closed form.
+    /// Δ^k(x) for one x in \[0,1\] (clamped), by the closed form.
     pub fn value(&self, x: f64) -> f64 {
         let x = x.clamp(0.0, 1.0);
         let s = x * (1u64 << (self.k - 1)) as f64;

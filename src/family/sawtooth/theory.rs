@@ -1,6 +1,6 @@
 //! The bounds of THEORY.md §1–3 for width-m shallow nets against the sawtooth Δ^k.
 //!
-//! Lower bound (certified; any continuous g with t affine pieces on [0,1]):
+//! Lower bound (certified; any continuous g with t affine pieces on \[0,1\]):
 //! ∫|Δ^k − g| ≥ (1/8)(1 − (t+1)/2^{k−1}), ∫(Δ^k − g)² ≥ (1/24)(1 − (t+1)/2^{k−1}); a width-m shallow
 //! net has t ≤ m + 1. Upper bound (constructive, [`upper_bound_net`]): follow Δ^k up to its crossing
 //! of ½ at a = (2j+1)/2^{k+1}, then stay at ½, with m = j + 2 units:

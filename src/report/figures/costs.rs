@@ -10,6 +10,9 @@ use plotters::prelude::*;
 
 pub struct CostVsK;
 
+/// (label, colour, dashed, points).
+type Series = (String, RGBColor, bool, Vec<(f64, f64)>);
+
 impl Artifact for CostVsK {
     fn file_name(&self) -> &'static str {
         "costs.svg"
@@ -21,8 +24,8 @@ impl Artifact for CostVsK {
         let (name, _) = super::axis_name(r);
         let metric = r.config.metric.short();
         let targets = super::family_targets(r);
-        // (label, colour, dashed, points): deep first, then one series per tolerance.
-        let mut series: Vec<(String, RGBColor, bool, Vec<(f64, f64)>)> = Vec::new();
+        // Deep first, then one series per tolerance.
+        let mut series: Vec<Series> = Vec::new();
         for (what, dashed) in [("inference", false), ("training step", true)] {
             let pick = |h: &[usize]| {
                 costs

@@ -1,4 +1,4 @@
-//! The functions on [0,1] for one target of a 1-D family: the target, the constructed deep net, the
+//! The functions on \[0,1\] for one target of a 1-D family: the target, the constructed deep net, the
 //! best trained deep net and the matched (smallest-tolerance) trained shallow net, one panel each
 //! over the target.
 
