@@ -72,22 +72,28 @@ fn problem(m: usize, n: usize, seed: u64) -> (Mlp, Vec<f64>, Vec<f64>) {
 }
 
 #[test]
-fn output_solve_leaves_a_residual_orthogonal_to_every_hidden_unit_and_the_constant() {
+fn output_solve_satisfies_the_documented_ridge_normal_equations_and_beats_perturbations() {
+    // (GᵀG + λI)θ = Gᵀy with G = [H 1], λ = 1e-10·tr(GᵀG)/(m+1): so Gᵀ(y − Gθ) = λθ exactly.
     for (m, seed) in [(3, 1), (10, 2), (40, 3)] {
         let (mut net, xs, ys) = problem(m, 500, seed);
         assert!(solve_output_layer(&mut net, &xs, &ys, &mut Workspace::default()));
         let mut r = Vec::new();
-        net.residuals(&xs, &ys, &mut r);
+        net.residuals(&xs, &ys, &mut r); // f − y = −(y − Gθ)
         let (w, b) = net.layer(0);
-        let ynorm = ys.iter().map(|y| y * y).sum::<f64>().sqrt();
-        for j in 0..m {
-            let col: Vec<f64> = xs.iter().map(|x| (w[j] * x + b[j]).max(0.0)).collect();
-            let cnorm = col.iter().map(|c| c * c).sum::<f64>().sqrt().max(1e-300);
-            let dot: f64 = col.iter().zip(&r).map(|(c, r)| c * r).sum();
-            assert!(dot.abs() <= 1e-6 * cnorm * ynorm, "m={m}: unit {j} not orthogonal: {dot:e}");
+        let cols: Vec<Vec<f64>> = (0..m)
+            .map(|j| xs.iter().map(|x| (w[j] * x + b[j]).max(0.0)).collect())
+            .chain(std::iter::once(vec![1.0; xs.len()]))
+            .collect();
+        let trace: f64 = cols.iter().map(|c| c.iter().map(|v| v * v).sum::<f64>()).sum();
+        let lambda = 1e-10 * trace / (m + 1) as f64;
+        let (a, c) = net.layer(1);
+        let theta: Vec<f64> = a.iter().copied().chain(std::iter::once(c[0])).collect();
+        let gty: f64 = cols.iter().map(|c| c.iter().zip(&ys).map(|(c, y)| c * y).sum::<f64>().abs()).fold(0.0, f64::max);
+        for (j, col) in cols.iter().enumerate() {
+            let gtr: f64 = -col.iter().zip(&r).map(|(c, r)| c * r).sum::<f64>();
+            assert!((gtr - lambda * theta[j]).abs() <= 1e-9 * gty, "m={m} column {j}: {gtr:e} vs λθ {:e}", lambda * theta[j]);
         }
-        assert!(r.iter().sum::<f64>().abs() <= 1e-6 * ynorm * (xs.len() as f64).sqrt(), "m={m}: constant");
-        // And nothing does better: a perturbed output layer has a larger residual.
+        // And a perturbed output layer does worse.
         let rss = |net: &Mlp| {
             let mut r = Vec::new();
             net.residuals(&xs, &ys, &mut r);
@@ -111,7 +117,8 @@ fn output_solve_recovers_the_exact_shallow_construction_from_its_hidden_layer() 
     net.layer_mut(1).0.fill(0.0);
     assert!(solve_output_layer(&mut net, &xs, &ys, &mut Workspace::default()));
     let e = Evaluator::new(&t, Metric::Nmse).eval(&net).unwrap();
-    assert!(e.value < 1e-12, "exact hidden layer, solved output: nMSE {:e}", e.value);
+    // Exact up to the ridge's bias (TRAINERS.md §1: it grows with k and caps the error from k ≈ 9).
+    assert!(e.value < 1e-10, "exact hidden layer, solved output: nMSE {:e}", e.value);
 }
 
 #[test]
