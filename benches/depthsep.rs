@@ -1,6 +1,7 @@
 //! Criterion benchmarks: one training step on the six canonical workloads of shared/bench
 //! (batch 1024, f64), inference of the constructed deep net vs the exact shallow net for Δ^k, and a
-//! small end-to-end width search, and the f64 GEMM rate of this machine. Settings live in `config()`.
+//! small end-to-end width search, the f64 GEMM rate of this machine, and the free-knot trainer (one
+//! LM iteration and one whole sweep at k = 10 and 14). Settings live in `config()`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use depthsep::family::sawtooth::construct;
@@ -157,5 +158,51 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = train_step, inference, gemm_peak, matched, search }
+/// The free-knot trainer on Δ^k (32 samples per piece, as in the suites): one global
+/// Levenberg–Marquardt iteration over all knots of a width-2^k fit, and one whole sweep to nMSE 1e-3.
+fn freeknot(c: &mut Criterion) {
+    use depthsep::family::{Target, sawtooth::Sawtooth};
+    use depthsep::net::Pwl;
+    use depthsep::train::freeknot::{Control, FreeknotSettings, Samples, Spline, lm, sweep};
+    let setup = |k: u32| {
+        let t = Sawtooth::new(k).unwrap();
+        let n = 32usize << k;
+        let mut rng = run_rng(1, "bench freeknot");
+        let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
+        let mut ys = vec![0.0; n];
+        t.eval_batch(&xs, &mut ys);
+        (t.pwl().unwrap(), Samples::new(&xs, &ys))
+    };
+    let cfg = FreeknotSettings::default();
+    let mut g = c.benchmark_group("freeknot");
+    g.sample_size(10);
+    for k in [10u32, 14] {
+        let (exact, s) = setup(k);
+        let mut at = Spline::affine();
+        sweep(&s, &cfg, 1 << k, |m, sp| {
+            if m == 1 << k {
+                at = sp.clone();
+            }
+            Control::Continue
+        });
+        let knots = at.interior();
+        g.bench_function(BenchmarkId::new("lm_iteration", format!("k{k}_m{}", knots + 1)), |b| {
+            b.iter(|| {
+                let mut sp = at.clone();
+                black_box(lm::polish(&mut sp, &s, 1, knots, 1))
+            })
+        });
+        g.bench_function(BenchmarkId::new("sweep", format!("k{k}")), |b| {
+            b.iter(|| {
+                black_box(sweep(&s, &cfg, 4 << k, |_, sp| {
+                    let e = Pwl::new(sp.t.clone(), sp.u.clone()).errors(&exact).mse * 12.0;
+                    if e <= 1e-3 { Control::Stop } else { Control::Continue }
+                }))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group! { name = benches; config = config(); targets = train_step, inference, gemm_peak, matched, search, freeknot }
 criterion_main!(benches);

@@ -44,8 +44,8 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     let mut s = String::new();
     writeln!(
         s,
-        "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9} {:>9} {:>8} {:>5} {:>15} {:>8} {:>9}",
-        "target", "reference", "ref err", "params", "coll", "floor", "tau", "m*", "ok", "bracket", "params", "ratio"
+        "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9} {:>9} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
+        "target", "reference", "ref err", "params", "coll", "floor", "tau", "trainer", "m*", "ok", "bracket", "params", "ratio"
     )?;
     for t in &results.targets {
         for r in &t.references {
@@ -53,7 +53,7 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
             for q in &r.searches {
                 writeln!(
                     s,
-                    "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9.1e} {:>9.2e} {:>8} {:>5} {:>15} {:>8} {:>9}",
+                    "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9.1e} {:>9.2e} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
                     t.label,
                     cells::reference(r),
                     cells::error(r.error),
@@ -61,8 +61,9 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
                     collapse,
                     q.floor,
                     q.tau,
+                    q.trainer,
                     cells::mstar(q),
-                    format!("{}/{}", q.successes, results.config.shallow.seeds),
+                    cells::seeds_ok(results, q),
                     cells::bracket(q.bracket),
                     q.shallow_params.map_or("-".into(), |p| p.to_string()),
                     q.param_ratio.map_or("-".into(), |p| format!("{p:.1}"))

@@ -60,6 +60,9 @@ enum Cmd {
         /// Largest width tried.
         #[arg(long, default_value_t = 1024)]
         m_max: usize,
+        /// Shallow trainers to run, comma-separated (the quick suite's: freeknot, hybrid, adam).
+        #[arg(long, value_delimiter = ',', default_value = "freeknot,hybrid,adam")]
+        trainers: Vec<String>,
         /// Also train the deep reference (otherwise only the constructed one).
         #[arg(long)]
         trained: bool,
@@ -164,14 +167,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display()
             );
         }
-        Cmd::Search { k, floors, metric, seeds, m_max, trained, out, threads: t } => {
+        Cmd::Search { k, floors, metric, seeds, m_max, trainers, trained, out, threads: t } => {
             let mut cfg = load_suite("quick")?;
             cfg.name = format!("search-k{k}");
             cfg.targets = vec![TargetSpec::sawtooth(k, k)];
             cfg.floors = floors;
             cfg.metric = metric.into();
-            cfg.shallow.seeds = seeds;
-            cfg.shallow.m_max = m_max;
+            let known: Vec<&str> = cfg.shallow.iter().map(|s| s.train.optimizer.name()).collect();
+            if let Some(bad) = trainers.iter().find(|t| !known.contains(&t.as_str())) {
+                anyhow::bail!("--trainers: `{bad}` is not one of {}", known.join(", "));
+            }
+            cfg.shallow.retain(|s| trainers.iter().any(|t| t == s.train.optimizer.name()));
+            for sh in &mut cfg.shallow {
+                sh.seeds = seeds;
+                sh.m_max = m_max;
+                sh.max_pieces = None;
+            }
             cfg.references = if trained {
                 vec![ReferenceKind::Constructed, ReferenceKind::Trained]
             } else {

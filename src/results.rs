@@ -4,7 +4,8 @@
 //! Everything except `provenance` (and measured `costs`) is a deterministic function of the config:
 //! byte-identical across thread counts, run order and interrupted-then-resumed runs.
 //!
-//! Schema 2 identifies targets by family and parameters ([`TargetId`]), records the trainer's
+//! Schema 3 identifies targets by family and parameters ([`TargetId`]), holds one search per shallow
+//! trainer (with its evidence interval) and every sweep's width → error curve, records the trainer's
 //! failed solves and flags searches against an unfit reference. [`Results::read`] refuses other
 //! versions and checks the invariants the report relies on ([`Results::check`]).
 
@@ -17,7 +18,7 @@ use anyhow::{Context, ensure};
 use serde::{Deserialize, Serialize};
 
 /// Current schema version; readers refuse any other.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A whole suite's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,6 +127,21 @@ pub struct RunSummary {
     pub collapsed: bool,
     /// Least-squares solves of the trainer that failed (singular or non-finite) and were skipped.
     pub solve_failures: usize,
+    /// The trainer (`adam`, `hybrid`, `freeknot`; the deep reference's for deep seeds).
+    pub trainer: String,
+}
+
+/// One seed's sweep: the error at every width a sweep trainer grew through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSummary {
+    /// The trainer.
+    pub trainer: String,
+    /// Seed index.
+    pub seed: u32,
+    /// Error in the suite's metric at width m = 1, 2, … (`None` where not finite).
+    pub errors: Vec<Option<f64>>,
+    /// Whether it stopped at the target's stop tolerance (else at m_max or with nothing to split).
+    pub reached: bool,
 }
 
 /// All results for one target.
@@ -147,8 +163,10 @@ pub struct TargetResult {
     pub stop_tolerance: f64,
     /// The deep references and their searches.
     pub references: Vec<ReferenceResult>,
-    /// Every shallow run (the evidence of all searches), sorted by width then seed.
+    /// Every shallow run of the step trainers (their searches' evidence), by trainer, width, seed.
     pub shallow_runs: Vec<RunSummary>,
+    /// Every sweep (the sweep trainers' evidence), by trainer and seed.
+    pub sweeps: Vec<SweepSummary>,
 }
 
 /// A deep reference net and the searches that match its error.
@@ -178,9 +196,11 @@ pub struct ReferenceResult {
     pub searches: Vec<SearchResult>,
 }
 
-/// The minimal shallow width that matches a reference at one tolerance.
+/// The minimal shallow width that matches a reference at one tolerance, for one trainer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {
+    /// The shallow trainer.
+    pub trainer: String,
     /// The floor of the ladder.
     pub floor: f64,
     /// τ = max(reference error, floor).
@@ -197,6 +217,11 @@ pub struct SearchResult {
     pub widths_tried: Vec<u64>,
     /// Some tested width fails although a narrower one succeeds.
     pub non_monotone: bool,
+    /// Evidence below m*: the largest tried width under m* that failed (`None` when m* is the
+    /// search's start, the certified lower bound, so narrower widths cannot succeed).
+    pub failed_below: Option<u64>,
+    /// Evidence above m*: the largest tried width over m* that failed (non-monotone evidence).
+    pub failed_above: Option<u64>,
     /// The reference itself is no better than the best constant (its best seed collapsed), so τ is
     /// near the constant's error and m* measures noise more than depth: do not cite it as a separation.
     pub reference_collapsed: bool,
@@ -276,6 +301,9 @@ impl Results {
                         }
                     }
                 }
+            }
+            for (s, sw) in t.sweeps.iter().enumerate() {
+                ensure!(!sw.errors.is_empty(), "{at}.sweeps[{s}].errors: empty");
             }
             for (s, run) in t.shallow_runs.iter().enumerate() {
                 ensure!(

@@ -29,14 +29,24 @@ fn each_bad_config_names_its_field_and_the_allowed_values() {
         (tiny().replacen("lsq_every = 100, ", "", 1), &["lsq_every"]),
         (tiny().replace("floors = [1e-1, 1e-2]", "floors = [1e-1, -1e-2]"), &["floors", "≥ 0"]),
         (tiny().replace("floors = [1e-1, 1e-2]", "floors = []"), &["floors", "non-empty"]),
-        (tiny().replace("m_max = 32", "m_max = 0"), &["shallow.m_max", "≥ 1"]),
+        (tiny().replacen("m_max = 32", "m_max = 0", 1), &["shallow[0].m_max", "≥ 1"]),
+        (
+            tiny().replacen("kind = \"adam\"", "kind = \"hybrid\", lsq_every = 10", 1),
+            &["shallow[2].train.optimizer.kind", "one [[shallow]] table per trainer"],
+        ),
+        (
+            tiny().replacen("optimizer = { kind = \"hybrid\", lsq_every = 100,", "optimizer = { kind = \"freeknot\",", 1),
+            &["lr", "unknown field"],
+        ),
+        (tiny().replace("kind = \"freeknot\"", "kind = \"freeknot\", local_iters = 0"), &["shallow[0].train.optimizer.local_iters"]),
+        (tiny().replace("max_pieces", "max_piece").replacen("[[shallow]]", "[[shallow]]\nmax_pieces = 0", 1), &["shallow[0].max_pieces"]),
         (tiny().replace("metric = \"nmse\"", "metric = \"mae\""), &["mae", "nmse", "l1"]),
         (
             tiny().replace("references = [\"constructed\", \"trained\"]", "references = [\"magic\"]"),
             &["magic", "constructed"],
         ),
         (tiny().replacen("steps = 600", "steps = 0", 1), &["deep.train.steps"]),
-        (tiny().replace("[shallow]", "[shallow]\nseeds_ = 1"), &["seeds_"]),
+        (tiny().replacen("[[shallow]]", "[[shallow]]\nseeds_ = 1", 1), &["seeds_"]),
         ("this is = = not toml".to_string(), &["test.toml"]),
     ];
     for (text, needles) in cases {

@@ -16,9 +16,16 @@ fn tiny_results() -> Results {
 }
 
 /// Legend labels each figure must carry (a prefix of the text is enough).
-const EXPECTED: [(&str, &[&str]); 6] = [
-    ("mstar.svg", &["trained m*, nMSE ≤ 1e-1", "trained m*, nMSE ≤ 1e-2", "theory bracket", "deep net: hidden units"]),
-    ("error_vs_width.svg", &["best possible error: theory band", "tolerance 1e-1", "trained shallow net"]),
+const EXPECTED: [(&str, &[&str]); 7] = [
+    (
+        "mstar.svg",
+        &["trained m* (freeknot), nMSE ≤ 1e-1", "trained m* (freeknot), nMSE ≤ 1e-2", "theory bracket", "deep net: hidden units"],
+    ),
+    ("gap.svg", &["nMSE ≤ 1e-1", "best possible width", "m* freeknot", "m* hybrid", "m* adam", "censored"]),
+    (
+        "error_vs_width.svg",
+        &["best possible error: theory band", "tolerance 1e-1", "freeknot: width sweep", "hybrid: trained shallow nets"],
+    ),
     ("functions.svg", &["target: sawtooth", "deep constructed", "deep trained", "matched shallow"]),
     ("layers.svg", &["layer 1:", "layer 2:", "layer 3:"]),
     ("pieces.svg", &["shallow bound", "trained shallow nets", "trained deep nets", "constructed deep nets"]),
@@ -83,8 +90,8 @@ fn report_on_a_bad_results_file_fails_clearly_and_writes_nothing() {
         ("missing.json", None, "cannot read"),
         ("truncated.json", Some(good[..good.len() / 2].to_string()), "not valid JSON"),
         ("foreign.json", Some("{\"name\": \"something else\"}".to_string()), "not a depthsep results document"),
-        ("newer.json", Some(good.replace("\"schema_version\":2", "\"schema_version\":999")), "newer"),
-        ("older.json", Some(good.replace("\"schema_version\":2", "\"schema_version\":1")), "Regenerate it"),
+        ("newer.json", Some(good.replace("\"schema_version\":3", "\"schema_version\":999")), "newer"),
+        ("older.json", Some(good.replace("\"schema_version\":3", "\"schema_version\":2")), "Regenerate it"),
         (
             "inconsistent.json",
             Some(good.replacen("\"params\":7,", "\"params\":8,", 1)),

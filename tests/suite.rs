@@ -16,7 +16,7 @@ fn tiny_suite_respects_the_theory_everywhere() {
     let res = run(2, dir.path());
     let metric = res.config.metric;
     assert!(
-        !res.config.shallow.prune_with_theory,
+        res.config.shallow.iter().all(|s| !s.prune_with_theory),
         "the tiny suite searches from width 1, so the lower bound is a real check"
     );
     for t in &res.targets {
@@ -40,7 +40,13 @@ fn tiny_suite_respects_the_theory_everywhere() {
                 }
             }
         }
-        assert!(!t.shallow_runs.is_empty());
+        assert!(!t.shallow_runs.is_empty() && !t.sweeps.is_empty());
+        for sw in &t.sweeps {
+            for (i, e) in sw.errors.iter().enumerate() {
+                let lb = target.error_bound(Bound::Lower, i as u64 + 1, metric).unwrap();
+                assert!(e.is_none_or(|e| e >= lb - 1e-12), "{} sweep seed {}: width {} below {lb}", t.label, sw.seed, i + 1);
+            }
+        }
         for run in &t.shallow_runs {
             let m = run.hidden[0] as u64;
             if let Some(e) = run.error {

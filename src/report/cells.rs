@@ -4,7 +4,7 @@
 //! `‡` the trained reference did not fit (its error is above the largest floor); `>M` is censored.
 
 use crate::family::Bracket;
-use crate::results::{ReferenceResult, SearchResult};
+use crate::results::{ReferenceResult, Results, SearchResult};
 use crate::suite::ReferenceKind;
 
 /// m* with its markers, e.g. `187`, `>2048`, `80*`, `22‡`.
@@ -40,3 +40,24 @@ pub fn error(e: Option<f64>) -> String {
 pub const MARKERS: &str = "'>M' = censored at m_max; '*' = non-monotone evidence; '†' = the trained reference collapsed \
      (tau near the constant's error); '‡' = the trained reference did not fit (its error is above the largest floor): \
      neither '†' nor '‡' rows show a depth separation";
+
+/// Seeds that reached τ at m* out of the trainer's seeds, e.g. `2/3`.
+pub fn seeds_ok(r: &Results, q: &SearchResult) -> String {
+    let seeds = r.config.shallow_trainer(&q.trainer).map_or("?".into(), |s| s.seeds.to_string());
+    format!("{}/{seeds}", q.successes)
+}
+
+/// What the evidence says about m*: `186 < m* ≤ 187`, `m* = 13 (lower bound)` when the search
+/// started at the certified lower bound, `+ 190 fails` when a wider tried width failed.
+pub fn evidence(q: &SearchResult) -> String {
+    let Some(m) = q.m_star.width() else { return "-".into() };
+    let mut s = match q.failed_below {
+        Some(f) if f + 1 == m => format!("{f} < m* ≤ {m}"),
+        Some(f) => format!("{f} < m* ≤ {m} (not bisected)"),
+        None => format!("m* = {m} (start: lower bound {})", q.start_width),
+    };
+    if let Some(f) = q.failed_above {
+        s += &format!("; {f} fails");
+    }
+    s
+}

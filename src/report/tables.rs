@@ -18,7 +18,7 @@ enum Format {
 
 struct Table(Format);
 
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 24] = [
     "family",
     "target",
     "reference",
@@ -28,7 +28,9 @@ const HEADER: [&str; 22] = [
     "collapse",
     "floor",
     "tau",
+    "trainer",
     "m*",
+    "evidence",
     "seeds ok",
     "bracket",
     "shallow params",
@@ -43,12 +45,13 @@ const HEADER: [&str; 22] = [
     "budget",
 ];
 
-fn rows(r: &Results) -> Vec<[String; 22]> {
+fn rows(r: &Results) -> Vec<[String; 24]> {
     let mut out = Vec::new();
     let cfg = &r.config;
     for t in &r.targets {
         for re in &t.references {
             for s in &re.searches {
+                let sh = cfg.shallow_trainer(&s.trainer);
                 out.push([
                     t.target.family().to_string(),
                     t.label.clone(),
@@ -59,8 +62,10 @@ fn rows(r: &Results) -> Vec<[String; 22]> {
                     re.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c)),
                     format!("{:.0e}", s.floor),
                     format!("{:.2e}", s.tau),
+                    s.trainer.clone(),
                     cells::mstar(s),
-                    format!("{}/{}", s.successes, cfg.shallow.seeds),
+                    cells::evidence(s),
+                    cells::seeds_ok(r, s),
                     cells::bracket(s.bracket),
                     s.shallow_params.map_or("-".into(), |p| p.to_string()),
                     s.shallow_flops.map_or("-".into(), |p| p.to_string()),
@@ -70,8 +75,8 @@ fn rows(r: &Results) -> Vec<[String; 22]> {
                     s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], false)),
                     time(r, &re.hidden, true),
                     s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], true)),
-                    cfg.shallow.seeds.to_string(),
-                    format!("{} x {}", cfg.shallow.train.optimizer.name(), cfg.shallow.train.steps),
+                    sh.map_or("-".into(), |sh| sh.seeds.to_string()),
+                    sh.map_or("-".into(), |sh| sh.train.budget()),
                 ]);
             }
         }
@@ -99,16 +104,20 @@ impl Artifact for Table {
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
         let rows = rows(r);
+        let trainers: Vec<String> = r
+            .config
+            .shallow
+            .iter()
+            .map(|s| format!("{} ({} seeds, {})", s.train.optimizer.name(), s.seeds, s.train.budget()))
+            .collect();
         let note = format!(
             "Suite `{}` (config {}), metric {}. m* = minimal trained one-hidden-layer width reaching tau = max(ref error, floor) \
-             with at least one of {} seeds ({} trainer, {} steps each); {}; bracket = \
+             with at least one seed of the row's trainer; trainers: {}; {}; bracket = \
              [certified lower bound, constructive upper bound] on the best possible width (THEORY.md section 3).",
             r.config.name,
             r.config_hash,
             r.config.metric.short(),
-            r.config.shallow.seeds,
-            r.config.shallow.train.optimizer.name(),
-            r.config.shallow.train.steps,
+            trainers.join(", "),
             cells::MARKERS
         );
         Ok(match self.0 {

@@ -4,7 +4,7 @@ use super::plan::{Role, RunId, SearchPlan};
 use super::runner::{Cache, Ctx};
 use super::{ReferenceKind, RunRecord};
 use crate::net::Mlp;
-use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, TargetResult};
+use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, SweepSummary, TargetResult};
 use crate::search::MStar;
 use crate::train::Evaluator;
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
     let mut all = Vec::new();
     for target in &ctx.targets {
         let mut refs = Vec::new();
-        for &kind in &cfg.references {
+        for kind in cfg.references_for(target.as_ref()) {
             let r = match kind {
                 ReferenceKind::Constructed => {
                     let net = target.construct_deep()?.net;
@@ -72,6 +72,80 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
     Ok(all)
 }
 
+/// One search's answer, from whichever evidence its trainer produced.
+struct Answer {
+    m_star: MStar,
+    successes: u32,
+    non_monotone: bool,
+    failed_below: Option<u64>,
+    failed_above: Option<u64>,
+    matched: Vec<f64>,
+    start: u64,
+    tried: Vec<u64>,
+}
+
+/// A step trainer's search, from its runs at every tried width (width → runs in seed order).
+fn from_runs(search: &crate::search::Search, by_width: &BTreeMap<u64, Vec<&RunRecord>>, tau: f64) -> Answer {
+    let ok = |m: &u64| {
+        by_width.get(m).map_or(0, |v| v.iter().filter(|r| r.summary.error.is_some_and(|e| e <= tau)).count()) as u32
+    };
+    let m_star = search.result();
+    let tried: Vec<u64> = by_width.keys().copied().collect();
+    let failed = |keep: &dyn Fn(u64) -> bool| tried.iter().copied().filter(|&m| keep(m) && ok(&m) == 0).max();
+    let (failed_below, failed_above) = match m_star.width() {
+        Some(m) => (failed(&|w| w < m), failed(&|w| w > m)),
+        None => (None, None),
+    };
+    let best = m_star.width().and_then(|m| {
+        let e = |r: &&RunRecord| r.summary.error.unwrap_or(f64::INFINITY);
+        by_width.get(&m)?.iter().min_by(|a, b| e(a).total_cmp(&e(b)))
+    });
+    Answer {
+        m_star,
+        successes: m_star.width().map_or(0, |m| ok(&m)),
+        non_monotone: tried.iter().any(|a| ok(a) > 0 && tried.iter().any(|b| b > a && ok(b) == 0)),
+        failed_below,
+        failed_above,
+        matched: best.map(|b| b.weights.clone()).unwrap_or_default(),
+        start: search.start(),
+        tried: search.tried().to_vec(),
+    }
+}
+
+/// A sweep trainer's search, from every seed's width → error curve.
+fn from_sweeps(sweeps: &[&RunRecord], tau: f64) -> anyhow::Result<Answer> {
+    let grown = sweeps.iter().map(|r| r.curve.len()).max().unwrap_or(0);
+    let at = |r: &RunRecord, m: usize| r.curve.get(m - 1).copied().flatten();
+    let tried = |m: usize| sweeps.iter().any(|r| r.curve.len() >= m);
+    let ok = |m: usize| sweeps.iter().filter(|r| at(r, m).is_some_and(|e| e <= tau)).count() as u32;
+    let Some(m) = (1..=grown).find(|&m| ok(m) > 0) else {
+        let m_star = MStar::Censored { m_max: grown as u64 };
+        return Ok(Answer { m_star, successes: 0, non_monotone: false, failed_below: None, failed_above: None, matched: vec![], start: 1, tried: vec![] });
+    };
+    let failed_above = (m + 1..=grown).rev().find(|&w| tried(w) && ok(w) == 0).map(|w| w as u64);
+    let best = sweeps
+        .iter()
+        .filter(|r| at(r, m).is_some_and(|e| e <= tau))
+        .min_by(|a, b| at(a, m).unwrap().total_cmp(&at(b, m).unwrap()))
+        .expect("m* has a successful seed");
+    let matched = best
+        .nets
+        .iter()
+        .find(|(w, _)| *w == m)
+        .map(|(_, net)| net.clone())
+        .ok_or_else(|| anyhow::anyhow!("internal: the sweep kept no net at its first width {m} reaching {tau:e}"))?;
+    Ok(Answer {
+        m_star: MStar::Found { m: m as u64 },
+        successes: ok(m),
+        non_monotone: failed_above.is_some(),
+        failed_below: (m > 1).then_some(m as u64 - 1),
+        failed_above,
+        matched,
+        start: 1,
+        tried: vec![],
+    })
+}
+
 /// The whole document.
 pub(super) fn results(
     ctx: &Ctx,
@@ -85,54 +159,53 @@ pub(super) fn results(
     let mut targets = Vec::new();
     for (t, target) in ctx.targets.iter().enumerate() {
         let id = target.id();
-        // All shallow evidence on this target: width → runs (seed order).
-        let mut by_width: BTreeMap<u64, Vec<&RunRecord>> = BTreeMap::new();
-        for r in cache.values().filter(|r| r.id.target == id && r.id.role == Role::Shallow && r.stop == ctx.stop[t]) {
-            by_width.entry(r.id.hidden[0] as u64).or_default().push(r);
+        let mine = |r: &&RunRecord| r.id.target == id && r.stop == ctx.stop[t];
+        // Step trainers' evidence: trainer → width → runs (seed order); sweeps: trainer → runs.
+        let mut by_width: BTreeMap<&str, BTreeMap<u64, Vec<&RunRecord>>> = BTreeMap::new();
+        let mut sweeps: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
+        for r in cache.values().filter(mine) {
+            match &r.id.role {
+                Role::Shallow { trainer } => {
+                    by_width.entry(trainer).or_default().entry(r.id.hidden[0] as u64).or_default().push(r)
+                }
+                Role::Sweep { trainer } => sweeps.entry(trainer).or_default().push(r),
+                Role::Deep => {}
+            }
         }
-        by_width.values_mut().for_each(|v| v.sort_by_key(|r| r.id.seed));
-        let ok = |m: &u64, tau: f64| {
-            by_width.get(m).map_or(0, |v| v.iter().filter(|r| r.summary.error.is_some_and(|e| e <= tau)).count()) as u32
-        };
+        by_width.values_mut().flat_map(|w| w.values_mut()).for_each(|v| v.sort_by_key(|r| r.id.seed));
+        sweeps.values_mut().for_each(|v| v.sort_by_key(|r| r.id.seed));
         for r in refs[t].iter_mut() {
             for p in plans.iter().filter(|p| p.target == t && p.reference == r.kind) {
-                let m_star = p.search.result();
-                let tried: Vec<u64> = by_width.keys().copied().collect();
-                let non_monotone =
-                    tried.iter().any(|a| ok(a, p.tau) > 0 && tried.iter().any(|b| b > a && ok(b, p.tau) == 0));
-                let (successes, matched, shallow_params) = match m_star {
-                    MStar::Found { m } => {
-                        let best = by_width[&m]
-                            .iter()
-                            .min_by(|a, b| {
-                                let e = |r: &RunRecord| r.summary.error.unwrap_or(f64::INFINITY);
-                                e(a).total_cmp(&e(b))
-                            })
-                            .expect("a found width has runs");
-                        (ok(&m, p.tau), best.weights.clone(), Some(Mlp::count_params(target.dim(), &[m as usize])))
-                    }
-                    MStar::Censored { .. } => (0, vec![], None),
+                let trainer = cfg.shallow[p.trainer].train.optimizer.name();
+                let a = match &p.search {
+                    Some(search) => from_runs(search, by_width.get(trainer).unwrap_or(&BTreeMap::new()), p.tau),
+                    None => from_sweeps(sweeps.get(trainer).map_or(&[][..], |v| v), p.tau)?,
                 };
+                let shallow_params = a.m_star.width().map(|m| Mlp::count_params(target.dim(), &[m as usize]));
                 let trained = r.kind == ReferenceKind::Trained;
                 let collapsed = trained && r.seeds.iter().filter(|s| s.error == r.error).any(|s| s.collapsed);
                 r.searches.push(SearchResult {
+                    trainer: trainer.to_string(),
                     floor: p.floor,
                     tau: p.tau,
-                    m_star,
-                    successes,
+                    m_star: a.m_star,
+                    successes: a.successes,
                     bracket: target.bracket(p.tau, cfg.metric),
-                    start_width: p.search.start(),
-                    widths_tried: p.search.tried().to_vec(),
-                    non_monotone,
+                    start_width: a.start,
+                    widths_tried: a.tried,
+                    non_monotone: a.non_monotone,
+                    failed_below: a.failed_below,
+                    failed_above: a.failed_above,
                     reference_collapsed: collapsed,
                     reference_unfit: trained && !collapsed && r.error.is_none_or(|e| e > largest_floor),
                     shallow_params,
-                    shallow_flops: m_star
+                    shallow_flops: a
+                        .m_star
                         .width()
                         .map(|m| Mlp::with_hidden(target.dim(), &[m as usize]).map(|n| n.flops_per_forward()))
                         .transpose()?,
                     param_ratio: shallow_params.map(|p| p as f64 / r.params as f64),
-                    matched_weights: matched,
+                    matched_weights: a.matched,
                 });
             }
         }
@@ -142,10 +215,20 @@ pub(super) fn results(
             dim: target.dim(),
             pieces: target.pieces(),
             exact: target.pwl().is_some(),
-            data_n: cfg.shallow.train.data_n(target.pieces()),
+            data_n: cfg.shallow.first().map_or(0, |s| s.train.data_n(target.pieces())),
             stop_tolerance: ctx.stop[t],
             references: std::mem::take(&mut refs[t]),
-            shallow_runs: by_width.values().flatten().map(|r| r.summary.clone()).collect(),
+            shallow_runs: by_width.values().flat_map(|w| w.values().flatten()).map(|r| r.summary.clone()).collect(),
+            sweeps: sweeps
+                .values()
+                .flatten()
+                .map(|r| SweepSummary {
+                    trainer: r.summary.trainer.clone(),
+                    seed: r.id.seed,
+                    errors: r.curve.clone(),
+                    reached: r.summary.outcome == crate::train::Outcome::Reached,
+                })
+                .collect(),
         });
     }
     Ok(Results {

@@ -18,10 +18,15 @@
 //! seeds = 3
 //! train = { steps = 3000, eval_every = 100, data_per_piece = 8, data_min = 256, optimizer = { kind = "hybrid", lsq_every = 100, lr = 3e-3, schedule = { kind = "cosine", final_frac = 0.01 } } }
 //!
-//! [shallow]
+//! [[shallow]]                     # one table per shallow trainer
 //! seeds = 3
 //! m_max = 1024
 //! train = { steps = 2000, eval_every = 100, data_per_piece = 8, data_min = 256, optimizer = { kind = "adam", lr = 1e-2, schedule = { kind = "constant" } } }
+//!
+//! [[shallow]]
+//! seeds = 3
+//! m_max = 4096
+//! train = { data_per_piece = 32, data_min = 256, optimizer = { kind = "freeknot" } }
 //! ```
 
 use crate::family::{Target, TargetSpec};
@@ -48,8 +53,8 @@ pub struct SuiteConfig {
     pub targets: Vec<TargetSpec>,
     /// The trained deep reference.
     pub deep: DeepConfig,
-    /// The shallow width search.
-    pub shallow: ShallowConfig,
+    /// The shallow width searches, one per trainer (`[[shallow]]` tables; names unique).
+    pub shallow: Vec<ShallowConfig>,
 }
 
 /// Kind of deep reference net.
@@ -93,6 +98,10 @@ pub struct DeepConfig {
     pub depth: Depth,
     /// Seeds; the reference error is the best seed's.
     pub seeds: u32,
+    /// Train the reference only for targets with at most this many linear pieces (absent: all);
+    /// larger targets are searched against the constructed reference only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pieces: Option<usize>,
     /// Training settings.
     pub train: TrainSettings,
 }
@@ -101,7 +110,7 @@ fn yes() -> bool {
     true
 }
 
-/// Settings of the shallow search.
+/// Settings of one shallow trainer's width searches.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShallowConfig {
@@ -112,6 +121,10 @@ pub struct ShallowConfig {
     /// Start each search at the certified lower bound (narrower widths cannot succeed).
     #[serde(default = "yes")]
     pub prune_with_theory: bool,
+    /// Search only targets with at most this many linear pieces (absent: every target); larger
+    /// targets are left out for this trainer and say so in the tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pieces: Option<usize>,
     /// Training settings.
     pub train: TrainSettings,
 }
@@ -157,10 +170,26 @@ impl SuiteConfig {
         check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
         check(!matches!(self.deep.depth, Depth::Fixed(0)), "deep", "depth", &0, "\"k\" or an integer ≥ 1")?;
         check(self.deep.seeds >= 1, "deep", "seeds", &self.deep.seeds, "an integer ≥ 1")?;
+        check(self.deep.max_pieces.is_none_or(|p| p >= 1), "deep", "max_pieces", &self.deep.max_pieces, "an integer ≥ 1 or absent")?;
         self.deep.train.validate("deep.train")?;
-        check(self.shallow.seeds >= 1, "shallow", "seeds", &self.shallow.seeds, "an integer ≥ 1")?;
-        check(self.shallow.m_max >= 1, "shallow", "m_max", &self.shallow.m_max, "an integer ≥ 1")?;
-        self.shallow.train.validate("shallow.train")?;
+        check(
+            self.deep.train.optimizer.gradient().is_some(),
+            "deep.train.optimizer",
+            "kind",
+            &self.deep.train.optimizer.name(),
+            "\"adam\" or \"hybrid\" (freeknot grows one-hidden-layer nets only)",
+        )?;
+        check(!self.shallow.is_empty(), "", "shallow", &0, "at least one [[shallow]] table")?;
+        for (i, sh) in self.shallow.iter().enumerate() {
+            let at = format!("shallow[{i}]");
+            check(sh.seeds >= 1, &at, "seeds", &sh.seeds, "an integer ≥ 1")?;
+            check(sh.m_max >= 1, &at, "m_max", &sh.m_max, "an integer ≥ 1")?;
+            check(sh.max_pieces.is_none_or(|p| p >= 1), &at, "max_pieces", &sh.max_pieces, "an integer ≥ 1 or absent")?;
+            sh.train.validate(&format!("{at}.train"))?;
+            let name = sh.train.optimizer.name();
+            let dup = self.shallow[..i].iter().any(|o| o.train.optimizer.name() == name);
+            check(!dup, &format!("{at}.train.optimizer"), "kind", &name, "one [[shallow]] table per trainer")?;
+        }
         Ok(())
     }
 
@@ -168,6 +197,22 @@ impl SuiteConfig {
     pub fn hash(&self) -> String {
         let json = serde_json::to_string(self).expect("config serialises");
         format!("{:016x}", crate::rng::fnv1a64(json.as_bytes()))
+    }
+
+    /// The `[[shallow]]` table of the trainer named `name`.
+    pub fn shallow_trainer(&self, name: &str) -> Option<&ShallowConfig> {
+        self.shallow.iter().find(|s| s.train.optimizer.name() == name)
+    }
+
+    /// The reference kinds used for `target` (a trained reference only up to `deep.max_pieces`).
+    pub fn references_for(&self, target: &dyn Target) -> Vec<ReferenceKind> {
+        let trained = self.deep.max_pieces.is_none_or(|p| target.pieces() <= p);
+        self.references.iter().copied().filter(|&k| k != ReferenceKind::Trained || trained).collect()
+    }
+
+    /// Whether shallow trainer `i` searches `target`.
+    pub fn searches(&self, i: usize, target: &dyn Target) -> bool {
+        self.shallow[i].max_pieces.is_none_or(|p| target.pieces() <= p)
     }
 
     /// Hidden widths of the trained deep reference for `target`.

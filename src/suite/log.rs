@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Format of the run log this depthsep writes.
-pub const LOG_FORMAT: u32 = 2;
+pub const LOG_FORMAT: u32 = 3;
 
 /// One finished run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,12 @@ pub struct RunRecord {
     pub summary: RunSummary,
     /// Weights of its best checkpoint (empty when not finite).
     pub weights: Vec<f64>,
+    /// A sweep's error at every width m = 1, 2, … (`None` where not finite); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub curve: Vec<Option<f64>>,
+    /// A sweep's nets kept for the report: (width, weights) of the first width reaching each τ.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nets: Vec<(usize, Vec<f64>)>,
 }
 
 impl RunRecord {

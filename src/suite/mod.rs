@@ -7,6 +7,7 @@ mod log;
 pub mod plan;
 mod provenance;
 mod runner;
+mod sweep;
 pub mod shard;
 
 pub use config::{ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin};

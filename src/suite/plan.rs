@@ -9,17 +9,36 @@ use crate::search::Search;
 use serde::{Deserialize, Serialize};
 
 /// Which net a run trains.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A seed of the trained deep reference.
     Deep,
-    /// A seed of a one-hidden-layer net in a width search.
-    Shallow,
+    /// A seed of a one-hidden-layer net of one width in a width search, by a step trainer.
+    Shallow {
+        /// The trainer's name (`adam`, `hybrid`).
+        trainer: String,
+    },
+    /// A seed of a whole width sweep by a sweep trainer (`freeknot`).
+    Sweep {
+        /// The trainer's name.
+        trainer: String,
+    },
+}
+
+impl Role {
+    /// The shallow trainer's name, if any.
+    pub fn trainer(&self) -> Option<&str> {
+        match self {
+            Role::Deep => None,
+            Role::Shallow { trainer } | Role::Sweep { trainer } => Some(trainer),
+        }
+    }
 }
 
 /// The identity of one training run: everything its randomness and its result depend on, besides
-/// the config (whose hash guards the run log).
+/// the config (whose hash guards the run log). Step trainers share the stream of a (width, seed):
+/// `adam` and `hybrid` see the same data and initial weights, so their gap is the method's alone.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RunId {
     /// The target.
@@ -35,16 +54,17 @@ pub struct RunId {
 impl RunId {
     /// The name of the run's RNG stream (see [`crate::rng::run_rng`]).
     pub fn stream_name(&self) -> String {
-        let role = match self.role {
-            Role::Deep => "deep",
-            Role::Shallow => "shallow",
-        };
-        format!("{} {role} hidden={:?} seed={}", self.target, self.hidden, self.seed)
+        match self.role {
+            Role::Deep => format!("{} deep hidden={:?} seed={}", self.target, self.hidden, self.seed),
+            Role::Shallow { .. } => format!("{} shallow hidden={:?} seed={}", self.target, self.hidden, self.seed),
+            Role::Sweep { .. } => format!("{} sweep seed={}", self.target, self.seed),
+        }
     }
 
-    /// The `seeds` shallow runs of width `m` on `target`.
-    pub fn shallow(target: TargetId, m: u64, seeds: u32) -> Vec<RunId> {
-        (0..seeds).map(|seed| RunId { target, role: Role::Shallow, hidden: vec![m as usize], seed }).collect()
+    /// The `seeds` shallow runs of width `m` on `target` by `trainer`.
+    pub fn shallow(target: TargetId, trainer: &str, m: u64, seeds: u32) -> Vec<RunId> {
+        let role = Role::Shallow { trainer: trainer.to_string() };
+        (0..seeds).map(|seed| RunId { target, role: role.clone(), hidden: vec![m as usize], seed }).collect()
     }
 }
 
@@ -64,19 +84,22 @@ impl RunKey {
     }
 }
 
-/// One search: a target's reference at one floor, its tolerance, and its gallop/bisect state.
+/// One search: a target's reference at one floor, for one shallow trainer, its tolerance, and its
+/// gallop/bisect state (sweep trainers answer from their curves and leave it unused).
 #[derive(Debug, Clone)]
 pub struct SearchPlan {
     /// Index of the target in the suite's (shard's) target list.
     pub target: usize,
+    /// Index of the shallow trainer in the config's `[[shallow]]` list.
+    pub trainer: usize,
     /// The reference it matches.
     pub reference: ReferenceKind,
     /// The floor of the ladder.
     pub floor: f64,
     /// τ = max(reference error, floor).
     pub tau: f64,
-    /// The search state.
-    pub search: Search,
+    /// The gallop/bisect state of a step trainer; `None` for a sweep trainer.
+    pub search: Option<Search>,
 }
 
 #[cfg(test)]
@@ -85,8 +108,12 @@ mod tests {
 
     #[test]
     fn stream_names_keep_the_pre_typed_format() {
-        let id = RunId { target: TargetId::Sawtooth { k: 3 }, role: Role::Shallow, hidden: vec![8], seed: 0 };
+        let role = Role::Shallow { trainer: "hybrid".into() };
+        let id = RunId { target: TargetId::Sawtooth { k: 3 }, role, hidden: vec![8], seed: 0 };
         assert_eq!(id.stream_name(), "sawtooth k=3 shallow hidden=[8] seed=0");
+        let adam = RunId { role: Role::Shallow { trainer: "adam".into() }, ..id.clone() };
+        assert_eq!(adam.stream_name(), id.stream_name(), "step trainers share data and initial weights");
+        assert_ne!(adam, id, "but are different runs");
         let deep = RunId { target: TargetId::Sawtooth { k: 12 }, role: Role::Deep, hidden: vec![8; 2], seed: 2 };
         assert_eq!(deep.stream_name(), "sawtooth k=12 deep hidden=[8, 8] seed=2");
     }

@@ -54,6 +54,8 @@ pub(super) struct Ctx<'a> {
     pub targets: Vec<Box<dyn Target>>,
     /// Tolerance at which runs on each target stop early.
     pub stop: Vec<f64>,
+    /// Every τ of each target's searches (sweeps keep the net that first reaches each).
+    pub taus: Vec<Vec<f64>>,
     /// The shard being run, if any.
     pub shard: Option<ShardInfo>,
 }
@@ -63,13 +65,16 @@ impl Ctx<'_> {
     fn index(&self, id: &RunId) -> usize {
         self.targets.iter().position(|t| t.id() == id.target).expect("runs are planned on the suite's targets")
     }
+    /// The cache key of run `id`.
     pub fn key(&self, id: &RunId) -> RunKey {
         RunKey::new(id.clone(), self.stop[self.index(id)])
     }
     fn settings(&self, id: &RunId) -> &TrainSettings {
-        match id.role {
-            Role::Deep => &self.cfg.deep.train,
-            Role::Shallow => &self.cfg.shallow.train,
+        match id.role.trainer() {
+            None => &self.cfg.deep.train,
+            Some(name) => {
+                &self.cfg.shallow.iter().find(|s| s.train.optimizer.name() == name).expect("planned trainer").train
+            }
         }
     }
 
@@ -78,6 +83,9 @@ impl Ctx<'_> {
         let target = self.targets[t].as_ref();
         let ev = Evaluator::new(target, self.cfg.metric);
         let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
+        if let Role::Sweep { .. } = id.role {
+            return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
+        }
         let rep = fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?;
         let finite = rep.best.value.is_finite();
         let weights = if rep.net.params().iter().all(|p| p.is_finite()) { rep.net.params().to_vec() } else { vec![] };
@@ -91,8 +99,9 @@ impl Ctx<'_> {
             outcome: rep.outcome,
             collapsed: rep.collapsed,
             solve_failures: rep.solve_failures,
+            trainer: self.settings(id).optimizer.name().to_string(),
         };
-        Ok(RunRecord { id: id.clone(), stop: self.stop[t], summary, weights })
+        Ok(RunRecord { id: id.clone(), stop: self.stop[t], summary, weights, curve: vec![], nets: vec![] })
     }
 }
 
@@ -134,7 +143,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
     let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
     let min_floor = cfg.floors.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut ctx = Ctx { cfg, stop: vec![min_floor; targets.len()], targets, shard: opts.shard };
+    let n = targets.len();
+    let mut ctx = Ctx { cfg, stop: vec![min_floor; n], taus: vec![vec![]; n], targets, shard: opts.shard };
 
     let execute = |ctx: &Ctx, ids: Vec<RunId>, cache: &mut Cache| -> anyhow::Result<()> {
         let todo: Vec<RunId> = ids.into_iter().filter(|id| !cache.contains_key(&ctx.key(id))).collect();
@@ -159,7 +169,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let deep_runs: Vec<RunId> = ctx
         .targets
         .iter()
-        .filter(|_| trained)
+        .filter(|t| trained && cfg.references_for(t.as_ref()).contains(&ReferenceKind::Trained))
         .flat_map(|t| {
             let (target, hidden) = (t.id(), cfg.deep_hidden(t.as_ref()));
             (0..cfg.deep.seeds).map(move |seed| RunId { target, role: Role::Deep, hidden: hidden.clone(), seed })
@@ -170,37 +180,68 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     // Reference errors fix each target's tolerances and hence its stop tolerance.
     let refs = super::assemble::references(&ctx, &cache)?;
     for (t, r) in refs.iter().enumerate() {
-        ctx.stop[t] = r.iter().flat_map(|r| cfg.floors.iter().map(|f| tau(r.error, *f))).fold(f64::INFINITY, f64::min);
+        let mut taus: Vec<f64> = r.iter().flat_map(|r| cfg.floors.iter().map(|f| tau(r.error, *f))).collect();
+        taus.sort_by(f64::total_cmp);
+        taus.dedup();
+        ctx.stop[t] = taus.first().copied().unwrap_or(min_floor);
+        ctx.taus[t] = taus;
     }
 
     // Phase 2: every search, advanced in rounds.
     pb.set_message("width searches");
     let mut plans: Vec<SearchPlan> = Vec::new();
     for (t, target_refs) in refs.iter().enumerate() {
-        for r in target_refs {
-            for &floor in &cfg.floors {
-                let tau = tau(r.error, floor);
-                let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
-                let start = if cfg.shallow.prune_with_theory { lower.unwrap_or(1) } else { 1 };
-                let search = Search::new(start, cfg.shallow.m_max as u64);
-                plans.push(SearchPlan { target: t, reference: r.kind, floor, tau, search });
+        for (i, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, ctx.targets[t].as_ref())) {
+            for r in target_refs {
+                for &floor in &cfg.floors {
+                    let tau = tau(r.error, floor);
+                    let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
+                    let start = if sh.prune_with_theory { lower.unwrap_or(1) } else { 1 };
+                    let sweeps = sh.train.optimizer.sweep().is_some();
+                    let search = (!sweeps).then(|| Search::new(start, sh.m_max as u64));
+                    plans.push(SearchPlan { target: t, trainer: i, reference: r.kind, floor, tau, search });
+                }
             }
         }
     }
-    let seeds = cfg.shallow.seeds;
+
+    // Phase 2: sweep trainers, one run per target and seed.
+    pb.set_message("width sweeps");
+    let sweeps: Vec<RunId> = ctx
+        .targets
+        .iter()
+        .flat_map(|t| {
+            cfg.shallow.iter().enumerate().filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref())).flat_map(
+                |(_, sh)| {
+                    let role = Role::Sweep { trainer: sh.train.optimizer.name().to_string() };
+                    let target = t.id();
+                    (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![sh.m_max], seed })
+                },
+            )
+        })
+        .collect();
+    execute(&ctx, sweeps, &mut cache)?;
+
+    // Phase 3: step trainers' searches, advanced in rounds.
+    pb.set_message("width searches");
+    let runs_of = |p: &SearchPlan, m: u64| {
+        let sh = &cfg.shallow[p.trainer];
+        RunId::shallow(ctx.targets[p.target].id(), sh.train.optimizer.name(), m, sh.seeds)
+    };
     loop {
         for p in plans.iter_mut() {
-            let target = ctx.targets[p.target].id();
-            while let Some(m) = p.search.next_width() {
-                let runs: Option<Vec<&RunRecord>> =
-                    RunId::shallow(target, m, seeds).iter().map(|id| cache.get(&ctx.key(id))).collect();
+            let Some(search) = p.search.as_mut() else { continue };
+            while let Some(m) = search.next_width() {
+                let sh = &cfg.shallow[p.trainer];
+                let ids = RunId::shallow(ctx.targets[p.target].id(), sh.train.optimizer.name(), m, sh.seeds);
+                let runs: Option<Vec<&RunRecord>> = ids.iter().map(|id| cache.get(&ctx.key(id))).collect();
                 let Some(runs) = runs else { break };
-                p.search.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= p.tau)));
+                search.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= p.tau)));
             }
         }
         let mut need: Vec<RunId> = plans
             .iter()
-            .filter_map(|p| p.search.next_width().map(|m| RunId::shallow(ctx.targets[p.target].id(), m, seeds)))
+            .filter_map(|p| p.search.as_ref().and_then(|s| s.next_width()).map(|m| runs_of(p, m)))
             .flatten()
             .collect();
         if need.is_empty() {

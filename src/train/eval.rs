@@ -98,6 +98,15 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The evaluation of a net whose errors are already known.
+    pub fn from_errors(&self, errors: ExactErrors, pieces: Option<usize>) -> Eval {
+        let value = match self.metric {
+            Metric::Nmse => errors.mse / self.target.variance(),
+            Metric::L1 => errors.l1,
+        };
+        Eval { errors, value, pieces }
+    }
+
     /// Errors of `net` against the target.
     pub fn eval(&self, net: &Mlp) -> anyhow::Result<Eval> {
         let (errors, pieces) = if let Some(t) = &self.exact {
@@ -117,11 +126,7 @@ impl<'a> Evaluator<'a> {
             }
             (ExactErrors { l1: l1 / n, mse: mse / n, sup }, None)
         };
-        let value = match self.metric {
-            Metric::Nmse => errors.mse / self.target.variance(),
-            Metric::L1 => errors.l1,
-        };
-        Ok(Eval { errors, value, pieces })
+        Ok(self.from_errors(errors, pieces))
     }
 }
 

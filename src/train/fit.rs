@@ -41,13 +41,15 @@ pub trait Trainer {
     }
 }
 
-/// The trainer a config asks for.
-pub fn trainer(settings: &TrainSettings, n_params: usize) -> Box<dyn Trainer> {
-    let g = settings.optimizer.gradient();
-    match settings.optimizer {
+/// The step trainer a config asks for; `None` for a sweep trainer (`freeknot`, see
+/// [`super::freeknot::sweep`]), which is not run step by step.
+pub fn trainer(settings: &TrainSettings, n_params: usize) -> Option<Box<dyn Trainer>> {
+    let g = settings.optimizer.gradient()?;
+    Some(match settings.optimizer {
         Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, settings.steps)),
         Optimizer::Hybrid { lsq_every, .. } => Box::new(HybridTrainer::new(n_params, g, settings.steps, lsq_every)),
-    }
+        Optimizer::Freeknot { .. } => return None,
+    })
 }
 
 /// How a run ended.
@@ -104,7 +106,9 @@ pub fn fit(
     let data = Data { xs, ys, d };
     let mut net = Mlp::with_hidden(d, hidden)?;
     settings.init.apply(&mut net, rng);
-    let mut trainer = trainer(settings, net.n_params());
+    let Some(mut trainer) = trainer(settings, net.n_params()) else {
+        anyhow::bail!("the {} trainer grows whole width sweeps; it does not train one net step by step", settings.optimizer.name());
+    };
     let mut ws = Workspace::default();
     let min_tol = tolerances.iter().copied().fold(f64::INFINITY, f64::min);
 

@@ -8,6 +8,7 @@
 pub mod adam;
 mod eval;
 mod fit;
+pub mod freeknot;
 pub mod hybrid;
 mod init;
 mod lsq;

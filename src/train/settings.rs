@@ -10,6 +10,7 @@
 //! least-squares solve of the output layer every `lsq_every` steps (see [`super::hybrid`]).
 //! The fit loop reads these settings directly: nothing is copied field by field.
 
+use super::freeknot::FreeknotSettings;
 use super::{Init, Schedule};
 use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
@@ -21,9 +22,11 @@ pub struct TrainSettings {
     /// Initialisation recipe: breakpoint | torch | he.
     #[serde(default)]
     pub init: Init,
-    /// Step budget (≥ 1).
+    /// Step budget (≥ 1 for the gradient trainers; unused by `freeknot`).
+    #[serde(default)]
     pub steps: usize,
-    /// Evaluate the error every this many steps (≥ 1), and after the last.
+    /// Evaluate the error every this many steps (≥ 1 for the gradient trainers), and after the last.
+    #[serde(default)]
     pub eval_every: usize,
     /// Training points per linear piece of the target: N = max(data_min, data_per_piece · pieces).
     pub data_per_piece: usize,
@@ -60,6 +63,30 @@ pub enum Optimizer {
         /// Solve at step 0 and every this many steps (≥ 1).
         lsq_every: usize,
     },
+    /// Greedy free-knot growth of a one-hidden-layer 1-D net with Levenberg–Marquardt on the knots
+    /// and exact least squares for the outer layer (see [`super::freeknot`]); one sweep per seed
+    /// gives the whole width → error curve. Shallow 1-D searches only.
+    Freeknot {
+        /// Knots on each side of a new knot polished with it.
+        #[serde(default = "default_window")]
+        window: usize,
+        /// LM iterations after each insertion.
+        #[serde(default = "default_local")]
+        local_iters: usize,
+        /// LM iterations of each global polish.
+        #[serde(default = "default_global")]
+        global_iters: usize,
+    },
+}
+
+fn default_window() -> usize {
+    FreeknotSettings::default().window
+}
+fn default_local() -> usize {
+    FreeknotSettings::default().local_iters
+}
+fn default_global() -> usize {
+    FreeknotSettings::default().global_iters
 }
 
 /// The gradient settings every gradient trainer shares.
@@ -74,25 +101,45 @@ pub struct GradientSettings {
 }
 
 impl Optimizer {
-    /// Name as in the config: `adam`, `hybrid`.
+    /// Name as in the config: `adam`, `hybrid`, `freeknot`.
     pub fn name(&self) -> &'static str {
         match self {
             Optimizer::Adam { .. } => "adam",
             Optimizer::Hybrid { .. } => "hybrid",
+            Optimizer::Freeknot { .. } => "freeknot",
         }
     }
 
-    /// The gradient settings.
-    pub fn gradient(&self) -> GradientSettings {
+    /// The gradient settings of a gradient trainer.
+    pub fn gradient(&self) -> Option<GradientSettings> {
         match *self {
             Optimizer::Adam { lr, schedule, batch } | Optimizer::Hybrid { lr, schedule, batch, .. } => {
-                GradientSettings { lr, schedule, batch }
+                Some(GradientSettings { lr, schedule, batch })
             }
+            Optimizer::Freeknot { .. } => None,
+        }
+    }
+
+    /// The settings of a sweep trainer (one run per seed gives every width).
+    pub fn sweep(&self) -> Option<FreeknotSettings> {
+        match *self {
+            Optimizer::Freeknot { window, local_iters, global_iters } => {
+                Some(FreeknotSettings { window, local_iters, global_iters })
+            }
+            _ => None,
         }
     }
 }
 
 impl TrainSettings {
+    /// The budget in words: `2000 steps` for a step trainer, `sweep` for a sweep trainer.
+    pub fn budget(&self) -> String {
+        match self.optimizer.sweep() {
+            Some(_) => "sweep".into(),
+            None => format!("{} steps", self.steps),
+        }
+    }
+
     /// Training points for a target with `pieces` linear pieces.
     pub fn data_n(&self, pieces: usize) -> usize {
         self.data_min.max(self.data_per_piece.saturating_mul(pieces))
@@ -100,12 +147,17 @@ impl TrainSettings {
 
     /// Check every field; errors name the field under `at` (e.g. `shallow.train`).
     pub fn validate(&self, at: &str) -> Result<(), Invalid> {
-        check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
-        check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;
         check(self.data_per_piece >= 1, at, "data_per_piece", &self.data_per_piece, "an integer ≥ 1")?;
         check(self.data_min >= 1, at, "data_min", &self.data_min, "an integer ≥ 1")?;
+        if let Some(f) = self.optimizer.sweep() {
+            let at = &format!("{at}.optimizer");
+            check(f.local_iters >= 1, at, "local_iters", &f.local_iters, "an integer ≥ 1")?;
+            return check(f.global_iters >= 1, at, "global_iters", &f.global_iters, "an integer ≥ 1");
+        }
+        check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
+        check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;
         let at = &format!("{at}.optimizer");
-        let g = self.optimizer.gradient();
+        let Some(g) = self.optimizer.gradient() else { return Ok(()) };
         check(g.lr.is_finite() && g.lr > 0.0, at, "lr", &g.lr, "a finite number > 0")?;
         check(
             g.batch.is_none_or(|b| b >= 1),

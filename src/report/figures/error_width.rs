@@ -10,6 +10,9 @@ use plotters::prelude::*;
 
 pub struct ErrorVsWidth;
 
+/// One colour per shallow trainer (black first, as before trainers were several).
+const TRAINER_COLOURS: [RGBColor; 3] = [BLACK, RGBColor(214, 39, 40), RGBColor(148, 103, 189)];
+
 const Y_MIN: f64 = 1e-6;
 
 impl Artifact for ErrorVsWidth {
@@ -29,7 +32,7 @@ impl Artifact for ErrorVsWidth {
             .collect();
         let mut shown = shown;
         shown.dedup_by(|a, b| a.target == b.target);
-        let m_max = r.config.shallow.m_max as f64;
+        let m_max = r.config.shallow.iter().map(|s| s.m_max).max().unwrap_or(1) as f64;
         let metric = r.config.metric;
         let metric_name = metric.long();
         svg((1200, 480), |root| {
@@ -80,16 +83,46 @@ impl Artifact for ErrorVsWidth {
                         .label(format!("tolerance {}", floor_label(f)))
                         .legend(swatch(c));
                 }
-                let pts: Vec<(f64, f64)> = t
-                    .shallow_runs
-                    .iter()
-                    .filter_map(|s| s.error.map(|e| (s.hidden[0] as f64, e.clamp(Y_MIN, 3.0))))
-                    .collect();
-                chart
-                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, BLACK.filled())))
-                    .map_err(err)?
-                    .label("trained shallow net (one seed)")
-                    .legend(|(x, y)| Circle::new((x + 9, y), 3, BLACK.filled()));
+                for (i, sh) in r.config.shallow.iter().enumerate() {
+                    let name = sh.train.optimizer.name();
+                    let c = TRAINER_COLOURS[i % TRAINER_COLOURS.len()];
+                    let pts: Vec<(f64, f64)> = t
+                        .shallow_runs
+                        .iter()
+                        .filter(|s| s.trainer == name)
+                        .filter_map(|s| s.error.map(|e| (s.hidden[0] as f64, e.clamp(Y_MIN, 3.0))))
+                        .collect();
+                    let curves: Vec<Vec<(f64, f64)>> = t
+                        .sweeps
+                        .iter()
+                        .filter(|s| s.trainer == name)
+                        .map(|s| {
+                            s.errors
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(m, e)| e.map(|e| ((m + 1) as f64, e.clamp(Y_MIN, 3.0))))
+                                .collect()
+                        })
+                        .collect();
+                    if pts.is_empty() && curves.is_empty() {
+                        continue;
+                    }
+                    let label = format!("{name}: trained shallow nets (every seed)");
+                    if curves.is_empty() {
+                        chart
+                            .draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))
+                            .map_err(err)?
+                            .label(label)
+                            .legend(move |(x, y)| Circle::new((x + 9, y), 3, c.filled()));
+                    } else {
+                        for (j, curve) in curves.into_iter().enumerate() {
+                            let drawn = chart.draw_series(LineSeries::new(curve, c.stroke_width(1))).map_err(err)?;
+                            if j == 0 {
+                                drawn.label(format!("{name}: width sweep (every seed)")).legend(swatch(c));
+                            }
+                        }
+                    }
+                }
                 legend(&mut chart, SeriesLabelPosition::LowerLeft, 12)?;
             }
             Ok(())

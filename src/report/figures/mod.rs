@@ -4,6 +4,7 @@ mod collapse;
 mod costs;
 mod error_width;
 mod functions;
+mod gap;
 mod layers;
 mod mstar;
 mod pieces;
@@ -17,6 +18,7 @@ use crate::suite::ReferenceKind;
 pub fn all() -> Vec<Box<dyn Artifact>> {
     vec![
         Box::new(mstar::MStarVsK),
+        Box::new(gap::Gap),
         Box::new(error_width::ErrorVsWidth),
         Box::new(functions::Functions),
         Box::new(layers::Layers),

@@ -1,6 +1,6 @@
-//! Minimal shallow width vs the family's parameter (log₂ axis): one series per tolerance against
-//! the constructed deep reference, the theory bracket as a band, and the deep reference's units and
-//! parameters (read from the results).
+//! Minimal shallow width vs the family's parameter (log₂ axis) for the headline trainer (the first
+//! `[[shallow]]` table): one series per tolerance against the constructed deep reference, the
+//! theory bracket as a band, and the deep reference's units and parameters (read from the results).
 
 use crate::report::Artifact;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
@@ -21,7 +21,9 @@ impl Artifact for MStarVsK {
         let (name, family) = super::axis_name(r);
         let metric = r.config.metric.short();
         let targets = super::family_targets(r);
-        let m_max = r.config.shallow.m_max as f64;
+        let Some(sh) = r.config.shallow.first() else { anyhow::bail!("no shallow trainer") };
+        let trainer = sh.train.optimizer.name();
+        let m_max = sh.m_max as f64;
         let pieces_max = targets.iter().map(|t| t.pieces).max().unwrap_or(1) as f64;
         let ytop = (m_max * 4.0).max(2.0 * pieces_max);
         svg((900, 600), |root| {
@@ -49,7 +51,7 @@ impl Artifact for MStarVsK {
                 let mut band_hi = Vec::new();
                 for &t in &targets {
                     let Some(re) = super::reference(t, ReferenceKind::Constructed) else { continue };
-                    let Some(s) = re.searches.iter().find(|s| s.floor == floor) else { continue };
+                    let Some(s) = re.searches.iter().find(|s| s.floor == floor && s.trainer == trainer) else { continue };
                     let x = super::axis(t);
                     if let Some(b) = s.bracket {
                         band_lo.push((x, b.lower as f64));
@@ -71,7 +73,7 @@ impl Artifact for MStarVsK {
                 chart
                     .draw_series(LineSeries::new(found.clone(), c.stroke_width(2)))
                     .map_err(err)?
-                    .label(format!("trained m*, {metric} ≤ {}", floor_label(floor)))
+                    .label(format!("trained m* ({trainer}), {metric} ≤ {}", floor_label(floor)))
                     .legend(swatch(c));
                 chart.draw_series(found.iter().map(|&p| Circle::new(p, 4, c.filled()))).map_err(err)?;
                 chart
@@ -98,7 +100,7 @@ impl Artifact for MStarVsK {
             chart
                 .draw_series(std::iter::once(TriangleMarker::new((kmin, m_max), 0, GREY.stroke_width(2))))
                 .map_err(err)?
-                .label(format!("triangle: censored, m* > m_max = {}", r.config.shallow.m_max))
+                .label(format!("triangle: censored, m* > m_max = {}", sh.m_max))
                 .legend(|(x, y)| TriangleMarker::new((x + 9, y), 6, GREY.stroke_width(2)));
             legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;
             Ok(())
