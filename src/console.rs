@@ -45,7 +45,19 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     writeln!(
         s,
         "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9} {:>9} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
-        "target", "reference", "ref err", "params", "coll", "floor", "tau", "trainer", "m*", "ok", "bracket", "params", "ratio"
+        "target",
+        "reference",
+        "ref err",
+        "params",
+        "coll",
+        "floor",
+        "tau",
+        "trainer",
+        "m*",
+        "ok",
+        "bracket",
+        "params",
+        "ratio"
     )?;
     for t in &results.targets {
         for r in &t.references {

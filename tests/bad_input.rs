@@ -35,11 +35,21 @@ fn each_bad_config_names_its_field_and_the_allowed_values() {
             &["shallow[2].train.optimizer.kind", "one [[shallow]] table per trainer"],
         ),
         (
-            tiny().replacen("optimizer = { kind = \"hybrid\", lsq_every = 100,", "optimizer = { kind = \"freeknot\",", 1),
+            tiny().replacen(
+                "optimizer = { kind = \"hybrid\", lsq_every = 100,",
+                "optimizer = { kind = \"freeknot\",",
+                1,
+            ),
             &["lr", "unknown field"],
         ),
-        (tiny().replace("kind = \"freeknot\"", "kind = \"freeknot\", local_iters = 0"), &["shallow[0].train.optimizer.local_iters"]),
-        (tiny().replace("max_pieces", "max_piece").replacen("[[shallow]]", "[[shallow]]\nmax_pieces = 0", 1), &["shallow[0].max_pieces"]),
+        (
+            tiny().replace("kind = \"freeknot\"", "kind = \"freeknot\", local_iters = 0"),
+            &["shallow[0].train.optimizer.local_iters"],
+        ),
+        (
+            tiny().replace("max_pieces", "max_piece").replacen("[[shallow]]", "[[shallow]]\nmax_pieces = 0", 1),
+            &["shallow[0].max_pieces"],
+        ),
         (tiny().replace("metric = \"nmse\"", "metric = \"mae\""), &["mae", "nmse", "l1"]),
         (
             tiny().replace("references = [\"constructed\", \"trained\"]", "references = [\"magic\"]"),

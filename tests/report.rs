@@ -19,12 +19,22 @@ fn tiny_results() -> Results {
 const EXPECTED: [(&str, &[&str]); 7] = [
     (
         "mstar.svg",
-        &["trained m* (freeknot), nMSE ≤ 1e-1", "trained m* (freeknot), nMSE ≤ 1e-2", "theory bracket", "deep net: hidden units"],
+        &[
+            "trained m* (freeknot), nMSE ≤ 1e-1",
+            "trained m* (freeknot), nMSE ≤ 1e-2",
+            "theory bracket",
+            "deep net: hidden units",
+        ],
     ),
     ("gap.svg", &["nMSE ≤ 1e-1", "best possible width", "m* freeknot", "m* hybrid", "m* adam", "censored"]),
     (
         "error_vs_width.svg",
-        &["best possible error: theory band", "tolerance 1e-1", "freeknot: width sweep", "hybrid: trained shallow nets"],
+        &[
+            "best possible error: theory band",
+            "tolerance 1e-1",
+            "freeknot: width sweep",
+            "hybrid: trained shallow nets",
+        ],
     ),
     ("functions.svg", &["target: sawtooth", "deep constructed", "deep trained", "matched shallow"]),
     ("layers.svg", &["layer 1:", "layer 2:", "layer 3:"]),

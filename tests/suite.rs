@@ -44,7 +44,13 @@ fn tiny_suite_respects_the_theory_everywhere() {
         for sw in &t.sweeps {
             for (i, e) in sw.errors.iter().enumerate() {
                 let lb = target.error_bound(Bound::Lower, i as u64 + 1, metric).unwrap();
-                assert!(e.is_none_or(|e| e >= lb - 1e-12), "{} sweep seed {}: width {} below {lb}", t.label, sw.seed, i + 1);
+                assert!(
+                    e.is_none_or(|e| e >= lb - 1e-12),
+                    "{} sweep seed {}: width {} below {lb}",
+                    t.label,
+                    sw.seed,
+                    i + 1
+                );
             }
         }
         for run in &t.shallow_runs {
@@ -134,4 +140,24 @@ fn every_search_against_a_reference_that_did_not_fit_is_flagged_and_shown() {
     let rows_with_mark = md.lines().filter(|l| l.starts_with("| ") && l.contains("‡ |")).count();
     assert_eq!(rows_with_mark, flagged, "summary.md marks every unfit row");
     assert_eq!(depthsep::console::mstar(&res).unwrap().matches("‡ ").count(), flagged, "the CLI table too");
+}
+
+#[test]
+fn nets_above_the_storage_cap_are_matched_by_shape_and_error_without_weights() {
+    let text = depthsep::suite::builtin("tiny")
+        .unwrap()
+        .replace("k_min = 1\nk_max = 3", "k_min = 10\nk_max = 10")
+        .replace("references = [\"constructed\", \"trained\"]", "references = [\"constructed\"]")
+        .replace("floors = [1e-1, 1e-2]", "floors = [1e-1]")
+        .replacen("seeds = 2\nm_max = 32", "seeds = 1\nm_max = 2048", 1)
+        .replace("m_max = 32\n", "m_max = 32\nmax_pieces = 8\n");
+    let cfg = depthsep::suite::SuiteConfig::from_toml(&text, "cap.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let res = run_suite(&cfg, &RunOptions { out: dir.path().to_path_buf(), threads: 2, progress: false, shard: None })
+        .unwrap();
+    let s = &res.targets[0].references[0].searches[0];
+    let m = s.m_star.width().expect("freeknot reaches nMSE 0.1 on Δ^10 below 2048 units");
+    assert!(3 * m as usize + 1 > depthsep::suite::MAX_STORED_PARAMS, "m* = {m} should be above the cap");
+    assert!(s.matched_weights.is_empty() && s.shallow_params == Some(3 * m as usize + 1));
+    depthsep::report::render_all(&res).unwrap();
 }

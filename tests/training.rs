@@ -88,10 +88,15 @@ fn output_solve_satisfies_the_documented_ridge_normal_equations_and_beats_pertur
         let lambda = 1e-10 * trace / (m + 1) as f64;
         let (a, c) = net.layer(1);
         let theta: Vec<f64> = a.iter().copied().chain(std::iter::once(c[0])).collect();
-        let gty: f64 = cols.iter().map(|c| c.iter().zip(&ys).map(|(c, y)| c * y).sum::<f64>().abs()).fold(0.0, f64::max);
+        let gty: f64 =
+            cols.iter().map(|c| c.iter().zip(&ys).map(|(c, y)| c * y).sum::<f64>().abs()).fold(0.0, f64::max);
         for (j, col) in cols.iter().enumerate() {
             let gtr: f64 = -col.iter().zip(&r).map(|(c, r)| c * r).sum::<f64>();
-            assert!((gtr - lambda * theta[j]).abs() <= 1e-9 * gty, "m={m} column {j}: {gtr:e} vs λθ {:e}", lambda * theta[j]);
+            assert!(
+                (gtr - lambda * theta[j]).abs() <= 1e-9 * gty,
+                "m={m} column {j}: {gtr:e} vs λθ {:e}",
+                lambda * theta[j]
+            );
         }
         // And a perturbed output layer does worse.
         let rss = |net: &Mlp| {

@@ -120,7 +120,16 @@ fn from_sweeps(sweeps: &[&RunRecord], tau: f64) -> anyhow::Result<Answer> {
     let ok = |m: usize| sweeps.iter().filter(|r| at(r, m).is_some_and(|e| e <= tau)).count() as u32;
     let Some(m) = (1..=grown).find(|&m| ok(m) > 0) else {
         let m_star = MStar::Censored { m_max: grown as u64 };
-        return Ok(Answer { m_star, successes: 0, non_monotone: false, failed_below: None, failed_above: None, matched: vec![], start: 1, tried: vec![] });
+        return Ok(Answer {
+            m_star,
+            successes: 0,
+            non_monotone: false,
+            failed_below: None,
+            failed_above: None,
+            matched: vec![],
+            start: 1,
+            tried: vec![],
+        });
     };
     let failed_above = (m + 1..=grown).rev().find(|&w| tried(w) && ok(w) == 0).map(|w| w as u64);
     let best = sweeps
@@ -128,12 +137,13 @@ fn from_sweeps(sweeps: &[&RunRecord], tau: f64) -> anyhow::Result<Answer> {
         .filter(|r| at(r, m).is_some_and(|e| e <= tau))
         .min_by(|a, b| at(a, m).unwrap().total_cmp(&at(b, m).unwrap()))
         .expect("m* has a successful seed");
-    let matched = best
-        .nets
-        .iter()
-        .find(|(w, _)| *w == m)
-        .map(|(_, net)| net.clone())
-        .ok_or_else(|| anyhow::anyhow!("internal: the sweep kept no net at its first width {m} reaching {tau:e}"))?;
+    // Nets above the storage cap are recorded by shape and error only.
+    let stored = Mlp::count_params(1, &[m]) <= super::MAX_STORED_PARAMS;
+    let matched = match best.nets.iter().find(|(w, _)| *w == m) {
+        Some((_, net)) => net.clone(),
+        None if !stored => vec![],
+        None => anyhow::bail!("internal: the sweep kept no net at its first width {m} reaching {tau:e}"),
+    };
     Ok(Answer {
         m_star: MStar::Found { m: m as u64 },
         successes: ok(m),

@@ -170,7 +170,13 @@ impl SuiteConfig {
         check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
         check(!matches!(self.deep.depth, Depth::Fixed(0)), "deep", "depth", &0, "\"k\" or an integer ≥ 1")?;
         check(self.deep.seeds >= 1, "deep", "seeds", &self.deep.seeds, "an integer ≥ 1")?;
-        check(self.deep.max_pieces.is_none_or(|p| p >= 1), "deep", "max_pieces", &self.deep.max_pieces, "an integer ≥ 1 or absent")?;
+        check(
+            self.deep.max_pieces.is_none_or(|p| p >= 1),
+            "deep",
+            "max_pieces",
+            &self.deep.max_pieces,
+            "an integer ≥ 1 or absent",
+        )?;
         self.deep.train.validate("deep.train")?;
         check(
             self.deep.train.optimizer.gradient().is_some(),

@@ -7,8 +7,13 @@ mod log;
 pub mod plan;
 mod provenance;
 mod runner;
-mod sweep;
 pub mod shard;
+mod sweep;
+
+/// Weights are stored (run log, results) only for nets with at most this many parameters: every net
+/// a figure draws is far smaller, and the 16k-unit nets of a full suite would otherwise make
+/// `reports/` hundreds of megabytes. Larger nets are recorded by shape, exact errors and pieces.
+pub const MAX_STORED_PARAMS: usize = 2048;
 
 pub use config::{ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin};
 pub use log::{LOG_FORMAT, RunLog, RunRecord};

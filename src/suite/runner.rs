@@ -88,7 +88,9 @@ impl Ctx<'_> {
         }
         let rep = fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?;
         let finite = rep.best.value.is_finite();
-        let weights = if rep.net.params().iter().all(|p| p.is_finite()) { rep.net.params().to_vec() } else { vec![] };
+        let p = rep.net.params();
+        let keep = p.len() <= super::MAX_STORED_PARAMS && p.iter().all(|v| v.is_finite());
+        let weights = if keep { p.to_vec() } else { vec![] };
         let summary = RunSummary {
             hidden: id.hidden.clone(),
             seed: id.seed,
@@ -211,13 +213,15 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         .targets
         .iter()
         .flat_map(|t| {
-            cfg.shallow.iter().enumerate().filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref())).flat_map(
-                |(_, sh)| {
+            cfg.shallow
+                .iter()
+                .enumerate()
+                .filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref()))
+                .flat_map(|(_, sh)| {
                     let role = Role::Sweep { trainer: sh.train.optimizer.name().to_string() };
                     let target = t.id();
                     (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![sh.m_max], seed })
-                },
-            )
+                })
         })
         .collect();
     execute(&ctx, sweeps, &mut cache)?;

@@ -84,7 +84,7 @@ pub(super) fn run(
                 keep = true;
             }
         }
-        if keep && let Some(n) = net {
+        if keep && let Some(n) = net.filter(|n| n.n_params() <= super::MAX_STORED_PARAMS) {
             kept.push((m, n.params().to_vec()));
         }
         if best.as_ref().is_none_or(|(_, b)| v < b.value) {

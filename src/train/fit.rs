@@ -107,7 +107,10 @@ pub fn fit(
     let mut net = Mlp::with_hidden(d, hidden)?;
     settings.init.apply(&mut net, rng);
     let Some(mut trainer) = trainer(settings, net.n_params()) else {
-        anyhow::bail!("the {} trainer grows whole width sweeps; it does not train one net step by step", settings.optimizer.name());
+        anyhow::bail!(
+            "the {} trainer grows whole width sweeps; it does not train one net step by step",
+            settings.optimizer.name()
+        );
     };
     let mut ws = Workspace::default();
     let min_tol = tolerances.iter().copied().fold(f64::INFINITY, f64::min);

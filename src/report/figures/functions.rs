@@ -44,9 +44,9 @@ impl Artifact for Functions {
             ));
         }
         let constructed = super::reference(t, ReferenceKind::Constructed);
-        if let Some(s) =
-            constructed.and_then(|re| re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. })))
-        {
+        if let Some(s) = constructed.and_then(|re| {
+            re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. }) && !s.matched_weights.is_empty())
+        }) {
             let m = s.m_star.width().unwrap() as usize;
             let net = super::net(t.dim, &[m], &s.matched_weights)?;
             let mut ys = vec![0.0; xs.len()];

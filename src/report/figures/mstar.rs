@@ -51,7 +51,9 @@ impl Artifact for MStarVsK {
                 let mut band_hi = Vec::new();
                 for &t in &targets {
                     let Some(re) = super::reference(t, ReferenceKind::Constructed) else { continue };
-                    let Some(s) = re.searches.iter().find(|s| s.floor == floor && s.trainer == trainer) else { continue };
+                    let Some(s) = re.searches.iter().find(|s| s.floor == floor && s.trainer == trainer) else {
+                        continue;
+                    };
                     let x = super::axis(t);
                     if let Some(b) = s.bracket {
                         band_lo.push((x, b.lower as f64));

@@ -1,7 +1,7 @@
 //! The free-knot trainer for one-hidden-layer nets on 1-D targets: greedy growth with
 //! Levenberg–Marquardt on the knots and exact least squares for the outer layer.
 //!
-//! A 1→m→1 ReLU net is a continuous piecewise-linear function on [0,1]; with K interior knots t_i
+//! A 1→m→1 ReLU net is a continuous piecewise-linear function on \[0,1\]; with K interior knots t_i
 //! it is g(x) = u_0 + s_0 x + Σ_i (s_i − s_{i−1}) σ(x − t_i), s_i the slope right of t_i: K + 1 units
 //! (one per knot and one for the linear part), [`to_mlp`]. The trainer works in that form:
 //!
@@ -61,7 +61,12 @@ pub enum Control {
 /// Grow from the affine fit to at most `m_max` units, calling `on_width(m, &spline)` for every
 /// width m = K + 1 reached (m = 1, 2, …). Returns the last width reached. Stops early when
 /// `on_width` says so or when no interval has two samples left to split.
-pub fn sweep(s: &Samples, cfg: &FreeknotSettings, m_max: usize, mut on_width: impl FnMut(usize, &Spline) -> Control) -> usize {
+pub fn sweep(
+    s: &Samples,
+    cfg: &FreeknotSettings,
+    m_max: usize,
+    mut on_width: impl FnMut(usize, &Spline) -> Control,
+) -> usize {
     let mut sp = Spline::affine();
     if sp.solvable(s, 0, 1) {
         sp.solve(s, 0, 1);
@@ -110,7 +115,7 @@ pub fn sweep(s: &Samples, cfg: &FreeknotSettings, m_max: usize, mut on_width: im
 }
 
 /// The spline as ReLU weights: unit 0 is σ(x) with the first slope, unit i is σ(x − t_i) with the
-/// slope jump at t_i, the output bias is g(0). The same function on [0,1].
+/// slope jump at t_i, the output bias is g(0). The same function on \[0,1\].
 pub fn to_mlp(sp: &Spline) -> anyhow::Result<Mlp> {
     let k = sp.interior();
     let slopes: Vec<f64> = (0..=k).map(|j| (sp.u[j + 1] - sp.u[j]) / (sp.t[j + 1] - sp.t[j])).collect();

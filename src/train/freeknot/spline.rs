@@ -11,7 +11,7 @@
 //! holds (increasing samples ξ_i in the open support of each free hat φ_i, [`Spline::solvable`]);
 //! the trainer keeps it true.
 
-/// The fit: knots and nodal values on [0,1].
+/// The fit: knots and nodal values on \[0,1\].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spline {
     /// t_0 = 0 < t_1 < … < t_{K+1} = 1.
@@ -159,7 +159,10 @@ pub fn thomas(diag: &[f64], off: &[f64], rhs: &mut [f64]) -> Option<()> {
     let mut prev = 0.0;
     for i in 0..n {
         let d = diag[i] - if i > 0 { off[i - 1] * c[i - 1] } else { 0.0 };
-        if !(d > 1e-13 * diag[i].abs().max(f64::MIN_POSITIVE)) {
+        // Written so that a NaN pivot is refused too.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        let singular = !(d > 1e-13 * diag[i].abs().max(f64::MIN_POSITIVE));
+        if singular {
             return None;
         }
         c[i] = if i + 1 < n { off[i] / d } else { 0.0 };
