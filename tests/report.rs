@@ -150,7 +150,7 @@ fn costs_import_reads_criterion_medians_into_figure_and_tables_but_not_the_deter
     let svg = &files.iter().find(|(n, _)| *n == "costs.svg").unwrap().1;
     let doc = roxmltree::Document::parse(svg).unwrap();
     let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
-    for l in ["exact deep net (constructed): inference", "matched shallow, nMSE 1e-1: training step"] {
+    for l in ["exact deep net (constructed): inference", "matched shallow (freeknot), nMSE 1e-1: training step"] {
         assert!(texts.iter().any(|t| t.contains(l)), "costs.svg lacks `{l}`");
     }
     let md = &files.iter().find(|(n, _)| *n == "summary.md").unwrap().1;

@@ -24,6 +24,8 @@ impl Artifact for CostVsK {
         let (name, _) = super::axis_name(r);
         let metric = r.config.metric.short();
         let targets = super::family_targets(r);
+        // The headline trainer's matched nets (the first [[shallow]] table).
+        let trainer = r.config.shallow.first().map_or("", |s| s.train.optimizer.name());
         // Deep first, then one series per tolerance.
         let mut series: Vec<Series> = Vec::new();
         for (what, dashed) in [("inference", false), ("training step", true)] {
@@ -49,12 +51,12 @@ impl Artifact for CostVsK {
                         let s = super::reference(t, ReferenceKind::Constructed)?
                             .searches
                             .iter()
-                            .find(|s| s.floor == floor)?;
+                            .find(|s| s.floor == floor && s.trainer == trainer)?;
                         pick(&[s.m_star.width()? as usize]).map(|us| (super::axis(t), us))
                     })
                     .collect();
                 series.push((
-                    format!("matched shallow, {metric} {}: {what}", floor_label(floor)),
+                    format!("matched shallow ({trainer}), {metric} {}: {what}", floor_label(floor)),
                     PALETTE[i % PALETTE.len()],
                     dashed,
                     pts,
