@@ -44,14 +44,21 @@ impl Artifact for Functions {
             ));
         }
         let constructed = super::reference(t, ReferenceKind::Constructed);
+        // The headline trainer's matched net at the tightest tolerance it reached.
+        let trainer = r.config.shallow.first().map_or("", |s| s.train.optimizer.name());
         if let Some(s) = constructed.and_then(|re| {
-            re.searches.iter().rev().find(|s| matches!(s.m_star, MStar::Found { .. }) && !s.matched_weights.is_empty())
+            re.searches.iter().rev().find(|s| {
+                s.trainer == trainer && matches!(s.m_star, MStar::Found { .. }) && !s.matched_weights.is_empty()
+            })
         }) {
             let m = s.m_star.width().unwrap() as usize;
             let net = super::net(t.dim, &[m], &s.matched_weights)?;
             let mut ys = vec![0.0; xs.len()];
             net.forward(&xs, &mut ys);
-            rows.push((format!("matched shallow: width {m}, {} params, tolerance {:.0e}", net.n_params(), s.tau), ys));
+            rows.push((
+                format!("matched shallow ({trainer}): width {m}, {} params, tolerance {:.0e}", net.n_params(), s.tau),
+                ys,
+            ));
         }
         let mut target_ys = vec![0.0; xs.len()];
         target.eval_batch(&xs, &mut target_ys);

@@ -61,8 +61,16 @@ impl Artifact for PiecesVsParams {
                 .map_err(err)?
                 .label("shallow bound: m + 1 pieces from 3m + 1 parameters")
                 .legend(swatch(GREY));
+            let step: Vec<&str> = r
+                .config
+                .shallow
+                .iter()
+                .filter(|s| s.train.optimizer.sweep().is_none())
+                .map(|s| s.train.optimizer.name())
+                .collect();
+            let shallow_label = format!("trained shallow nets ({}: every run)", step.join(", "));
             let series = [
-                ("trained shallow nets (every run)", &shallow, PALETTE[2], 2),
+                (shallow_label.as_str(), &shallow, PALETTE[2], 2),
                 ("trained deep nets (every seed)", &trained, PALETTE[1], 4),
                 ("constructed deep nets (exact pieces)", &constructed, PALETTE[0], 5),
             ];
