@@ -10,7 +10,7 @@
 //! With the nodal values held in the Jacobian the convergence is linear, so a polish runs until a
 //! step gains less than 1e-9 of the error, up to its iteration cap.
 
-use super::spline::{Samples, Spline, thomas};
+use super::spline::{Samples, Spline, Tridiag, thomas};
 
 /// Outcome of a polish.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,29 +40,18 @@ pub fn polish(sp: &mut Spline, s: &Samples, a: usize, b: usize, iters: usize) ->
         if converged || before <= f64::MIN_POSITIVE {
             break;
         }
-        let n = b - a + 1;
-        let (mut h, mut off, mut g) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        // JᵀJ (tridiagonal) and Jᵀr over knots a..=b.
+        let mut sys = Tridiag::new(a, b);
         for j in a - 1..=b {
             let w = sp.t[j + 1] - sp.t[j];
             let slope = (sp.u[j + 1] - sp.u[j]) / w;
-            let (left, right) = ((a..=b).contains(&j), (a..=b).contains(&(j + 1)));
             for p in sp.range(s, j) {
                 let x = s.xs[p];
                 let r = sp.at(j, x) - s.ys[p];
-                let (ja, jb) = (-slope * (sp.t[j + 1] - x) / w, -slope * (x - sp.t[j]) / w);
-                if left {
-                    h[j - a] += ja * ja;
-                    g[j - a] += ja * r;
-                }
-                if right {
-                    h[j + 1 - a] += jb * jb;
-                    g[j + 1 - a] += jb * r;
-                }
-                if left && right {
-                    off[j - a] += ja * jb;
-                }
+                sys.add(j, -slope * (sp.t[j + 1] - x) / w, -slope * (x - sp.t[j]) / w, r);
             }
         }
+        let (h, off, g) = (sys.diag, sys.off, sys.rhs);
         let scale = h.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
         let mut done = false;
         while !done && lambda < 1e8 {

@@ -104,8 +104,7 @@ impl Spline {
     /// Least-squares nodal values of nodes lo..=hi, the others fixed. Returns false (and changes
     /// nothing) when the system is singular. Time: O(samples in [t_{lo−1}, t_{hi+1}] + hi − lo).
     pub fn solve(&mut self, s: &Samples, lo: usize, hi: usize) -> bool {
-        let n = hi - lo + 1;
-        let (mut diag, mut off, mut rhs) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        let mut sys = Tridiag::new(lo, hi);
         let first = lo.saturating_sub(1);
         let last = (hi + 1).min(self.t.len() - 2);
         for j in first..=last {
@@ -121,19 +120,10 @@ impl Spline {
                 if !b_free {
                     y -= self.u[j + 1] * pb;
                 }
-                if a_free {
-                    diag[j - lo] += pa * pa;
-                    rhs[j - lo] += pa * y;
-                }
-                if b_free {
-                    diag[j + 1 - lo] += pb * pb;
-                    rhs[j + 1 - lo] += pb * y;
-                }
-                if a_free && b_free {
-                    off[j - lo] += pa * pb;
-                }
+                sys.add(j, pa, pb, y);
             }
         }
+        let (diag, off, mut rhs) = (sys.diag, sys.off, sys.rhs);
         match thomas(&diag, &off, &mut rhs) {
             Some(()) => {
                 self.u[lo..=hi].copy_from_slice(&rhs);
@@ -148,6 +138,44 @@ impl Spline {
         let v = self.at(j, x);
         self.t.insert(j + 1, x);
         self.u.insert(j + 1, v);
+    }
+}
+
+/// Normal equations over unknowns lo..=hi from samples that each touch two neighbours (j, j + 1)
+/// with weights (a, b): diag += a², b²; off += a·b; rhs += a·y, b·y, for the unknowns among them.
+pub struct Tridiag {
+    lo: usize,
+    hi: usize,
+    /// Diagonal.
+    pub diag: Vec<f64>,
+    /// `off[i]` couples unknowns i and i + 1.
+    pub off: Vec<f64>,
+    /// Right-hand side.
+    pub rhs: Vec<f64>,
+}
+
+impl Tridiag {
+    /// An empty system over unknowns lo..=hi.
+    pub fn new(lo: usize, hi: usize) -> Self {
+        let n = hi - lo + 1;
+        Self { lo, hi, diag: vec![0.0; n], off: vec![0.0; n], rhs: vec![0.0; n] }
+    }
+
+    /// One sample touching unknowns j (weight a) and j + 1 (weight b) with value y.
+    #[inline]
+    pub fn add(&mut self, j: usize, a: f64, b: f64, y: f64) {
+        let (fa, fb) = ((self.lo..=self.hi).contains(&j), (self.lo..=self.hi).contains(&(j + 1)));
+        if fa {
+            self.diag[j - self.lo] += a * a;
+            self.rhs[j - self.lo] += a * y;
+        }
+        if fb {
+            self.diag[j + 1 - self.lo] += b * b;
+            self.rhs[j + 1 - self.lo] += b * y;
+        }
+        if fa && fb {
+            self.off[j - self.lo] += a * b;
+        }
     }
 }
 
