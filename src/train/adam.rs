@@ -3,8 +3,7 @@
 //!
 //! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η_t · m̂/(√v̂ + ε), m̂ = m/(1−β₁^t), v̂ = v/(1−β₂^t).
 
-use super::fit::{Data, Trainer};
-use super::settings::GradientSettings;
+use super::trainer::{Data, Trainer};
 use crate::net::{Mlp, Workspace};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -66,6 +65,17 @@ impl Adam {
             *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
         }
     }
+}
+
+/// The gradient settings every gradient trainer shares (Adam's learning rate, schedule, batch).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradientSettings {
+    /// Base learning rate.
+    pub lr: f64,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Minibatch size; `None` is full batch.
+    pub batch: Option<usize>,
 }
 
 /// Adam on all parameters: one minibatch (or full-batch) gradient step per call.

@@ -10,47 +10,14 @@
 //! (never a panic). The run is *collapsed* when its best error is within 5% of the best constant
 //! predictor's (normalised MSE ≥ 0.95).
 
-use super::settings::{Optimizer, TrainSettings};
-use super::{Evaluator, adam::AdamTrainer, eval::Eval, hybrid::HybridTrainer};
+use super::settings::TrainSettings;
+use super::trainer::Data;
+use super::{Evaluator, eval::Eval};
 use crate::family::Target;
 use crate::net::{Mlp, Workspace};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-
-/// The training set: `ys.len()` points of dimension `d`, row-major in `xs`.
-#[derive(Debug, Clone)]
-pub struct Data {
-    /// Points, `n × d` row-major.
-    pub xs: Vec<f64>,
-    /// Target values.
-    pub ys: Vec<f64>,
-    /// Input dimension.
-    pub d: usize,
-}
-
-/// One trainer: advances the net by one step of its method. The fit loop around it (evaluation,
-/// best checkpoint, tolerance ladder, divergence, collapse) is shared by every trainer.
-pub trait Trainer {
-    /// Take step `step` (0-based); returns the training loss it saw, or NaN when the loss or its
-    /// gradient was not finite (the net is then left as it was).
-    fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64;
-    /// Least-squares solves that failed and were skipped.
-    fn solve_failures(&self) -> usize {
-        0
-    }
-}
-
-/// The step trainer a config asks for; `None` for a sweep trainer (`freeknot`, see
-/// [`super::freeknot::sweep`]), which is not run step by step.
-pub fn trainer(settings: &TrainSettings, n_params: usize) -> Option<Box<dyn Trainer>> {
-    let g = settings.optimizer.gradient()?;
-    Some(match settings.optimizer {
-        Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, settings.steps)),
-        Optimizer::Hybrid { lsq_every, .. } => Box::new(HybridTrainer::new(n_params, g, settings.steps, lsq_every)),
-        Optimizer::Freeknot { .. } => return None,
-    })
-}
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,7 +73,7 @@ pub fn fit(
     let data = Data { xs, ys, d };
     let mut net = Mlp::with_hidden(d, hidden)?;
     settings.init.apply(&mut net, rng);
-    let Some(mut trainer) = trainer(settings, net.n_params()) else {
+    let Some(mut trainer) = settings.trainer(net.n_params()) else {
         anyhow::bail!(
             "the {} trainer grows whole width sweeps; it does not train one net step by step",
             settings.optimizer.name()

@@ -5,10 +5,9 @@
 //! A solve that fails (singular system, non-finite solution) leaves the net unchanged and is counted
 //! in the run's `solve_failures`.
 
-use super::adam::AdamTrainer;
-use super::fit::{Data, Trainer};
-use super::settings::GradientSettings;
+use super::adam::{AdamTrainer, GradientSettings};
 use super::solve_output_layer;
+use super::trainer::{Data, Trainer};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 

@@ -13,10 +13,12 @@ pub mod hybrid;
 mod init;
 mod lsq;
 mod settings;
+mod trainer;
 
-pub use adam::{Adam, Schedule};
+pub use adam::{Adam, GradientSettings, Schedule};
 pub use eval::{Eval, Evaluator, Metric, shallow_pwl};
-pub use fit::{Data, Outcome, RunReport, Trainer, fit, trainer};
+pub use fit::{Outcome, RunReport, fit};
 pub use init::Init;
 pub use lsq::solve_output_layer;
-pub use settings::{GradientSettings, Optimizer, TrainSettings};
+pub use settings::{Optimizer, TrainSettings};
+pub use trainer::{Data, Trainer};

@@ -10,7 +10,10 @@
 //! least-squares solve of the output layer every `lsq_every` steps (see [`super::hybrid`]).
 //! The fit loop reads these settings directly: nothing is copied field by field.
 
+use super::adam::{AdamTrainer, GradientSettings};
 use super::freeknot::FreeknotSettings;
+use super::hybrid::HybridTrainer;
+use super::trainer::Trainer;
 use super::{Init, Schedule};
 use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
@@ -89,17 +92,6 @@ fn default_global() -> usize {
     FreeknotSettings::default().global_iters
 }
 
-/// The gradient settings every gradient trainer shares.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GradientSettings {
-    /// Base learning rate.
-    pub lr: f64,
-    /// Learning-rate schedule.
-    pub schedule: Schedule,
-    /// Minibatch size; `None` is full batch.
-    pub batch: Option<usize>,
-}
-
 impl Optimizer {
     /// Name as in the config: `adam`, `hybrid`, `freeknot`.
     pub fn name(&self) -> &'static str {
@@ -132,6 +124,17 @@ impl Optimizer {
 }
 
 impl TrainSettings {
+    /// The step trainer this config asks for, for a net with `n_params` parameters; `None` for a
+    /// sweep trainer (`freeknot`, see [`super::freeknot::sweep`]), which is not run step by step.
+    pub fn trainer(&self, n_params: usize) -> Option<Box<dyn Trainer>> {
+        let g = self.optimizer.gradient()?;
+        Some(match self.optimizer {
+            Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, self.steps)),
+            Optimizer::Hybrid { lsq_every, .. } => Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every)),
+            Optimizer::Freeknot { .. } => return None,
+        })
+    }
+
     /// The budget in words: `2000 steps` for a step trainer, `sweep` for a sweep trainer.
     pub fn budget(&self) -> String {
         match self.optimizer.sweep() {

@@ -1,0 +1,28 @@
+//! The trainer seam: the training set and the [`Trainer`] trait every step trainer implements. The
+//! config's `optimizer` picks one ([`super::TrainSettings::trainer`]); [`super::fit`] runs it.
+
+use crate::net::{Mlp, Workspace};
+use rand_chacha::ChaCha8Rng;
+
+/// The training set: `ys.len()` points of dimension `d`, row-major in `xs`.
+#[derive(Debug, Clone)]
+pub struct Data {
+    /// Points, `n × d` row-major.
+    pub xs: Vec<f64>,
+    /// Target values.
+    pub ys: Vec<f64>,
+    /// Input dimension.
+    pub d: usize,
+}
+
+/// One trainer: advances the net by one step of its method. The fit loop around it (evaluation,
+/// best checkpoint, tolerance ladder, divergence, collapse) is shared by every trainer.
+pub trait Trainer {
+    /// Take step `step` (0-based); returns the training loss it saw, or NaN when the loss or its
+    /// gradient was not finite (the net is then left as it was).
+    fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64;
+    /// Least-squares solves that failed and were skipped.
+    fn solve_failures(&self) -> usize {
+        0
+    }
+}
