@@ -116,7 +116,9 @@ fn from_runs(search: &crate::search::Search, by_width: &BTreeMap<u64, Vec<&RunRe
 fn from_sweeps(sweeps: &[&RunRecord], tau: f64) -> anyhow::Result<Answer> {
     let grown = sweeps.iter().map(|r| r.curve.len()).max().unwrap_or(0);
     let at = |r: &RunRecord, m: usize| r.curve.get(m - 1).copied().flatten();
-    let tried = |m: usize| sweeps.iter().any(|r| r.curve.len() >= m);
+    // A width is evidence against m* only where every seed grew through it: a seed stops at the
+    // target's smallest τ, so a seed that already succeeded is not tried at wider widths.
+    let tried = |m: usize| !sweeps.is_empty() && sweeps.iter().all(|r| r.curve.len() >= m);
     let ok = |m: usize| sweeps.iter().filter(|r| at(r, m).is_some_and(|e| e <= tau)).count() as u32;
     let Some(m) = (1..=grown).find(|&m| ok(m) > 0) else {
         let m_star = MStar::Censored { m_max: grown as u64 };
@@ -251,4 +253,54 @@ pub(super) fn results(
         shard_provenance: vec![],
         costs: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::family::TargetId;
+    use crate::results::RunSummary;
+    use crate::train::Outcome;
+
+    fn sweep(seed: u32, curve: &[f64]) -> RunRecord {
+        let id = RunId {
+            target: TargetId::Sawtooth { k: 3 },
+            role: Role::Sweep { trainer: "freeknot".into() },
+            hidden: vec![64],
+            seed,
+        };
+        let summary = RunSummary {
+            hidden: vec![curve.len()],
+            seed,
+            error: None,
+            errors: None,
+            pieces: None,
+            steps: curve.len(),
+            outcome: Outcome::Budget,
+            collapsed: false,
+            solve_failures: 0,
+            trainer: "freeknot".into(),
+        };
+        let nets = (1..=curve.len()).map(|m| (m, vec![0.0; 3 * m + 1])).collect();
+        RunRecord { id, stop: 0.1, summary, weights: vec![], curve: curve.iter().map(|&e| Some(e)).collect(), nets }
+    }
+
+    #[test]
+    fn a_seed_that_stopped_after_succeeding_is_no_evidence_against_wider_widths() {
+        // Seed 0 reaches τ = 0.1 at width 3 and stops; seed 1 grows on and fails at width 4.
+        let (a, b) = (sweep(0, &[1.0, 0.5, 0.05]), sweep(1, &[1.0, 0.6, 0.2, 0.15]));
+        let ans = from_sweeps(&[&a, &b], 0.1).unwrap();
+        assert_eq!(ans.m_star, MStar::Found { m: 3 });
+        assert_eq!((ans.failed_below, ans.failed_above, ans.non_monotone), (Some(2), None, false));
+        assert_eq!(ans.successes, 1);
+    }
+
+    #[test]
+    fn a_wider_width_every_seed_grew_through_and_failed_is_non_monotone_evidence() {
+        let (a, b) = (sweep(0, &[1.0, 0.05, 0.2, 0.3]), sweep(1, &[1.0, 0.3, 0.3, 0.3]));
+        let ans = from_sweeps(&[&a, &b], 0.1).unwrap();
+        assert_eq!(ans.m_star, MStar::Found { m: 2 });
+        assert_eq!((ans.failed_above, ans.non_monotone), (Some(4), true));
+        assert_eq!(ans.matched.len(), 7, "the width-2 net of the successful seed");
+    }
 }
