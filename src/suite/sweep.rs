@@ -41,7 +41,6 @@ pub(super) fn run(
     let mut curve: Vec<Option<f64>> = Vec::new();
     let mut first: Vec<Option<usize>> = vec![None; taus.len()];
     let mut nets: Vec<(usize, Vec<f64>)> = Vec::new();
-    let kept = &mut nets;
     let mut best: Option<(usize, Eval)> = None;
     let mut failure = None;
     sweep(&samples, &cfg, m_max, |m, sp| {
@@ -85,7 +84,7 @@ pub(super) fn run(
             }
         }
         if keep && let Some(n) = net.filter(|n| n.n_params() <= super::MAX_STORED_PARAMS) {
-            kept.push((m, n.params().to_vec()));
+            nets.push((m, n.params().to_vec()));
         }
         if best.as_ref().is_none_or(|(_, b)| v < b.value) {
             best = Some((m, e));
