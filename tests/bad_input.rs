@@ -150,3 +150,15 @@ fn a_run_log_or_results_file_of_the_previous_format_is_refused_with_how_to_regen
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && stderr.contains("older depthsep") && stderr.contains("Regenerate"), "{stderr}");
 }
+
+#[test]
+fn golden_ratio_parameters_out_of_range_name_their_field() {
+    let text =
+        tiny().replace("family = \"sawtooth\"\nk_min = 1\nk_max = 3", "family = \"golden\"\nt_min = 0\nt_max = 5");
+    let e = err(&text);
+    assert!(e.contains("targets[0].t_min") && e.contains("1..=30"), "{e}");
+    let text =
+        tiny().replace("family = \"sawtooth\"\nk_min = 1\nk_max = 3", "family = \"golden\"\nk_min = 1\nk_max = 5");
+    let e = err(&text);
+    assert!(e.contains("unknown field") && e.contains("t_min"), "a sawtooth field on the golden family: {e}");
+}

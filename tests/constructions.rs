@@ -67,3 +67,37 @@ fn forward_pass_agrees_with_the_exact_piecewise_linear_form() {
         }
     }
 }
+
+#[test]
+fn constructed_golden_ratio_net_is_exact_with_fibonacci_pieces() {
+    use depthsep::family::golden::{Golden, construct::golden_deep};
+    // Rounding grows like φ^t·ε: sup 1.1e-12 at t = 17, so the claim is checked to t = 16.
+    let (mut a, mut b) = (1usize, 2usize); // F_2, F_3
+    for t in 1..=16u32 {
+        let net = golden_deep(t).unwrap();
+        let g = pieces::pwl_of(&net).unwrap();
+        let target = Golden::new(t).unwrap();
+        let e = g.errors(&target.pwl().unwrap());
+        assert!(e.sup <= 1e-12, "t={t}: sup error {:e}", e.sup);
+        // The orbit 0 → 1/φ² → 1 → 0 runs through the bend, so some kinks of f^t fall exactly on 0, 1
+        // or on each other; the net's exact analysis puts them a rounding error apart (≈ 1e-16),
+        // slivers that are not pieces. Merge knots closer than 1e-12 before counting.
+        let n = g.xs().len();
+        let mut keep = vec![0];
+        for i in 1..n - 1 {
+            if g.xs()[i] > g.xs()[*keep.last().unwrap()] + 1e-12 && g.xs()[i] < 1.0 - 1e-12 {
+                keep.push(i);
+            }
+        }
+        keep.push(n - 1);
+        let merged = depthsep::net::Pwl::new(
+            keep.iter().map(|&i| g.xs()[i]).collect(),
+            keep.iter().map(|&i| g.ys()[i]).collect(),
+        );
+        assert_eq!(merged.pieces(), b, "t={t}: pieces of the net (slivers under 1e-12 merged)");
+        assert_eq!(target.pieces(), b, "t={t}: pieces of the target");
+        assert_eq!(net.n_params(), 6 * t as usize + 1);
+        (a, b) = (b, a + b);
+    }
+    let _ = a;
+}

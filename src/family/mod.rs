@@ -11,6 +11,7 @@
 //! registry ([`TargetId`], [`TargetSpec`]); each family lives in its own folder with its
 //! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
 
+pub mod golden;
 mod registry;
 pub mod sawtooth;
 

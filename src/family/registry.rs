@@ -4,7 +4,7 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{Target, TargetError, sawtooth};
+use super::{Target, TargetError, golden, sawtooth};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,11 @@ pub enum TargetId {
         /// Compositions of the tent map.
         k: u32,
     },
+    /// The golden-ratio map iterated t times.
+    Golden {
+        /// Iterations.
+        t: u32,
+    },
 }
 
 impl TargetId {
@@ -24,6 +29,7 @@ impl TargetId {
     pub fn build(&self) -> Result<Box<dyn Target>, TargetError> {
         match *self {
             TargetId::Sawtooth { k } => Ok(Box::new(sawtooth::Sawtooth::new(k)?)),
+            TargetId::Golden { t } => Ok(Box::new(golden::Golden::new(t)?)),
         }
     }
 
@@ -31,6 +37,7 @@ impl TargetId {
     pub fn family(&self) -> &'static str {
         match self {
             TargetId::Sawtooth { .. } => "sawtooth",
+            TargetId::Golden { .. } => "golden",
         }
     }
 
@@ -38,6 +45,7 @@ impl TargetId {
     pub fn axis(&self) -> (&'static str, f64) {
         match *self {
             TargetId::Sawtooth { k } => ("k", k as f64),
+            TargetId::Golden { t } => ("t", t as f64),
         }
     }
 }
@@ -46,6 +54,7 @@ impl std::fmt::Display for TargetId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TargetId::Sawtooth { k } => write!(f, "sawtooth k={k}"),
+            TargetId::Golden { t } => write!(f, "golden t={t}"),
         }
     }
 }
@@ -60,6 +69,13 @@ pub enum TargetSpec {
         k_min: u32,
         /// Largest k (≤ 24: exact errors need the 2^k + 1 knots).
         k_max: u32,
+    },
+    /// The golden-ratio map f^t for t_min ≤ t ≤ t_max.
+    Golden {
+        /// Smallest t (≥ 1).
+        t_min: u32,
+        /// Largest t (≤ 30).
+        t_max: u32,
     },
 }
 
@@ -78,6 +94,7 @@ impl TargetSpec {
     pub fn validate(&self) -> Result<(), Invalid> {
         match *self {
             TargetSpec::Sawtooth { k_min, k_max } => sawtooth::validate_range(k_min, k_max),
+            TargetSpec::Golden { t_min, t_max } => golden::validate_range(t_min, t_max),
         }
     }
 
@@ -85,6 +102,7 @@ impl TargetSpec {
     pub fn expand(&self) -> Vec<TargetId> {
         match *self {
             TargetSpec::Sawtooth { k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Sawtooth { k }).collect(),
+            TargetSpec::Golden { t_min, t_max } => (t_min..=t_max).map(|t| TargetId::Golden { t }).collect(),
         }
     }
 }

@@ -65,13 +65,15 @@ impl Artifact for Gap {
                         hi.push((super::axis(t), b.upper as f64));
                     }
                 }
-                let mut poly = lo.clone();
-                poly.extend(hi.iter().rev());
-                chart
-                    .draw_series(std::iter::once(Polygon::new(poly, GREY.mix(0.25).filled())))
-                    .map_err(err)?
-                    .label("best possible width: theory bracket")
-                    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], GREY.mix(0.35).filled()));
+                if !lo.is_empty() {
+                    let mut poly = lo.clone();
+                    poly.extend(hi.iter().rev());
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(poly, GREY.mix(0.25).filled())))
+                        .map_err(err)?
+                        .label("best possible width: theory bracket")
+                        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], GREY.mix(0.35).filled()));
+                }
                 for (i, sh) in r.config.shallow.iter().enumerate() {
                     let trainer = sh.train.optimizer.name();
                     let c = PALETTE[i % PALETTE.len()];

@@ -65,13 +65,15 @@ impl Artifact for MStarVsK {
                         MStar::Censored { m_max } => censored.push((x + 0.12 * (i as f64 - 1.0), m_max as f64)),
                     }
                 }
-                let mut poly = band_lo.clone();
-                poly.extend(band_hi.iter().rev());
-                chart
-                    .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.12).filled())))
-                    .map_err(err)?
-                    .label(format!("theory bracket, {metric} {}", floor_label(floor)))
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], c.mix(0.25).filled()));
+                if !band_lo.is_empty() {
+                    let mut poly = band_lo.clone();
+                    poly.extend(band_hi.iter().rev());
+                    chart
+                        .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.12).filled())))
+                        .map_err(err)?
+                        .label(format!("theory bracket, {metric} {}", floor_label(floor)))
+                        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], c.mix(0.25).filled()));
+                }
                 chart
                     .draw_series(LineSeries::new(found.clone(), c.stroke_width(2)))
                     .map_err(err)?
