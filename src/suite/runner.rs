@@ -228,24 +228,25 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
 
     // Phase 3: step trainers' searches, advanced in rounds.
     pb.set_message("width searches");
-    let runs_of = |p: &SearchPlan, m: u64| {
-        let sh = &cfg.shallow[p.trainer];
-        RunId::shallow(ctx.targets[p.target].id(), sh.train.optimizer.name(), m, sh.seeds)
+    // The runs of width m of a plan's trainer on its target.
+    let runs_of = |target: usize, trainer: usize, m: u64| {
+        let sh = &cfg.shallow[trainer];
+        RunId::shallow(ctx.targets[target].id(), sh.train.optimizer.name(), m, sh.seeds)
     };
     loop {
         for p in plans.iter_mut() {
+            let (target, trainer, tau) = (p.target, p.trainer, p.tau);
             let Some(search) = p.search.as_mut() else { continue };
             while let Some(m) = search.next_width() {
-                let sh = &cfg.shallow[p.trainer];
-                let ids = RunId::shallow(ctx.targets[p.target].id(), sh.train.optimizer.name(), m, sh.seeds);
+                let ids = runs_of(target, trainer, m);
                 let runs: Option<Vec<&RunRecord>> = ids.iter().map(|id| cache.get(&ctx.key(id))).collect();
                 let Some(runs) = runs else { break };
-                search.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= p.tau)));
+                search.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= tau)));
             }
         }
         let mut need: Vec<RunId> = plans
             .iter()
-            .filter_map(|p| p.search.as_ref().and_then(|s| s.next_width()).map(|m| runs_of(p, m)))
+            .filter_map(|p| p.search.as_ref().and_then(|s| s.next_width()).map(|m| runs_of(p.target, p.trainer, m)))
             .flatten()
             .collect();
         if need.is_empty() {

@@ -68,9 +68,7 @@ pub fn sweep(
     mut on_width: impl FnMut(usize, &Spline) -> Control,
 ) -> usize {
     let mut sp = Spline::affine();
-    if sp.solvable(s, 0, 1) {
-        sp.solve(s, 0, 1);
-    }
+    sp.solve(s, 0, 1);
     if m_max == 0 || on_width(1, &sp) == Control::Stop {
         return 1;
     }
@@ -90,15 +88,11 @@ pub fn sweep(
         gains.insert(j + 1, None);
         let (i, k) = (j + 1, sp.interior());
         let (lo, hi) = (i.saturating_sub(cfg.window + 1), (i + cfg.window + 1).min(k + 1));
-        if sp.solvable(s, lo, hi) {
-            sp.solve(s, lo, hi);
-        }
+        sp.solve(s, lo, hi);
         lm::polish(&mut sp, s, i.saturating_sub(cfg.window).max(1), (i + cfg.window).min(k), cfg.local_iters);
         let (glo, ghi) = (lo.saturating_sub(1), (hi + 1).min(k + 1));
         if k >= next_global {
-            if sp.solvable(s, 0, k + 1) {
-                sp.solve(s, 0, k + 1);
-            }
+            sp.solve(s, 0, k + 1);
             lm::polish(&mut sp, s, 1, k, cfg.global_iters);
             gains = (0..=k).map(|j| grow::best_split(&sp, s, j)).collect();
             next_global = k + (k / 8).max(16);

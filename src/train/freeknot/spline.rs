@@ -102,8 +102,12 @@ impl Spline {
     }
 
     /// Least-squares nodal values of nodes lo..=hi, the others fixed. Returns false (and changes
-    /// nothing) when the system is singular. Time: O(samples in [t_{lo−1}, t_{hi+1}] + hi − lo).
+    /// nothing) when the system is singular: the Schoenberg–Whitney condition ([`Spline::solvable`])
+    /// fails or a pivot vanishes. Time: O(samples in [t_{lo−1}, t_{hi+1}] + hi − lo).
     pub fn solve(&mut self, s: &Samples, lo: usize, hi: usize) -> bool {
+        if !self.solvable(s, lo, hi) {
+            return false;
+        }
         let mut sys = Tridiag::new(lo, hi);
         let first = lo.saturating_sub(1);
         let last = (hi + 1).min(self.t.len() - 2);
