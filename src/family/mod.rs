@@ -14,6 +14,7 @@
 pub mod golden;
 mod registry;
 pub mod sawtooth;
+pub mod takagi;
 
 pub use registry::{TargetId, TargetSpec};
 
@@ -34,7 +35,9 @@ pub trait Target: Send + Sync {
     /// Variance under the uniform measure: the MSE of the best constant predictor.
     fn variance(&self) -> f64;
     /// L1 error of the best constant (median) predictor, when known in closed form.
-    fn constant_l1(&self) -> Option<f64>;
+    fn constant_l1(&self) -> Option<f64> {
+        None
+    }
     /// The exact continuous piecewise-linear form on \[0,1\] (1-D piecewise-linear targets), or
     /// `None`: errors are then sampled.
     fn pwl(&self) -> Option<Pwl>;
@@ -46,9 +49,16 @@ pub trait Target: Send + Sync {
     fn natural_depth(&self) -> usize;
     /// Bracket [certified lower, constructive upper] on the minimal one-hidden-layer width that can
     /// reach error `eps` in `metric`, when the theory gives one.
-    fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket>;
+    /// None by default: a family states one only with a proof or explicit weights.
+    fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket> {
+        let _ = (eps, metric);
+        None
+    }
     /// The `side` bound on the best error of a width-m one-hidden-layer net, when known.
-    fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64>;
+    fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
+        let _ = (side, m, metric);
+        None
+    }
     /// Expected relative cost of the target's runs (balances shards; any positive scale).
     fn expected_cost(&self) -> f64;
     /// What each hidden layer of the construction computes, as exact functions of x on \[0,1\]

@@ -4,7 +4,7 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{Target, TargetError, golden, sawtooth};
+use super::{Target, TargetError, golden, sawtooth, takagi};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,13 @@ pub enum TargetId {
         /// Iterations.
         t: u32,
     },
+    /// The Takagi-type sum T_{a,K} = Σ_{s ≤ K} a^{−s} Δ^s.
+    Takagi {
+        /// Base of the weights a^{−s}.
+        a: u32,
+        /// Terms K.
+        k: u32,
+    },
 }
 
 impl TargetId {
@@ -30,6 +37,7 @@ impl TargetId {
         match *self {
             TargetId::Sawtooth { k } => Ok(Box::new(sawtooth::Sawtooth::new(k)?)),
             TargetId::Golden { t } => Ok(Box::new(golden::Golden::new(t)?)),
+            TargetId::Takagi { a, k } => Ok(Box::new(takagi::Takagi::new(a, k)?)),
         }
     }
 
@@ -38,6 +46,7 @@ impl TargetId {
         match self {
             TargetId::Sawtooth { .. } => "sawtooth",
             TargetId::Golden { .. } => "golden",
+            TargetId::Takagi { .. } => "takagi",
         }
     }
 
@@ -46,6 +55,7 @@ impl TargetId {
         match *self {
             TargetId::Sawtooth { k } => ("k", k as f64),
             TargetId::Golden { t } => ("t", t as f64),
+            TargetId::Takagi { k, .. } => ("K", k as f64),
         }
     }
 }
@@ -55,6 +65,7 @@ impl std::fmt::Display for TargetId {
         match self {
             TargetId::Sawtooth { k } => write!(f, "sawtooth k={k}"),
             TargetId::Golden { t } => write!(f, "golden t={t}"),
+            TargetId::Takagi { a, k } => write!(f, "takagi a={a} K={k}"),
         }
     }
 }
@@ -77,6 +88,15 @@ pub enum TargetSpec {
         /// Largest t (≤ 30).
         t_max: u32,
     },
+    /// The Takagi-type sums T_{a,K} for k_min ≤ K ≤ k_max.
+    Takagi {
+        /// Base (2..=64).
+        a: u32,
+        /// Smallest K (≥ 1).
+        k_min: u32,
+        /// Largest K (≤ 20).
+        k_max: u32,
+    },
 }
 
 impl TargetSpec {
@@ -95,6 +115,7 @@ impl TargetSpec {
         match *self {
             TargetSpec::Sawtooth { k_min, k_max } => sawtooth::validate_range(k_min, k_max),
             TargetSpec::Golden { t_min, t_max } => golden::validate_range(t_min, t_max),
+            TargetSpec::Takagi { a, k_min, k_max } => takagi::validate_range(a, k_min, k_max),
         }
     }
 
@@ -103,6 +124,7 @@ impl TargetSpec {
         match *self {
             TargetSpec::Sawtooth { k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Sawtooth { k }).collect(),
             TargetSpec::Golden { t_min, t_max } => (t_min..=t_max).map(|t| TargetId::Golden { t }).collect(),
+            TargetSpec::Takagi { a, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Takagi { a, k }).collect(),
         }
     }
 }

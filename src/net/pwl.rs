@@ -70,6 +70,18 @@ impl Pwl {
         self.xs.windows(2).zip(self.ys.windows(2)).map(|(x, y)| (y[1] - y[0]) / (x[1] - x[0])).collect()
     }
 
+    /// Mean and variance under the uniform measure on \[0,1\], exactly: on a piece of length h
+    /// with end values y_0, y_1, ∫f = h(y_0 + y_1)/2 and ∫f² = h(y_0² + y_0y_1 + y_1²)/3.
+    pub fn moments(&self) -> (f64, f64) {
+        let (mut m1, mut m2) = (0.0, 0.0);
+        for (x, y) in self.xs.windows(2).zip(self.ys.windows(2)) {
+            let h = x[1] - x[0];
+            m1 += h * (y[0] + y[1]) / 2.0;
+            m2 += h * (y[0] * y[0] + y[0] * y[1] + y[1] * y[1]) / 3.0;
+        }
+        (m1, m2 - m1 * m1)
+    }
+
     /// Number of maximal affine pieces: intervals whose slopes differ are separate pieces.
     pub fn pieces(&self) -> usize {
         let s = self.slopes();

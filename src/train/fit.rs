@@ -3,7 +3,7 @@
 //!
 //! A run draws `data_n` uniform training points from its own stream, initialises the net, then takes
 //! up to `steps` steps of its [`Trainer`] (chosen by the config's `optimizer`). Every
-//! `eval_every` steps (and at the end) the error against the target is evaluated — exactly for 1-D
+//! `eval_every` steps, right after every least-squares solve, and at the end, the error against the target is evaluated — exactly for 1-D
 //! piecewise-linear targets — the best checkpoint is kept, and the first step at which each
 //! tolerance of the ladder was met is recorded, so one run answers every tolerance. The run stops as
 //! soon as the smallest tolerance is met. A non-finite loss or error ends the run as `Diverged`
@@ -93,7 +93,7 @@ pub fn fit(
             outcome = Outcome::Diverged { step };
             break;
         }
-        if !steps_used.is_multiple_of(eval_every) && steps_used != steps {
+        if !steps_used.is_multiple_of(eval_every) && steps_used != steps && !trainer.just_solved() {
             continue;
         }
         let e = evaluator.eval(&net)?;

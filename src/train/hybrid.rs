@@ -1,9 +1,13 @@
 //! The hybrid least-squares/Adam trainer (Cyr, Gulian, Patel, Perego & Trask 2019, "Robust training
-//! and initialization of deep neural networks: an adaptive basis viewpoint"): at step 0 and every
-//! `lsq_every` steps the output layer is replaced by its least-squares fit on the training data
-//! (hidden layers fixed, [`super::solve_output_layer`]), and Adam moves all parameters in between.
-//! A solve that fails (singular system, non-finite solution) leaves the net unchanged and is counted
-//! in the run's `solve_failures`.
+//! and initialization of deep neural networks: an adaptive basis viewpoint"): the output layer is
+//! replaced by its exact least-squares fit on the training data (hidden layers fixed,
+//! [`super::solve_output_layer`]: hat basis for 1→m→1 nets, QR otherwise, no ridge) before the first
+//! step, after every `lsq_every`-th step and after the last one, and Adam moves all parameters in
+//! between. The fit loop evaluates the net right after each solve ([`Trainer::just_solved`]), so the
+//! solved states are the checkpoints, and the run ends on one.
+//!
+//! A solve that fails (rank-deficient system, non-finite solution) leaves the net unchanged and is
+//! counted in the run's `solve_failures`.
 
 use super::adam::{AdamTrainer, GradientSettings};
 use super::solve_output_layer;
@@ -14,26 +18,43 @@ use rand_chacha::ChaCha8Rng;
 /// Least-squares output solves between Adam steps.
 pub struct HybridTrainer {
     adam: AdamTrainer,
+    steps: usize,
     lsq_every: usize,
     failures: usize,
+    solved: bool,
 }
 
 impl HybridTrainer {
     /// A trainer for a net with `n_params` parameters over a budget of `steps`.
     pub fn new(n_params: usize, settings: GradientSettings, steps: usize, lsq_every: usize) -> Self {
-        Self { adam: AdamTrainer::new(n_params, settings, steps), lsq_every, failures: 0 }
+        Self { adam: AdamTrainer::new(n_params, settings, steps), steps, lsq_every, failures: 0, solved: false }
+    }
+
+    fn solve(&mut self, net: &mut Mlp, data: &Data, ws: &mut Workspace) -> bool {
+        let ok = solve_output_layer(net, &data.xs, &data.ys, ws);
+        self.failures += usize::from(!ok);
+        ok
     }
 }
 
 impl Trainer for HybridTrainer {
     fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64 {
-        if step.is_multiple_of(self.lsq_every) && !solve_output_layer(net, &data.xs, &data.ys, ws) {
-            self.failures += 1;
+        if step == 0 {
+            self.solve(net, data, ws);
         }
-        self.adam.step(net, data, step, rng, ws)
+        let loss = self.adam.step(net, data, step, rng, ws);
+        let done = step + 1;
+        self.solved = loss.is_finite()
+            && (done.is_multiple_of(self.lsq_every) || done == self.steps)
+            && self.solve(net, data, ws);
+        loss
     }
 
     fn solve_failures(&self) -> usize {
         self.failures
+    }
+
+    fn just_solved(&self) -> bool {
+        self.solved
     }
 }

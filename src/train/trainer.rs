@@ -25,4 +25,8 @@ pub trait Trainer {
     fn solve_failures(&self) -> usize {
         0
     }
+    /// Whether the last step ended on a solve, so the fit loop evaluates the net right then.
+    fn just_solved(&self) -> bool {
+        false
+    }
 }

@@ -18,9 +18,8 @@
 
 pub mod construct;
 
-use super::{Bound, Bracket, Constructed, Target, TargetError, TargetId};
+use super::{Constructed, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Pwl};
-use crate::train::Metric;
 use crate::validate::{Invalid, check};
 
 /// φ = (1 + √5)/2.
@@ -61,13 +60,8 @@ impl Golden {
             });
         }
         let pwl = knots(t);
-        let (mut m1, mut m2) = (0.0, 0.0);
-        for (x, y) in pwl.xs().windows(2).zip(pwl.ys().windows(2)) {
-            let h = x[1] - x[0];
-            m1 += h * (y[0] + y[1]) / 2.0;
-            m2 += h * (y[0] * y[0] + y[0] * y[1] + y[1] * y[1]) / 3.0;
-        }
-        Ok(Self { t, pwl, mean: m1, var: m2 - m1 * m1 })
+        let (mean, var) = pwl.moments();
+        Ok(Self { t, pwl, mean, var })
     }
 
     /// f^t(x) by iterating f.
@@ -115,9 +109,6 @@ impl Target for Golden {
     fn variance(&self) -> f64 {
         self.var
     }
-    fn constant_l1(&self) -> Option<f64> {
-        None
-    }
     fn pwl(&self) -> Option<Pwl> {
         Some(self.pwl.clone())
     }
@@ -130,12 +121,6 @@ impl Target for Golden {
     }
     fn natural_depth(&self) -> usize {
         self.t as usize
-    }
-    fn bracket(&self, _eps: f64, _metric: Metric) -> Option<Bracket> {
-        None
-    }
-    fn error_bound(&self, _side: Bound, _m: u64, _metric: Metric) -> Option<f64> {
-        None
     }
     /// Widths and data both grow like the pieces, φ^t.
     fn expected_cost(&self) -> f64 {

@@ -10,9 +10,12 @@ mod mstar;
 mod pieces;
 
 use super::Artifact;
+use super::plot::svg;
 use crate::net::Mlp;
 use crate::results::{ReferenceResult, Results, TargetResult};
 use crate::suite::ReferenceKind;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, SVGBackend};
 
 /// Every figure.
 pub fn all() -> Vec<Box<dyn Artifact>> {
@@ -41,10 +44,55 @@ pub(crate) fn net(dim: usize, hidden: &[usize], weights: &[f64]) -> anyhow::Resu
     Mlp::from_params(&dims, weights)
 }
 
-/// The targets that figures with a parameter axis draw: those of the first family in the results.
+/// One family's targets in a results document, in order, with its parameter axis.
+pub(crate) struct Family<'a> {
+    /// Family name, e.g. `"sawtooth"`.
+    pub name: &'static str,
+    /// The axis parameter's name, e.g. `"k"`.
+    pub axis: &'static str,
+    /// Its targets.
+    pub targets: Vec<&'a TargetResult>,
+}
+
+impl Family<'_> {
+    /// Smallest and largest axis value.
+    pub fn range(&self) -> (f64, f64) {
+        let v = self.targets.iter().map(|t| axis(t));
+        (v.clone().fold(f64::INFINITY, f64::min), v.fold(f64::NEG_INFINITY, f64::max))
+    }
+}
+
+/// Every family of the results, in order of first appearance (figures with a panel per family).
+pub(crate) fn families(results: &Results) -> Vec<Family<'_>> {
+    let mut out: Vec<Family> = Vec::new();
+    for t in &results.targets {
+        let name = t.target.family();
+        match out.iter_mut().find(|f| f.name == name) {
+            Some(f) => f.targets.push(t),
+            None => out.push(Family { name, axis: t.target.axis().0, targets: vec![t] }),
+        }
+    }
+    out
+}
+
+/// A figure of one 900 × 600 panel per family, stacked, each drawn by `panel`.
+pub(crate) fn per_family(
+    results: &Results,
+    panel: impl Fn(&DrawingArea<SVGBackend, Shift>, &Family) -> anyhow::Result<()>,
+) -> anyhow::Result<String> {
+    let families = families(results);
+    anyhow::ensure!(!families.is_empty(), "the results hold no targets");
+    svg((900, 600 * families.len() as u32), |root| {
+        for (area, fam) in root.split_evenly((families.len(), 1)).iter().zip(&families) {
+            panel(area, fam)?;
+        }
+        Ok(())
+    })
+}
+
+/// The targets that single-panel figures with a parameter axis draw: the first family's.
 pub(crate) fn family_targets(results: &Results) -> Vec<&TargetResult> {
-    let family = results.targets.first().map(|t| t.target.family());
-    results.targets.iter().filter(|t| Some(t.target.family()) == family).collect()
+    families(results).into_iter().next().map_or_else(Vec::new, |f| f.targets)
 }
 
 /// A target's position on its family's parameter axis.
@@ -59,21 +107,21 @@ pub(crate) fn axis_name(results: &Results) -> (&'static str, &'static str) {
 
 /// Smallest and largest axis value of the drawn family (1, 1 when there are none).
 pub(crate) fn axis_range(results: &Results) -> (f64, f64) {
-    let v: Vec<f64> = family_targets(results).into_iter().map(axis).collect();
-    if v.is_empty() {
-        return (1.0, 1.0);
-    }
-    (v.iter().copied().fold(f64::INFINITY, f64::min), v.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+    families(results).first().map_or((1.0, 1.0), Family::range)
 }
 
-/// The target shown in single-target figures: the drawn family's largest axis value ≤ 5.
-pub(crate) fn showcase(results: &Results) -> anyhow::Result<&TargetResult> {
-    let targets = family_targets(results);
+/// The target shown for a family in single-target panels: its largest axis value ≤ 5.
+pub(crate) fn showcase_of<'a>(family: &Family<'a>) -> Option<&'a TargetResult> {
+    let targets = &family.targets;
     targets
         .iter()
         .copied()
         .filter(|t| axis(t) <= 5.0)
         .max_by(|a, b| axis(a).total_cmp(&axis(b)))
         .or_else(|| targets.first().copied())
-        .ok_or_else(|| anyhow::anyhow!("the results hold no targets"))
+}
+
+/// The target shown in single-target figures: the first family's showcase.
+pub(crate) fn showcase(results: &Results) -> anyhow::Result<&TargetResult> {
+    families(results).first().and_then(showcase_of).ok_or_else(|| anyhow::anyhow!("the results hold no targets"))
 }

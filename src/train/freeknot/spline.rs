@@ -108,6 +108,18 @@ impl Spline {
         if !self.solvable(s, lo, hi) {
             return false;
         }
+        let Tridiag { diag, off, mut rhs, .. } = self.normal_equations(s, lo, hi);
+        match thomas(&diag, &off, &mut rhs) {
+            Some(()) => {
+                self.u[lo..=hi].copy_from_slice(&rhs);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The normal equations for the nodal values of nodes lo..=hi, the others fixed.
+    pub fn normal_equations(&self, s: &Samples, lo: usize, hi: usize) -> Tridiag {
         let mut sys = Tridiag::new(lo, hi);
         let first = lo.saturating_sub(1);
         let last = (hi + 1).min(self.t.len() - 2);
@@ -127,14 +139,7 @@ impl Spline {
                 sys.add(j, pa, pb, y);
             }
         }
-        let (diag, off, mut rhs) = (sys.diag, sys.off, sys.rhs);
-        match thomas(&diag, &off, &mut rhs) {
-            Some(()) => {
-                self.u[lo..=hi].copy_from_slice(&rhs);
-                true
-            }
-            None => false,
-        }
+        sys
     }
 
     /// Insert a knot at x in interval j with value g(x) (the function is unchanged).
