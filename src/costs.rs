@@ -14,9 +14,20 @@ use std::path::Path;
 /// Batch size of the cost benchmarks.
 pub const BATCH: usize = 1024;
 
-/// The criterion label of a 1-input net: `w{width}xL{depth}`.
+/// The criterion label of a 1-input net: `w{width}xL{depth}`, or runs of equal widths joined by `-`.
 pub fn label(hidden: &[usize]) -> String {
-    format!("w{}xL{}", hidden[0], hidden.len())
+    if hidden.iter().all(|&w| w == hidden[0]) {
+        return format!("w{}xL{}", hidden[0], hidden.len());
+    }
+    // Mixed widths (e.g. the Takagi net, 2 then 3): runs of equal widths, `w2xL1-w3xL11`.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &w in hidden {
+        match runs.last_mut() {
+            Some((v, n)) if *v == w => *n += 1,
+            _ => runs.push((w, 1)),
+        }
+    }
+    runs.iter().map(|(w, n)| format!("w{w}xL{n}")).collect::<Vec<_>>().join("-")
 }
 
 /// Every net whose cost the report compares: the constructed references and the matched shallow nets.
@@ -67,4 +78,17 @@ pub fn import_criterion(results: &mut Results, criterion_dir: &Path) -> anyhow::
     let complete = nets.iter().filter(|n| n.infer_ns.is_some() && n.train_ns.is_some()).count();
     results.costs = Some(Costs { batch: BATCH, source: "criterion median, f64, 1 thread".into(), nets });
     Ok(complete)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label;
+
+    #[test]
+    fn labels_tell_apart_every_shape_the_families_build() {
+        // The sawtooth and golden nets are w2 × L, the Takagi net 2 then 3 × (K − 1), x² 3 × L.
+        let shapes: Vec<Vec<usize>> = vec![vec![2, 2, 2], vec![2, 3, 3], vec![3, 3, 3], vec![2, 3], vec![929]];
+        let labels: Vec<String> = shapes.iter().map(|h| label(h)).collect();
+        assert_eq!(labels, ["w2xL3", "w2xL1-w3xL2", "w3xL3", "w2xL1-w3xL1", "w929xL1"]);
+    }
 }

@@ -21,7 +21,7 @@ struct Cli {
 enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
     Run {
-        /// Built-in suite (quick, full, tiny) or a TOML file.
+        /// Built-in suite (quick, full, tiny, families) or a TOML file.
         #[arg(long, default_value = "quick")]
         suite: String,
         /// Output folder [default: results/<suite name>].

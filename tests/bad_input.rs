@@ -162,3 +162,16 @@ fn golden_ratio_parameters_out_of_range_name_their_field() {
     let e = err(&text);
     assert!(e.contains("unknown field") && e.contains("t_min"), "a sawtooth field on the golden family: {e}");
 }
+
+#[test]
+fn takagi_and_square_parameters_out_of_range_name_their_field() {
+    let swap = |to: &str| tiny().replace("family = \"sawtooth\"\nk_min = 1\nk_max = 3", to);
+    let e = err(&swap("family = \"takagi\"\na = 1\nk_min = 1\nk_max = 3"));
+    assert!(e.contains("targets[0].a") && e.contains("2..=64"), "{e}");
+    let e = err(&swap("family = \"takagi\"\na = 2\nk_min = 1\nk_max = 21"));
+    assert!(e.contains("targets[0].k_max") && e.contains("1..=20"), "{e}");
+    let e = err(&swap("family = \"takagi\"\nk_min = 1\nk_max = 3"));
+    assert!(e.contains("missing field") && e.contains("`a`"), "the base has no default: {e}");
+    let e = err(&swap("family = \"square\"\nl_min = 0\nl_max = 3"));
+    assert!(e.contains("targets[0].l_min") && e.contains("1..=12"), "{e}");
+}

@@ -161,3 +161,57 @@ fn nets_above_the_storage_cap_are_matched_by_shape_and_error_without_weights() {
     assert!(s.matched_weights.is_empty() && s.shallow_params == Some(3 * m as usize + 1));
     depthsep::report::render_all(&res).unwrap();
 }
+
+#[test]
+fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets_own_error() {
+    use depthsep::family::TargetSpec;
+    let mut cfg = load_suite("families").unwrap();
+    cfg.targets = vec![
+        TargetSpec::Golden { t_min: 2, t_max: 4 },
+        TargetSpec::Takagi { a: 2, k_min: 2, k_max: 4 },
+        TargetSpec::Square { l_min: 1, l_max: 4 },
+    ];
+    cfg.references = vec![ReferenceKind::Constructed];
+    cfg.shallow.truncate(2); // freeknot and hybrid
+    cfg.shallow[1].m_max = 64;
+    for s in &mut cfg.shallow {
+        s.prune_with_theory = false; // so the certified lower bound is a real check
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let res = run_suite(&cfg, &RunOptions { out: dir.path().to_path_buf(), threads: 2, progress: false, shard: None })
+        .unwrap();
+    let families: Vec<&str> = res.targets.iter().map(|t| t.target.family()).collect();
+    assert_eq!(
+        families,
+        ["golden", "golden", "golden", "takagi", "takagi", "takagi", "square", "square", "square", "square"]
+    );
+    for t in &res.targets {
+        let target = t.target.build().unwrap();
+        let r = &t.references[0];
+        let searches = r.searches.len();
+        if target.own_tolerance() {
+            // x²: one search per trainer, τ = the deep net's own normalised MSE 0.375·16^{−L}.
+            let l = t.target.axis().1 as i32;
+            let want = 0.375 * 16f64.powi(-l);
+            assert!((r.error.unwrap() / want - 1.0).abs() < 1e-6, "{}: deep nMSE {:?}", t.label, r.error);
+            assert_eq!(searches, 2);
+            for s in &r.searches {
+                assert_eq!((s.floor, s.tau), (0.0, r.error.unwrap()));
+                let b = s.bracket.unwrap();
+                if let MStar::Found { m } = s.m_star {
+                    assert!(m >= b.lower, "{} {}: m* = {m} below the certified {}", t.label, s.trainer, b.lower);
+                }
+            }
+            for run in &t.shallow_runs {
+                let lb = target.error_bound(Bound::Lower, run.hidden[0] as u64, res.config.metric).unwrap();
+                assert!(run.error.is_none_or(|e| e >= lb), "{} width {}: below the bound", t.label, run.hidden[0]);
+            }
+        } else {
+            assert!(r.error.unwrap() <= 1e-24, "{}: the construction is exact", t.label);
+            assert_eq!(searches, 2 * res.config.floors.len());
+            assert!(r.searches.iter().all(|s| s.bracket.is_none()), "no bracket is known for {}", t.label);
+        }
+        // The free-knot sweep reaches every tolerance within its budget.
+        assert!(r.searches.iter().filter(|s| s.trainer == "freeknot").all(|s| s.m_star.width().is_some()));
+    }
+}

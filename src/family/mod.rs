@@ -14,6 +14,7 @@
 pub mod golden;
 mod registry;
 pub mod sawtooth;
+pub mod square;
 pub mod takagi;
 
 pub use registry::{TargetId, TargetSpec};
@@ -41,6 +42,16 @@ pub trait Target: Send + Sync {
     /// The exact continuous piecewise-linear form on \[0,1\] (1-D piecewise-linear targets), or
     /// `None`: errors are then sampled.
     fn pwl(&self) -> Option<Pwl>;
+    /// The target as one quadratic q(x) = αx² + βx + γ on \[0,1\] (`[α, β, γ]`), when it is one:
+    /// errors are then exact too ([`crate::net::quadratic`]).
+    fn quadratic(&self) -> Option<[f64; 3]> {
+        None
+    }
+    /// Whether searches match the reference's own error (τ = reference error, the suite's floors
+    /// unused): for families whose separation is in the accuracy, not in a parameter of the target.
+    fn own_tolerance(&self) -> bool {
+        false
+    }
     /// Linear pieces of the target on \[0,1\] (its complexity: training data scale with it).
     fn pieces(&self) -> usize;
     /// The exact deep construction and its known error against the target.

@@ -4,7 +4,7 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{Target, TargetError, golden, sawtooth, takagi};
+use super::{Target, TargetError, golden, sawtooth, square, takagi};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,11 @@ pub enum TargetId {
         /// Terms K.
         k: u32,
     },
+    /// x² against Yarotsky's depth-L net (separation by accuracy).
+    Square {
+        /// Depth of the deep reference.
+        l: u32,
+    },
 }
 
 impl TargetId {
@@ -38,6 +43,7 @@ impl TargetId {
             TargetId::Sawtooth { k } => Ok(Box::new(sawtooth::Sawtooth::new(k)?)),
             TargetId::Golden { t } => Ok(Box::new(golden::Golden::new(t)?)),
             TargetId::Takagi { a, k } => Ok(Box::new(takagi::Takagi::new(a, k)?)),
+            TargetId::Square { l } => Ok(Box::new(square::Square::new(l)?)),
         }
     }
 
@@ -47,6 +53,16 @@ impl TargetId {
             TargetId::Sawtooth { .. } => "sawtooth",
             TargetId::Golden { .. } => "golden",
             TargetId::Takagi { .. } => "takagi",
+            TargetId::Square { .. } => "square",
+        }
+    }
+
+    /// The series a target belongs to in figures: the family and every parameter but the axis one
+    /// (`"sawtooth"`, `"takagi a=2"`).
+    pub fn series(&self) -> String {
+        match *self {
+            TargetId::Takagi { a, .. } => format!("takagi a={a}"),
+            _ => self.family().to_string(),
         }
     }
 
@@ -56,6 +72,7 @@ impl TargetId {
             TargetId::Sawtooth { k } => ("k", k as f64),
             TargetId::Golden { t } => ("t", t as f64),
             TargetId::Takagi { k, .. } => ("K", k as f64),
+            TargetId::Square { l } => ("L", l as f64),
         }
     }
 }
@@ -66,6 +83,7 @@ impl std::fmt::Display for TargetId {
             TargetId::Sawtooth { k } => write!(f, "sawtooth k={k}"),
             TargetId::Golden { t } => write!(f, "golden t={t}"),
             TargetId::Takagi { a, k } => write!(f, "takagi a={a} K={k}"),
+            TargetId::Square { l } => write!(f, "square L={l}"),
         }
     }
 }
@@ -97,6 +115,13 @@ pub enum TargetSpec {
         /// Largest K (≤ 20).
         k_max: u32,
     },
+    /// x² against Yarotsky's depth-L net for l_min ≤ L ≤ l_max.
+    Square {
+        /// Smallest L (≥ 1).
+        l_min: u32,
+        /// Largest L (≤ 12).
+        l_max: u32,
+    },
 }
 
 impl TargetSpec {
@@ -116,6 +141,7 @@ impl TargetSpec {
             TargetSpec::Sawtooth { k_min, k_max } => sawtooth::validate_range(k_min, k_max),
             TargetSpec::Golden { t_min, t_max } => golden::validate_range(t_min, t_max),
             TargetSpec::Takagi { a, k_min, k_max } => takagi::validate_range(a, k_min, k_max),
+            TargetSpec::Square { l_min, l_max } => square::validate_range(l_min, l_max),
         }
     }
 
@@ -125,6 +151,7 @@ impl TargetSpec {
             TargetSpec::Sawtooth { k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Sawtooth { k }).collect(),
             TargetSpec::Golden { t_min, t_max } => (t_min..=t_max).map(|t| TargetId::Golden { t }).collect(),
             TargetSpec::Takagi { a, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Takagi { a, k }).collect(),
+            TargetSpec::Square { l_min, l_max } => (l_min..=l_max).map(|l| TargetId::Square { l }).collect(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod mlp;
 pub mod narrow;
 pub mod pieces;
 mod pwl;
+pub mod quadratic;
 pub mod shallow1d;
 
 pub use mlp::{Kernel, Mlp, Workspace};

@@ -48,6 +48,15 @@ pub fn floor_label(f: f64) -> String {
     format!("{f:.0e}")
 }
 
+/// A search's tolerance as text: `nMSE ≤ 1e-2`, or the reference's own error for floor 0.
+pub fn tolerance_label(metric: &str, floor: f64) -> String {
+    if floor == 0.0 {
+        format!("τ = the deep net's own {metric}")
+    } else {
+        format!("{metric} ≤ {}", floor_label(floor))
+    }
+}
+
 /// Draw the series legend in the house style.
 pub fn legend<'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,

@@ -216,6 +216,12 @@ impl SuiteConfig {
         self.references.iter().copied().filter(|&k| k != ReferenceKind::Trained || trained).collect()
     }
 
+    /// The tolerance floors of `target`'s searches: the suite's, or `[0]` (τ = the reference's own
+    /// error) for a family that separates by accuracy ([`Target::own_tolerance`]).
+    pub fn floors_for(&self, target: &dyn Target) -> Vec<f64> {
+        if target.own_tolerance() { vec![0.0] } else { self.floors.clone() }
+    }
+
     /// Whether shallow trainer `i` searches `target`.
     pub fn searches(&self, i: usize, target: &dyn Target) -> bool {
         self.shallow[i].max_pieces.is_none_or(|p| target.pieces() <= p)
@@ -237,6 +243,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         "quick" => Some(include_str!("../../suites/quick.toml")),
         "full" => Some(include_str!("../../suites/full.toml")),
         "tiny" => Some(include_str!("../../suites/tiny.toml")),
+        "families" => Some(include_str!("../../suites/families.toml")),
         _ => None,
     }
 }

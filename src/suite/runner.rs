@@ -38,13 +38,13 @@ pub struct RunOptions {
     pub shard: Option<ShardInfo>,
 }
 
-/// Load a suite by built-in name (`quick`, `full`, `tiny`) or TOML file path.
+/// Load a suite by built-in name (`quick`, `full`, `tiny`, `families`) or TOML file path.
 pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
     if let Some(text) = builtin(name_or_path) {
         return Ok(SuiteConfig::from_toml(text, &format!("built-in suite `{name_or_path}`"))?);
     }
     let text = std::fs::read_to_string(name_or_path).with_context(|| {
-        format!("`{name_or_path}` is neither a built-in suite (quick, full, tiny) nor a readable TOML file")
+        format!("`{name_or_path}` is neither a built-in suite (quick, full, tiny, families) nor a readable TOML file")
     })?;
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)
 }
@@ -144,9 +144,10 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
     }
     let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
-    let min_floor = cfg.floors.iter().copied().fold(f64::INFINITY, f64::min);
+    let min_floor = |t: &dyn Target| cfg.floors_for(t).into_iter().fold(f64::INFINITY, f64::min);
     let n = targets.len();
-    let mut ctx = Ctx { cfg, stop: vec![min_floor; n], taus: vec![vec![]; n], targets, shard: opts.shard };
+    let stop = targets.iter().map(|t| min_floor(t.as_ref())).collect();
+    let mut ctx = Ctx { cfg, stop, taus: vec![vec![]; n], targets, shard: opts.shard };
 
     let execute = |ctx: &Ctx, ids: Vec<RunId>, cache: &mut Cache| -> anyhow::Result<()> {
         let todo: Vec<RunId> = ids.into_iter().filter(|id| !cache.contains_key(&ctx.key(id))).collect();
@@ -182,10 +183,11 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     // Reference errors fix each target's tolerances and hence its stop tolerance.
     let refs = super::assemble::references(&ctx, &cache)?;
     for (t, r) in refs.iter().enumerate() {
-        let mut taus: Vec<f64> = r.iter().flat_map(|r| cfg.floors.iter().map(|f| tau(r.error, *f))).collect();
+        let floors = cfg.floors_for(ctx.targets[t].as_ref());
+        let mut taus: Vec<f64> = r.iter().flat_map(|r| floors.iter().map(|f| tau(r.error, *f))).collect();
         taus.sort_by(f64::total_cmp);
         taus.dedup();
-        ctx.stop[t] = taus.first().copied().unwrap_or(min_floor);
+        ctx.stop[t] = taus.first().copied().unwrap_or(ctx.stop[t]);
         ctx.taus[t] = taus;
     }
 
@@ -195,7 +197,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     for (t, target_refs) in refs.iter().enumerate() {
         for (i, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, ctx.targets[t].as_ref())) {
             for r in target_refs {
-                for &floor in &cfg.floors {
+                for floor in cfg.floors_for(ctx.targets[t].as_ref()) {
                     let tau = tau(r.error, floor);
                     let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
                     let start = if sh.prune_with_theory { lower.unwrap_or(1) } else { 1 };

@@ -1,4 +1,4 @@
-//! Error evaluation: exact for 1-D piecewise-linear targets, sampled otherwise.
+//! Error evaluation: exact for 1-D piecewise-linear and quadratic targets, sampled otherwise.
 //!
 //! The error metric of a search is normalised MSE (MSE / Var(target), 1 for the best constant) or
 //! raw L1 (¼ for the best constant on Δ^k).
@@ -8,7 +8,7 @@
 //! nets go through [`crate::net::pieces::pwl_of`].
 
 use crate::family::Target;
-use crate::net::{ExactErrors, Mlp, Pwl, pieces};
+use crate::net::{ExactErrors, Mlp, Pwl, pieces, quadratic};
 use crate::rng::run_rng;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,8 @@ pub struct Evaluator<'a> {
     target: &'a dyn Target,
     metric: Metric,
     exact: Option<Pwl>,
+    /// The target as a quadratic, when it is one (exact errors too).
+    quadratic: Option<[f64; 3]>,
     /// Sampled evaluation set (points, values) when no exact form exists.
     sample: Option<(Vec<f64>, Vec<f64>)>,
 }
@@ -75,19 +77,20 @@ impl<'a> Evaluator<'a> {
     /// An evaluator for `target` under `metric`.
     pub fn new(target: &'a dyn Target, metric: Metric) -> Self {
         let exact = if target.dim() == 1 { target.pwl() } else { None };
-        let sample = exact.is_none().then(|| {
+        let quadratic = if target.dim() == 1 && exact.is_none() { target.quadratic() } else { None };
+        let sample = (exact.is_none() && quadratic.is_none()).then(|| {
             let mut rng = run_rng(0, &format!("eval set {}", target.label()));
             let xs: Vec<f64> = (0..SAMPLE_EVAL_POINTS * target.dim()).map(|_| rng.random()).collect();
             let mut ys = vec![0.0; SAMPLE_EVAL_POINTS];
             target.eval_batch(&xs, &mut ys);
             (xs, ys)
         });
-        Self { target, metric, exact, sample }
+        Self { target, metric, exact, quadratic, sample }
     }
 
     /// Whether errors are exact (closed form) rather than sampled.
     pub fn is_exact(&self) -> bool {
-        self.exact.is_some()
+        self.exact.is_some() || self.quadratic.is_some()
     }
 
     /// The metric value of the best constant predictor (1 for normalised MSE).
@@ -109,9 +112,14 @@ impl<'a> Evaluator<'a> {
 
     /// Errors of `net` against the target.
     pub fn eval(&self, net: &Mlp) -> anyhow::Result<Eval> {
-        let (errors, pieces) = if let Some(t) = &self.exact {
+        let (errors, pieces) = if self.is_exact() {
             let g = if net.hidden().len() == 1 { shallow_pwl(net)? } else { pieces::pwl_of(net)? };
-            (g.errors(t), Some(g.pieces()))
+            let errors = match (&self.exact, self.quadratic) {
+                (Some(t), _) => g.errors(t),
+                (None, Some(q)) => quadratic::errors_vs_quadratic(&g, q),
+                (None, None) => unreachable!("is_exact"),
+            };
+            (errors, Some(g.pieces()))
         } else {
             let (xs, ys) = self.sample.as_ref().unwrap();
             let mut out = vec![0.0; ys.len()];

@@ -12,22 +12,37 @@ use crate::net::Mlp;
 /// The width-3, depth-K net computing T_{a,K}.
 pub fn takagi_deep(a: u32, k: u32) -> anyhow::Result<Mlp> {
     anyhow::ensure!(k >= 1 && a >= 2, "takagi_deep needs a ≥ 2 and K ≥ 1");
+    sum_net(k, |s| f64::from(a).powi(-(s as i32)), false)
+}
+
+/// The depth-K net computing (x +) Σ_{s=1..K} c_s Δ^s(x) on \[0,1\] (x included when `with_x`),
+/// valid when every partial sum (x +) Σ_{s ≤ l} c_s Δ^s is ≥ 0 on \[0,1\] (σ must pass the
+/// accumulator). Without x, hidden layer 1 is (σ(x), σ(x − ½)) and the accumulator starts in layer
+/// 2 (widths 2, 3, …, 3); with x, layer 1 also holds σ(x) = x as the accumulator (width 3 throughout).
+pub fn sum_net(k: u32, c: impl Fn(usize) -> f64, with_x: bool) -> anyhow::Result<Mlp> {
+    anyhow::ensure!(k >= 1, "sum_net needs K ≥ 1");
     let k = k as usize;
-    let c = |s: usize| f64::from(a).powi(-(s as i32));
-    let hidden: Vec<usize> = (0..k).map(|l| if l == 0 { 2 } else { 3 }).collect();
+    let width = |l: usize| if l == 0 && !with_x { 2 } else { 3 };
+    let hidden: Vec<usize> = (0..k).map(width).collect();
     let mut net = Mlp::with_hidden(1, &hidden)?;
-    net.set_layer(0, &[1.0, 1.0], &[0.0, -0.5]);
+    if with_x {
+        net.set_layer(0, &[1.0, 1.0, 1.0], &[0.0, -0.5, 0.0]);
+    } else {
+        net.set_layer(0, &[1.0, 1.0], &[0.0, -0.5]);
+    }
+    // Rows (outputs) over columns (inputs p, q[, r]): D = 2p − 4q is Δ^l of the layer below.
+    let row = |l: usize, cl: f64| -> Vec<f64> {
+        if width(l - 1) == 2 { vec![2.0 * cl, -4.0 * cl] } else { vec![2.0 * cl, -4.0 * cl, 1.0] }
+    };
     for l in 1..k {
-        // Rows (outputs) over columns (inputs p, q[, r]).
-        let w: Vec<f64> = if l == 1 {
-            vec![2.0, -4.0, 2.0, -4.0, 2.0 * c(1), -4.0 * c(1)]
-        } else {
-            vec![2.0, -4.0, 0.0, 2.0, -4.0, 0.0, 2.0 * c(l), -4.0 * c(l), 1.0]
-        };
+        let mut w = row(l, 1.0);
+        w.iter_mut().skip(2).for_each(|v| *v = 0.0); // the tent pair ignores r
+        let mut w2 = w.clone();
+        w.append(&mut w2);
+        w.extend(row(l, c(l)));
         net.set_layer(l, &w, &[0.0, -0.5, 0.0]);
     }
-    let out: Vec<f64> = if k == 1 { vec![2.0 * c(1), -4.0 * c(1)] } else { vec![2.0 * c(k), -4.0 * c(k), 1.0] };
-    net.set_layer(k, &out, &[0.0]);
+    net.set_layer(k, &row(k, c(k)), &[0.0]);
     Ok(net)
 }
 

@@ -44,10 +44,10 @@ pub(crate) fn net(dim: usize, hidden: &[usize], weights: &[f64]) -> anyhow::Resu
     Mlp::from_params(&dims, weights)
 }
 
-/// One family's targets in a results document, in order, with its parameter axis.
+/// One family's targets (one series: family and fixed parameters) in a results document, in order, with its parameter axis.
 pub(crate) struct Family<'a> {
-    /// Family name, e.g. `"sawtooth"`.
-    pub name: &'static str,
+    /// Family and fixed parameters, e.g. `"sawtooth"`, `"takagi a=2"` ([`crate::family::TargetId::series`]).
+    pub name: String,
     /// The axis parameter's name, e.g. `"k"`.
     pub axis: &'static str,
     /// Its targets.
@@ -55,6 +55,17 @@ pub(crate) struct Family<'a> {
 }
 
 impl Family<'_> {
+    /// The tolerance floors of its searches, in the order first met.
+    pub fn floors(&self) -> Vec<f64> {
+        let mut out: Vec<f64> = Vec::new();
+        for s in self.targets.iter().flat_map(|t| &t.references).flat_map(|r| &r.searches) {
+            if !out.contains(&s.floor) {
+                out.push(s.floor);
+            }
+        }
+        out
+    }
+
     /// Smallest and largest axis value.
     pub fn range(&self) -> (f64, f64) {
         let v = self.targets.iter().map(|t| axis(t));
@@ -66,7 +77,7 @@ impl Family<'_> {
 pub(crate) fn families(results: &Results) -> Vec<Family<'_>> {
     let mut out: Vec<Family> = Vec::new();
     for t in &results.targets {
-        let name = t.target.family();
+        let name = t.target.series();
         match out.iter_mut().find(|f| f.name == name) {
             Some(f) => f.targets.push(t),
             None => out.push(Family { name, axis: t.target.axis().0, targets: vec![t] }),

@@ -4,7 +4,7 @@
 
 use super::Family;
 use crate::report::Artifact;
-use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, swatch};
+use crate::report::plot::{FONT, GREY, PALETTE, err, legend, swatch, tolerance_label};
 use crate::results::Results;
 use crate::search::MStar;
 use crate::suite::ReferenceKind;
@@ -25,7 +25,7 @@ impl Artifact for MStarVsK {
 /// One family's panel.
 fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fam: &Family) -> anyhow::Result<()> {
     let (kmin, kmax) = fam.range();
-    let (name, family) = (fam.axis, fam.name);
+    let (name, family) = (fam.axis, &fam.name);
     let metric = r.config.metric.short();
     let targets = &fam.targets;
     let Some(sh) = r.config.shallow.first() else { anyhow::bail!("no shallow trainer") };
@@ -49,7 +49,7 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
         .y_label_formatter(&|y| format!("{y:.0}"))
         .draw()
         .map_err(err)?;
-    for (i, &floor) in r.config.floors.iter().enumerate() {
+    for (i, &floor) in fam.floors().iter().enumerate() {
         let c = PALETTE[i % PALETTE.len()];
         let mut found = Vec::new();
         let mut censored = Vec::new();
@@ -77,13 +77,13 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
             chart
                 .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.12).filled())))
                 .map_err(err)?
-                .label(format!("theory bracket, {metric} {}", floor_label(floor)))
+                .label(format!("theory bracket, {}", tolerance_label(metric, floor)))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], c.mix(0.25).filled()));
         }
         chart
             .draw_series(LineSeries::new(found.clone(), c.stroke_width(2)))
             .map_err(err)?
-            .label(format!("trained m* ({trainer}), {metric} ≤ {}", floor_label(floor)))
+            .label(format!("trained m* ({trainer}), {}", tolerance_label(metric, floor)))
             .legend(swatch(c));
         chart.draw_series(found.iter().map(|&p| Circle::new(p, 4, c.filled()))).map_err(err)?;
         chart.draw_series(censored.iter().map(|&p| TriangleMarker::new(p, 6, c.stroke_width(2)))).map_err(err)?;
