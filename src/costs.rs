@@ -30,10 +30,11 @@ pub fn label(hidden: &[usize]) -> String {
     runs.iter().map(|(w, n)| format!("w{w}xL{n}")).collect::<Vec<_>>().join("-")
 }
 
-/// Every net whose cost the report compares: the constructed references and the matched shallow nets.
+/// Every net whose cost the report compares: the constructed references and the matched shallow nets
+/// of the 1-input targets (the benchmark times 1-input nets; d-input families are not timed yet).
 pub fn nets(results: &Results) -> Vec<Vec<usize>> {
     let mut v: Vec<Vec<usize>> = Vec::new();
-    for t in &results.targets {
+    for t in results.targets.iter().filter(|t| t.dim == 1) {
         for r in t.references.iter().filter(|r| r.kind == ReferenceKind::Constructed) {
             v.push(r.hidden.clone());
             v.extend(r.searches.iter().filter_map(|s| match s.m_star {

@@ -129,6 +129,18 @@ pub struct RunSummary {
     pub solve_failures: usize,
     /// The trainer (`adam`, `hybrid`, `freeknot`; the deep reference's for deep seeds).
     pub trainer: String,
+    /// Half-width of the 95% interval of `error` when it is a Monte Carlo estimate (targets without
+    /// a closed form); absent when exact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<f64>,
+}
+
+impl RunSummary {
+    /// Whether the run reaches τ: the whole 95% interval of its error at or below τ (the error itself
+    /// when exact). A Monte Carlo estimate thus never passes on sampling luck.
+    pub fn reaches(&self, tau: f64) -> bool {
+        self.error.is_some_and(|e| e + self.interval.unwrap_or(0.0) <= tau)
+    }
 }
 
 /// One seed's sweep: the error at every width a sweep trainer grew through.

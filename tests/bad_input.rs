@@ -164,7 +164,7 @@ fn golden_ratio_parameters_out_of_range_name_their_field() {
 }
 
 #[test]
-fn takagi_and_square_parameters_out_of_range_name_their_field() {
+fn takagi_square_and_max_parameters_out_of_range_name_their_field() {
     let swap = |to: &str| tiny().replace("family = \"sawtooth\"\nk_min = 1\nk_max = 3", to);
     let e = err(&swap("family = \"takagi\"\na = 1\nk_min = 1\nk_max = 3"));
     assert!(e.contains("targets[0].a") && e.contains("2..=64"), "{e}");
@@ -174,4 +174,10 @@ fn takagi_and_square_parameters_out_of_range_name_their_field() {
     assert!(e.contains("missing field") && e.contains("`a`"), "the base has no default: {e}");
     let e = err(&swap("family = \"square\"\nl_min = 0\nl_max = 3"));
     assert!(e.contains("targets[0].l_min") && e.contains("1..=12"), "{e}");
+    let e = err(&swap("family = \"max\"\nd_min = 1\nd_max = 3"));
+    assert!(e.contains("targets[0].d_min") && e.contains("2..=64"), "{e}");
+    let e = err(&swap("family = \"max\"\nd_min = 2\nd_max = 65"));
+    assert!(e.contains("targets[0].d_max") && e.contains("2..=64"), "{e}");
+    let e = err(&tiny().replacen("floors =", "eval_points = 10\nfloors =", 1));
+    assert!(e.contains("eval_points") && e.contains("≥ 100"), "{e}");
 }

@@ -170,6 +170,7 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
         TargetSpec::Golden { t_min: 2, t_max: 4 },
         TargetSpec::Takagi { a: 2, k_min: 2, k_max: 4 },
         TargetSpec::Square { l_min: 1, l_max: 4 },
+        TargetSpec::Max { d_min: 3, d_max: 3 },
     ];
     cfg.references = vec![ReferenceKind::Constructed];
     cfg.shallow.truncate(2); // freeknot and hybrid
@@ -183,12 +184,29 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
     let families: Vec<&str> = res.targets.iter().map(|t| t.target.family()).collect();
     assert_eq!(
         families,
-        ["golden", "golden", "golden", "takagi", "takagi", "takagi", "square", "square", "square", "square"]
+        ["golden", "golden", "golden", "takagi", "takagi", "takagi", "square", "square", "square", "square", "max"]
     );
     for t in &res.targets {
         let target = t.target.build().unwrap();
         let r = &t.references[0];
         let searches = r.searches.len();
+        if target.dim() > 1 {
+            // max of 3: Monte Carlo errors with their interval; freeknot (1-D) does not search it.
+            assert!(t.sweeps.is_empty() && r.searches.iter().all(|s| s.trainer == "hybrid"));
+            assert!(r.error.unwrap() <= 1e-24, "the max tree is exact");
+            assert!(t.shallow_runs.iter().all(|s| s.interval.is_some_and(|i| i > 0.0)));
+            for s in &r.searches {
+                if let MStar::Found { m } = s.m_star {
+                    let ok = t.shallow_runs.iter().filter(|x| x.hidden[0] as u64 == m).any(|x| x.reaches(s.tau));
+                    assert!(ok, "{}: m* = {m} needs a run whose whole interval is below τ", t.label);
+                }
+                // No width counted as failed had a run whose whole interval was below τ.
+                for x in t.shallow_runs.iter().filter(|x| s.failed_below.is_some_and(|f| x.hidden[0] as u64 == f)) {
+                    assert!(!x.reaches(s.tau));
+                }
+            }
+            continue;
+        }
         if target.own_tolerance() {
             // x²: one search per trainer, τ = the deep net's own normalised MSE 0.375·16^{−L}.
             let l = t.target.axis().1 as i32;

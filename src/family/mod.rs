@@ -12,6 +12,7 @@
 //! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
 
 pub mod golden;
+pub mod maxd;
 mod registry;
 pub mod sawtooth;
 pub mod square;

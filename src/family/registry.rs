@@ -4,7 +4,7 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{Target, TargetError, golden, sawtooth, square, takagi};
+use super::{Target, TargetError, golden, maxd, sawtooth, square, takagi};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,11 @@ pub enum TargetId {
         /// Depth of the deep reference.
         l: u32,
     },
+    /// max of d inputs on \[0,1\]^d.
+    Max {
+        /// Inputs.
+        d: u32,
+    },
 }
 
 impl TargetId {
@@ -44,6 +49,7 @@ impl TargetId {
             TargetId::Golden { t } => Ok(Box::new(golden::Golden::new(t)?)),
             TargetId::Takagi { a, k } => Ok(Box::new(takagi::Takagi::new(a, k)?)),
             TargetId::Square { l } => Ok(Box::new(square::Square::new(l)?)),
+            TargetId::Max { d } => Ok(Box::new(maxd::MaxD::new(d)?)),
         }
     }
 
@@ -54,6 +60,7 @@ impl TargetId {
             TargetId::Golden { .. } => "golden",
             TargetId::Takagi { .. } => "takagi",
             TargetId::Square { .. } => "square",
+            TargetId::Max { .. } => "max",
         }
     }
 
@@ -73,6 +80,7 @@ impl TargetId {
             TargetId::Golden { t } => ("t", t as f64),
             TargetId::Takagi { k, .. } => ("K", k as f64),
             TargetId::Square { l } => ("L", l as f64),
+            TargetId::Max { d } => ("d", d as f64),
         }
     }
 }
@@ -84,6 +92,7 @@ impl std::fmt::Display for TargetId {
             TargetId::Golden { t } => write!(f, "golden t={t}"),
             TargetId::Takagi { a, k } => write!(f, "takagi a={a} K={k}"),
             TargetId::Square { l } => write!(f, "square L={l}"),
+            TargetId::Max { d } => write!(f, "max d={d}"),
         }
     }
 }
@@ -122,6 +131,13 @@ pub enum TargetSpec {
         /// Largest L (≤ 12).
         l_max: u32,
     },
+    /// max of d inputs for d_min ≤ d ≤ d_max.
+    Max {
+        /// Smallest d (≥ 2).
+        d_min: u32,
+        /// Largest d (≤ 64).
+        d_max: u32,
+    },
 }
 
 impl TargetSpec {
@@ -142,6 +158,7 @@ impl TargetSpec {
             TargetSpec::Golden { t_min, t_max } => golden::validate_range(t_min, t_max),
             TargetSpec::Takagi { a, k_min, k_max } => takagi::validate_range(a, k_min, k_max),
             TargetSpec::Square { l_min, l_max } => square::validate_range(l_min, l_max),
+            TargetSpec::Max { d_min, d_max } => maxd::validate_range(d_min, d_max),
         }
     }
 
@@ -152,6 +169,7 @@ impl TargetSpec {
             TargetSpec::Golden { t_min, t_max } => (t_min..=t_max).map(|t| TargetId::Golden { t }).collect(),
             TargetSpec::Takagi { a, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Takagi { a, k }).collect(),
             TargetSpec::Square { l_min, l_max } => (l_min..=l_max).map(|l| TargetId::Square { l }).collect(),
+            TargetSpec::Max { d_min, d_max } => (d_min..=d_max).map(|d| TargetId::Max { d }).collect(),
         }
     }
 }

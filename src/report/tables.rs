@@ -71,10 +71,10 @@ fn rows(r: &Results) -> Vec<[String; 24]> {
                     s.shallow_flops.map_or("-".into(), |p| p.to_string()),
                     s.param_ratio.map_or("-".into(), |p| format!("{p:.1}")),
                     s.shallow_flops.map_or("-".into(), |f| format!("{:.1}", f as f64 / re.flops as f64)),
-                    time(r, &re.hidden, false),
-                    s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], false)),
-                    time(r, &re.hidden, true),
-                    s.m_star.width().map_or("-".into(), |m| time(r, &[m as usize], true)),
+                    time(r, t.dim, &re.hidden, false),
+                    s.m_star.width().map_or("-".into(), |m| time(r, t.dim, &[m as usize], false)),
+                    time(r, t.dim, &re.hidden, true),
+                    s.m_star.width().map_or("-".into(), |m| time(r, t.dim, &[m as usize], true)),
                     sh.map_or("-".into(), |sh| sh.seeds.to_string()),
                     sh.map_or("-".into(), |sh| sh.train.budget()),
                 ]);
@@ -84,10 +84,12 @@ fn rows(r: &Results) -> Vec<[String; 24]> {
     out
 }
 
-/// Measured µs per inference pass (or training step) of a net, when `depthsep costs` imported it.
-fn time(r: &Results, hidden: &[usize], train: bool) -> String {
+/// Measured µs per inference pass (or training step) of a net, when `depthsep costs` imported it
+/// (1-input nets only: the benchmark times those).
+fn time(r: &Results, dim: usize, hidden: &[usize], train: bool) -> String {
     r.costs
         .as_ref()
+        .filter(|_| dim == 1)
         .and_then(|c| c.get(hidden))
         .and_then(|n| if train { n.train_ns } else { n.infer_ns })
         .map_or("-".into(), |ns| format!("{:.2}", ns / 1e3))

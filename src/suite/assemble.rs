@@ -6,7 +6,6 @@ use super::{ReferenceKind, RunRecord};
 use crate::net::Mlp;
 use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, SweepSummary, TargetResult};
 use crate::search::MStar;
-use crate::train::Evaluator;
 use std::collections::BTreeMap;
 
 /// Every target's references, without their searches yet.
@@ -19,7 +18,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
             let r = match kind {
                 ReferenceKind::Constructed => {
                     let net = target.construct_deep()?.net;
-                    let e = Evaluator::new(target.as_ref(), cfg.metric).eval(&net)?;
+                    let e = cfg.evaluator(target.as_ref()).eval(&net)?;
                     ReferenceResult {
                         kind,
                         hidden: net.hidden().to_vec(),
@@ -86,9 +85,7 @@ struct Answer {
 
 /// A step trainer's search, from its runs at every tried width (width → runs in seed order).
 fn from_runs(search: &crate::search::Search, by_width: &BTreeMap<u64, Vec<&RunRecord>>, tau: f64) -> Answer {
-    let ok = |m: &u64| {
-        by_width.get(m).map_or(0, |v| v.iter().filter(|r| r.summary.error.is_some_and(|e| e <= tau)).count()) as u32
-    };
+    let ok = |m: &u64| by_width.get(m).map_or(0, |v| v.iter().filter(|r| r.summary.reaches(tau)).count()) as u32;
     let m_star = search.result();
     let tried: Vec<u64> = by_width.keys().copied().collect();
     let failed = |keep: &dyn Fn(u64) -> bool| tried.iter().copied().filter(|&m| keep(m) && ok(&m) == 0).max();
@@ -283,6 +280,7 @@ mod tests {
             collapsed: false,
             solve_failures: 0,
             trainer: "freeknot".into(),
+            interval: None,
         };
         let nets = (1..=curve.len()).map(|m| (m, vec![0.0; 3 * m + 1])).collect();
         RunRecord { id, stop: 0.1, summary, weights: vec![], curve: curve.iter().map(|&e| Some(e)).collect(), nets }

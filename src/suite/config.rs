@@ -55,6 +55,10 @@ pub struct SuiteConfig {
     pub deep: DeepConfig,
     /// The shallow width searches, one per trainer (`[[shallow]]` tables; names unique).
     pub shallow: Vec<ShallowConfig>,
+    /// Monte Carlo evaluation points for targets without a closed-form error (max of d inputs);
+    /// absent = [`crate::train::SAMPLE_EVAL_POINTS`] (65 536).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eval_points: Option<usize>,
 }
 
 /// Kind of deep reference net.
@@ -153,6 +157,9 @@ impl SuiteConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         check(!self.name.trim().is_empty(), "", "name", &self.name, "a non-empty string")?;
         check(!self.floors.is_empty(), "", "floors", &self.floors, "a non-empty list")?;
+        if let Some(n) = self.eval_points {
+            check(n >= 100, "", "eval_points", &n, "an integer ≥ 100, or absent for 65536")?;
+        }
         for f in &self.floors {
             check(f.is_finite() && *f >= 0.0, "", "floors", f, "finite numbers ≥ 0")?;
         }
@@ -205,6 +212,12 @@ impl SuiteConfig {
         format!("{:016x}", crate::rng::fnv1a64(json.as_bytes()))
     }
 
+    /// The evaluator of `target` under the suite's metric (and Monte Carlo sample size).
+    pub fn evaluator<'a>(&self, target: &'a dyn Target) -> crate::train::Evaluator<'a> {
+        let n = self.eval_points.unwrap_or(crate::train::SAMPLE_EVAL_POINTS);
+        crate::train::Evaluator::with_points(target, self.metric, n)
+    }
+
     /// The `[[shallow]]` table of the trainer named `name`.
     pub fn shallow_trainer(&self, name: &str) -> Option<&ShallowConfig> {
         self.shallow.iter().find(|s| s.train.optimizer.name() == name)
@@ -223,8 +236,10 @@ impl SuiteConfig {
     }
 
     /// Whether shallow trainer `i` searches `target`.
+    /// A sweep trainer (`freeknot`) grows 1-D nets only, so it skips targets with d > 1.
     pub fn searches(&self, i: usize, target: &dyn Target) -> bool {
-        self.shallow[i].max_pieces.is_none_or(|p| target.pieces() <= p)
+        let one_d = self.shallow[i].train.optimizer.sweep().is_none() || target.dim() == 1;
+        one_d && self.shallow[i].max_pieces.is_none_or(|p| target.pieces() <= p)
     }
 
     /// Hidden widths of the trained deep reference for `target`.

@@ -13,7 +13,7 @@ use crate::family::Target;
 use crate::results::{Results, RunSummary, ShardInfo};
 use crate::rng::run_rng;
 use crate::search::Search;
-use crate::train::{Evaluator, TrainSettings, fit};
+use crate::train::{TrainSettings, fit};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -81,7 +81,7 @@ impl Ctx<'_> {
     fn train(&self, id: &RunId) -> anyhow::Result<RunRecord> {
         let t = self.index(id);
         let target = self.targets[t].as_ref();
-        let ev = Evaluator::new(target, self.cfg.metric);
+        let ev = self.cfg.evaluator(target);
         let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
         if let Role::Sweep { .. } = id.role {
             return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
@@ -102,6 +102,7 @@ impl Ctx<'_> {
             collapsed: rep.collapsed,
             solve_failures: rep.solve_failures,
             trainer: self.settings(id).optimizer.name().to_string(),
+            interval: rep.best.interval.filter(|_| finite),
         };
         Ok(RunRecord { id: id.clone(), stop: self.stop[t], summary, weights, curve: vec![], nets: vec![] })
     }
@@ -243,7 +244,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
                 let ids = runs_of(target, trainer, m);
                 let runs: Option<Vec<&RunRecord>> = ids.iter().map(|id| cache.get(&ctx.key(id))).collect();
                 let Some(runs) = runs else { break };
-                search.record(m, runs.iter().any(|r| r.summary.error.is_some_and(|e| e <= tau)));
+                search.record(m, runs.iter().any(|r| r.summary.reaches(tau)));
             }
         }
         let mut need: Vec<RunId> = plans

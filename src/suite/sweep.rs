@@ -109,6 +109,7 @@ pub(super) fn run(
         collapsed,
         solve_failures: 0,
         trainer: name.to_string(),
+        interval: None,
     };
     Ok(RunRecord { id: id.clone(), stop, summary, weights: vec![], curve, nets })
 }

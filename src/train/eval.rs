@@ -57,6 +57,18 @@ pub struct Eval {
     pub value: f64,
     /// Linear pieces of the net on \[0,1\] (1-D only).
     pub pieces: Option<usize>,
+    /// Half-width of the 95% interval of `value` when it is a Monte Carlo estimate (1.96 standard
+    /// errors); `None` when exact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<f64>,
+}
+
+impl Eval {
+    /// Whether the net reaches tolerance `tol`: the whole 95% interval at or below it (the value
+    /// itself when exact).
+    pub fn reaches(&self, tol: f64) -> bool {
+        self.value + self.interval.unwrap_or(0.0) <= tol
+    }
 }
 
 /// Evaluates nets against one target, exactly when it can.
@@ -71,17 +83,22 @@ pub struct Evaluator<'a> {
 }
 
 /// Number of evaluation points for targets without an exact form.
-pub const SAMPLE_EVAL_POINTS: usize = 1 << 14;
+pub const SAMPLE_EVAL_POINTS: usize = 1 << 16;
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for `target` under `metric`.
     pub fn new(target: &'a dyn Target, metric: Metric) -> Self {
+        Self::with_points(target, metric, SAMPLE_EVAL_POINTS)
+    }
+
+    /// An evaluator that samples `points` held-out points when the target has no closed form.
+    pub fn with_points(target: &'a dyn Target, metric: Metric, points: usize) -> Self {
         let exact = if target.dim() == 1 { target.pwl() } else { None };
         let quadratic = if target.dim() == 1 && exact.is_none() { target.quadratic() } else { None };
         let sample = (exact.is_none() && quadratic.is_none()).then(|| {
             let mut rng = run_rng(0, &format!("eval set {}", target.label()));
-            let xs: Vec<f64> = (0..SAMPLE_EVAL_POINTS * target.dim()).map(|_| rng.random()).collect();
-            let mut ys = vec![0.0; SAMPLE_EVAL_POINTS];
+            let xs: Vec<f64> = (0..points * target.dim()).map(|_| rng.random()).collect();
+            let mut ys = vec![0.0; points];
             target.eval_batch(&xs, &mut ys);
             (xs, ys)
         });
@@ -107,7 +124,7 @@ impl<'a> Evaluator<'a> {
             Metric::Nmse => errors.mse / self.target.variance(),
             Metric::L1 => errors.l1,
         };
-        Eval { errors, value, pieces }
+        Eval { errors, value, pieces, interval: None }
     }
 
     /// Errors of `net` against the target.
@@ -125,14 +142,23 @@ impl<'a> Evaluator<'a> {
             let mut out = vec![0.0; ys.len()];
             net.forward(xs, &mut out);
             let n = ys.len() as f64;
-            let (mut l1, mut mse, mut sup) = (0.0, 0.0, 0.0f64);
+            let (mut l1, mut mse, mut sup, mut l1_sq, mut mse_sq) = (0.0, 0.0, 0.0f64, 0.0, 0.0);
             for (o, y) in out.iter().zip(ys) {
                 let e = (o - y).abs();
                 l1 += e;
                 mse += e * e;
+                l1_sq += e * e;
+                mse_sq += e.powi(4);
                 sup = sup.max(e);
             }
-            (ExactErrors { l1: l1 / n, mse: mse / n, sup }, None)
+            let errors = ExactErrors { l1: l1 / n, mse: mse / n, sup };
+            // 1.96 standard errors of the sample mean of |e| or e².
+            let half = |sum: f64, sum_sq: f64| 1.96 * ((sum_sq / n - (sum / n).powi(2)).max(0.0) / n).sqrt();
+            let interval = match self.metric {
+                Metric::Nmse => half(mse, mse_sq) / self.target.variance(),
+                Metric::L1 => half(l1, l1_sq),
+            };
+            return Ok(Eval { interval: Some(interval), ..self.from_errors(errors, None) });
         };
         Ok(self.from_errors(errors, pieces))
     }

@@ -102,14 +102,14 @@ pub fn fit(
             break;
         }
         for (r, &tol) in reached.iter_mut().zip(tolerances) {
-            if r.is_none() && e.value <= tol {
+            if r.is_none() && e.reaches(tol) {
                 *r = Some(steps_used);
             }
         }
         if best.as_ref().is_none_or(|(b, _)| e.value < b.value) {
             best = Some((e, net.clone()));
         }
-        if e.value <= min_tol {
+        if e.reaches(min_tol) {
             outcome = Outcome::Reached;
             break;
         }

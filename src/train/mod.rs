@@ -16,7 +16,7 @@ mod settings;
 mod trainer;
 
 pub use adam::{Adam, GradientSettings, Schedule};
-pub use eval::{Eval, Evaluator, Metric, shallow_pwl};
+pub use eval::{Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
 pub use fit::{Outcome, RunReport, fit};
 pub use init::Init;
 pub use lsq::solve_output_layer;
