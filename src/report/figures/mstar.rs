@@ -1,6 +1,7 @@
-//! Minimal shallow width vs the family's parameter (log₂ axis) for the headline trainer (the first
-//! `[[shallow]]` table), one panel per family: one series per tolerance against the constructed deep reference, the
-//! theory bracket as a band, and the deep reference's units and parameters (read from the results).
+//! Minimal shallow width vs the family's parameter (log₂ axis), one panel per family, for the
+//! headline trainer (the first `[[shallow]]` table that searched the family): one series per
+//! tolerance against the constructed deep reference, the theory bracket as a band, and the deep
+//! reference's units and parameters (read from the results).
 
 use super::Family;
 use crate::report::Artifact;
@@ -28,7 +29,13 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
     let (name, family) = (fam.axis, &fam.name);
     let metric = r.config.metric.short();
     let targets = &fam.targets;
-    let Some(sh) = r.config.shallow.first() else { anyhow::bail!("no shallow trainer") };
+    // The headline trainer, or the first one that searched this family (freeknot skips d > 1).
+    let searched =
+        |name: &str| targets.iter().flat_map(|t| &t.references).flat_map(|re| &re.searches).any(|s| s.trainer == name);
+    let Some(sh) = r.config.shallow.iter().find(|s| searched(s.train.optimizer.name())).or(r.config.shallow.first())
+    else {
+        anyhow::bail!("no shallow trainer")
+    };
     let trainer = sh.train.optimizer.name();
     let m_max = sh.m_max as f64;
     let pieces_max = targets.iter().map(|t| t.pieces).max().unwrap_or(1) as f64;
