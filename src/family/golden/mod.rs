@@ -19,7 +19,7 @@
 pub mod construct;
 
 use super::{Constructed, Target, TargetError, TargetId};
-use crate::net::{ExactErrors, Pwl};
+use crate::net::Pwl;
 use crate::validate::{Invalid, check};
 
 /// φ = (1 + √5)/2.
@@ -116,8 +116,7 @@ impl Target for Golden {
         self.pwl.pieces()
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
-        let exact = ExactErrors { l1: 0.0, mse: 0.0, sup: 0.0 };
-        Ok(Constructed { net: construct::golden_deep(self.t)?, claimed: exact })
+        Ok(Constructed::exact(construct::golden_deep(self.t)?))
     }
     fn natural_depth(&self) -> usize {
         self.t as usize

@@ -19,7 +19,6 @@
 pub mod construct;
 
 use super::{Constructed, Target, TargetError, TargetId};
-use crate::net::ExactErrors;
 use crate::validate::{Invalid, check};
 
 /// Largest supported d.
@@ -80,8 +79,7 @@ impl Target for MaxD {
         self.d as usize
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
-        let exact = ExactErrors { l1: 0.0, mse: 0.0, sup: 0.0 };
-        Ok(Constructed { net: construct::max_tree(self.d as usize)?, claimed: exact })
+        Ok(Constructed::exact(construct::max_tree(self.d as usize)?))
     }
     fn natural_depth(&self) -> usize {
         (f64::from(self.d)).log2().ceil() as usize

@@ -25,7 +25,7 @@
 pub mod construct;
 
 use super::{Constructed, Target, TargetError, TargetId, sawtooth::Sawtooth};
-use crate::net::{ExactErrors, Pwl};
+use crate::net::Pwl;
 use crate::validate::{Invalid, check};
 
 /// Largest supported K (2^K + 1 grid points).
@@ -131,8 +131,7 @@ impl Target for Takagi {
         self.pwl.pieces()
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
-        let exact = ExactErrors { l1: 0.0, mse: 0.0, sup: 0.0 };
-        Ok(Constructed { net: construct::takagi_deep(self.a, self.k)?, claimed: exact })
+        Ok(Constructed::exact(construct::takagi_deep(self.a, self.k)?))
     }
     fn natural_depth(&self) -> usize {
         self.k as usize
