@@ -72,7 +72,11 @@ pub trait Target: Send + Sync {
         None
     }
     /// Expected relative cost of the target's runs (balances shards; any positive scale).
-    fn expected_cost(&self) -> f64;
+    /// The default, pieces², fits every family so far: widths and training data both grow like the
+    /// pieces.
+    fn expected_cost(&self) -> f64 {
+        (self.pieces() as f64).powi(2)
+    }
     /// What each hidden layer of the construction computes, as exact functions of x on \[0,1\]
     /// (label, function), for the layer figure; empty when the family has no such reading.
     fn layer_functions(&self) -> anyhow::Result<Vec<(String, Pwl)>> {

@@ -121,10 +121,6 @@ impl Target for Golden {
     fn natural_depth(&self) -> usize {
         self.t as usize
     }
-    /// Widths and data both grow like the pieces, φ^t.
-    fn expected_cost(&self) -> f64 {
-        (self.pieces() as f64).powi(2)
-    }
 }
 
 #[cfg(test)]

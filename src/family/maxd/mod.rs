@@ -84,9 +84,6 @@ impl Target for MaxD {
     fn natural_depth(&self) -> usize {
         (f64::from(self.d)).log2().ceil() as usize
     }
-    fn expected_cost(&self) -> f64 {
-        f64::from(self.d).powi(2)
-    }
 }
 
 #[cfg(test)]

@@ -119,10 +119,6 @@ impl Target for Sawtooth {
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
         Some(theory::error_bound(side, m, self.k, metric))
     }
-    /// Shallow widths and training data both grow like 2^k.
-    fn expected_cost(&self) -> f64 {
-        4f64.powi(self.k as i32)
-    }
     /// Hidden layer l holds (σ(z), σ(z − ½)) with z = Δ^{l−1}(x); its readout 2σ(z) − 4σ(z − ½) is Δ^l.
     fn layer_functions(&self) -> anyhow::Result<Vec<(String, Pwl)>> {
         let layers = crate::net::pieces::propagate(&construct::telgarsky_deep(self.k)?)?;

@@ -121,9 +121,6 @@ impl Target for Square {
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
         (metric == Metric::Nmse).then(|| theory::error_bound(side, m))
     }
-    fn expected_cost(&self) -> f64 {
-        (self.pieces() as f64).powi(2)
-    }
 }
 
 #[cfg(test)]

@@ -136,10 +136,6 @@ impl Target for Takagi {
     fn natural_depth(&self) -> usize {
         self.k as usize
     }
-    /// Widths and data both grow like the pieces.
-    fn expected_cost(&self) -> f64 {
-        (self.pieces() as f64).powi(2)
-    }
 }
 
 #[cfg(test)]
