@@ -7,11 +7,11 @@
 use anyhow::Context;
 use std::path::Path;
 
-/// Write `text` to `path` through `tmp` (beside it), durably and atomically.
-pub fn write_atomic_via(path: &Path, tmp: &Path, text: &str) -> anyhow::Result<()> {
+/// Write `bytes` to `path` through `tmp` (beside it), durably and atomically.
+pub fn write_atomic_via(path: &Path, tmp: &Path, bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
     use std::io::Write;
     let mut f = std::fs::File::create(tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", tmp.display()))?;
+    f.write_all(bytes.as_ref()).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.sync_all().with_context(|| format!("cannot sync {}", tmp.display()))?;
     drop(f);
     std::fs::rename(tmp, path).with_context(|| format!("cannot move {} into place", tmp.display()))?;

@@ -1,5 +1,6 @@
 //! The depthsep command line: a thin layer over the library.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use depthsep::console;
 use depthsep::family::{Target, TargetSpec, sawtooth};
@@ -73,7 +74,8 @@ enum Cmd {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Redraw every figure and table from a results document (no training).
+    /// Redraw the whole report from a results document (no training): SVG and PDF figures, tables,
+    /// headline.md, methods.md/.tex, references.bib and index.html.
     Report {
         /// Results document.
         #[arg(long = "in", default_value = "reports/results.json")]
@@ -81,6 +83,10 @@ enum Cmd {
         /// Output folder [default: the results document's folder].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also fill this README's generated headline block (between its `<!-- headline:begin` and
+        /// `<!-- headline:end -->` lines) with headline.md.
+        #[arg(long, value_name = "README")]
+        readme: Option<PathBuf>,
     },
     /// Import criterion's timings (`cargo bench -- matched`) of the deep and matched shallow nets into a
     /// results document, then redraw its report.
@@ -213,11 +219,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             depthsep::report::write_report(&res, &dir)?;
             eprintln!("{n} nets timed; costs written into {} and the report redrawn", input.display());
         }
-        Cmd::Report { input, out } => {
+        Cmd::Report { input, out, readme } => {
             let res = depthsep::results::Results::read(&input)?;
             let out = out.unwrap_or_else(|| input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()));
+            // Check the README before writing anything, so a README without the block loses nothing.
+            let filled = match &readme {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read the README {}", path.display()))?;
+                    let block = depthsep::report::headline::markdown(&res);
+                    Some(depthsep::report::headline::fill_block(&text, &block).with_context(|| path.display().to_string())?)
+                }
+                None => None,
+            };
             for p in depthsep::report::write_report(&res, &out)? {
                 println!("{}", p.display());
+            }
+            if let (Some(path), Some(text)) = (readme, filled) {
+                depthsep::durable::write_atomic_via(&path, &path.with_extension("md.tmp"), text)?;
+                println!("{} (headline block)", path.display());
             }
         }
         Cmd::Bounds { k_max, eps, metric } => {

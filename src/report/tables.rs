@@ -84,6 +84,14 @@ fn rows(r: &Results) -> Vec<[String; 24]> {
     out
 }
 
+/// Every row of the summary, as a grid (for `index.html`).
+pub(crate) fn grid(r: &Results) -> super::grid::Grid {
+    super::grid::Grid {
+        header: HEADER.iter().map(|h| h.to_string()).collect(),
+        rows: rows(r).into_iter().map(|row| row.to_vec()).collect(),
+    }
+}
+
 /// Measured µs per inference pass (or training step) of a net, when `depthsep costs` imported it
 /// (1-input nets only: the benchmark times those).
 fn time(r: &Results, dim: usize, hidden: &[usize], train: bool) -> String {

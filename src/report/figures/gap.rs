@@ -102,7 +102,7 @@ impl Artifact for Gap {
                     .map_err(err)?
                     .label("triangle: censored at the trainer's m_max")
                     .legend(|(x, y)| TriangleMarker::new((x + 9, y), 5, GREY.stroke_width(2)));
-                legend(&mut chart, SeriesLabelPosition::LowerRight, 12)?;
+                legend(&mut chart, SeriesLabelPosition::UpperLeft, 12)?;
             }
             Ok(())
         })

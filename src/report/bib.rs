@@ -1,0 +1,108 @@
+//! `references.bib`: the works a report relies on (the families' theorems, the trainers' methods)
+//! and this software, with its version and the results' config hash. The keys are the ones
+//! `methods.md` / `methods.tex` cite.
+
+use super::Artifact;
+use crate::results::Results;
+
+/// Fixed entries, by key; every key `methods` cites is here (a test checks).
+pub const WORKS: &[(&str, &str)] = &[
+    (
+        "telgarsky2015",
+        "@misc{telgarsky2015,\n  author = {Telgarsky, Matus},\n  title = {Representation Benefits of Deep Feedforward Networks},\n  howpublished = {arXiv:1509.08101},\n  year = {2015},\n  eprint = {1509.08101},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "telgarsky2016",
+        "@inproceedings{telgarsky2016,\n  author = {Telgarsky, Matus},\n  title = {Benefits of Depth in Neural Networks},\n  booktitle = {Proceedings of the 29th Conference on Learning Theory (COLT)},\n  series = {Proceedings of Machine Learning Research},\n  volume = {49},\n  pages = {1517--1539},\n  year = {2016},\n  eprint = {1602.04485},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "yarotsky2017",
+        "@article{yarotsky2017,\n  author = {Yarotsky, Dmitry},\n  title = {Error Bounds for Approximations with Deep {ReLU} Networks},\n  journal = {Neural Networks},\n  volume = {94},\n  pages = {103--114},\n  year = {2017},\n  eprint = {1610.01145},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "chatziafratis2020sharkovsky",
+        "@inproceedings{chatziafratis2020sharkovsky,\n  author = {Chatziafratis, Vaggos and Nagarajan, Sai Ganesh and Panageas, Ioannis and Wang, Xiao},\n  title = {Depth-Width Trade-offs for {ReLU} Networks via {Sharkovsky}'s Theorem},\n  booktitle = {International Conference on Learning Representations (ICLR)},\n  year = {2020},\n  eprint = {1912.04378},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "chatziafratis2020dynamical",
+        "@inproceedings{chatziafratis2020dynamical,\n  author = {Chatziafratis, Vaggos and Nagarajan, Sai Ganesh and Panageas, Ioannis},\n  title = {Better Depth-Width Trade-offs for Neural Networks through the Lens of Dynamical Systems},\n  booktitle = {Proceedings of the 37th International Conference on Machine Learning (ICML)},\n  year = {2020},\n  eprint = {2003.00777},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "daubechies2022",
+        "@article{daubechies2022,\n  author = {Daubechies, Ingrid and DeVore, Ronald and Foucart, Simon and Hanin, Boris and Petrova, Guergana},\n  title = {Nonlinear Approximation and (Deep) {ReLU} Networks},\n  journal = {Constructive Approximation},\n  volume = {55},\n  pages = {127--172},\n  year = {2022},\n  eprint = {1905.02199},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "safran2024",
+        "@inproceedings{safran2024,\n  author = {Safran, Itay and Reichman, Daniel and Valiant, Paul},\n  title = {How Many Neurons Does It Take to Approximate the Maximum?},\n  booktitle = {Proceedings of the 2024 ACM-SIAM Symposium on Discrete Algorithms (SODA)},\n  year = {2024},\n  eprint = {2307.09212},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "kingma2015",
+        "@inproceedings{kingma2015,\n  author = {Kingma, Diederik P. and Ba, Jimmy},\n  title = {Adam: A Method for Stochastic Optimization},\n  booktitle = {International Conference on Learning Representations (ICLR)},\n  year = {2015},\n  eprint = {1412.6980},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "paszke2019",
+        "@inproceedings{paszke2019,\n  author = {Paszke, Adam and Gross, Sam and Massa, Francisco and Lerer, Adam and Bradbury, James and Chanan, Gregory and Killeen, Trevor and Lin, Zeming and Gimelshein, Natalia and Antiga, Luca and Desmaison, Alban and K{\\\"o}pf, Andreas and Yang, Edward and DeVito, Zachary and Raison, Martin and Tejani, Alykhan and Chilamkurthy, Sasank and Steiner, Benoit and Fang, Lu and Bai, Junjie and Chintala, Soumith},\n  title = {{PyTorch}: An Imperative Style, High-Performance Deep Learning Library},\n  booktitle = {Advances in Neural Information Processing Systems 32 (NeurIPS)},\n  year = {2019}\n}",
+    ),
+    (
+        "cyr2020",
+        "@inproceedings{cyr2020,\n  author = {Cyr, Eric C. and Gulian, Mamikon A. and Patel, Ravi G. and Perego, Mauro and Trask, Nathaniel A.},\n  title = {Robust Training and Initialization of Deep Neural Networks: An Adaptive Basis Viewpoint},\n  booktitle = {Proceedings of The First Mathematical and Scientific Machine Learning Conference (MSML)},\n  series = {Proceedings of Machine Learning Research},\n  volume = {107},\n  pages = {512--536},\n  year = {2020},\n  eprint = {1912.04862},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
+        "golub1973",
+        "@article{golub1973,\n  author = {Golub, Gene H. and Pereyra, Victor},\n  title = {The Differentiation of Pseudo-Inverses and Nonlinear Least Squares Problems Whose Variables Separate},\n  journal = {SIAM Journal on Numerical Analysis},\n  volume = {10},\n  number = {2},\n  pages = {413--432},\n  year = {1973}\n}",
+    ),
+    (
+        "levenberg1944",
+        "@article{levenberg1944,\n  author = {Levenberg, Kenneth},\n  title = {A Method for the Solution of Certain Non-Linear Problems in Least Squares},\n  journal = {Quarterly of Applied Mathematics},\n  volume = {2},\n  number = {2},\n  pages = {164--168},\n  year = {1944}\n}",
+    ),
+    (
+        "marquardt1963",
+        "@article{marquardt1963,\n  author = {Marquardt, Donald W.},\n  title = {An Algorithm for Least-Squares Estimation of Nonlinear Parameters},\n  journal = {Journal of the Society for Industrial and Applied Mathematics},\n  volume = {11},\n  number = {2},\n  pages = {431--441},\n  year = {1963}\n}",
+    ),
+    (
+        "jupp1978",
+        "@article{jupp1978,\n  author = {Jupp, David L. B.},\n  title = {Approximation to Data by Splines with Free Knots},\n  journal = {SIAM Journal on Numerical Analysis},\n  volume = {15},\n  number = {2},\n  pages = {328--343},\n  year = {1978}\n}",
+    ),
+    (
+        "lu2020dying",
+        "@article{lu2020dying,\n  author = {Lu, Lu and Shin, Yeonjong and Su, Yanhui and Karniadakis, George Em},\n  title = {Dying {ReLU} and Initialization: Theory and Numerical Examples},\n  journal = {Communications in Computational Physics},\n  volume = {28},\n  number = {5},\n  pages = {1671--1706},\n  year = {2020},\n  eprint = {1903.06733},\n  archivePrefix = {arXiv}\n}",
+    ),
+];
+
+/// The BibTeX key of this software.
+pub const SOFTWARE_KEY: &str = "depthsep";
+
+/// The software entry (`@misc`, which every BibTeX style knows): version, commit when known, and the config hash of the cited results.
+pub fn software_entry(r: &Results) -> String {
+    let commit = r.provenance.git_commit.as_deref().map_or(String::new(), |c| format!(", commit {c}"));
+    format!(
+        "@misc{{{SOFTWARE_KEY},\n  author = {{{{The depthsep developers}}}},\n  title = {{depthsep: Measured Depth Separation for {{ReLU}} Networks}},\n  howpublished = {{Software, version {}}},\n  year = {{{}}},\n  note = {{Results of suite `{}', config hash {}{commit}}}\n}}",
+        r.provenance.crate_version,
+        r.provenance.finished.get(..4).unwrap_or("2026"),
+        r.config.name,
+        r.config_hash,
+    )
+}
+
+/// `references.bib`.
+pub struct References;
+
+impl Artifact for References {
+    fn file_name(&self) -> &'static str {
+        "references.bib"
+    }
+
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        let mut s = format!(
+            "% Works the depthsep report of suite `{}` (config {}) relies on; keys as cited in methods.md / methods.tex.\n\n",
+            r.config.name, r.config_hash
+        );
+        s += &software_entry(r);
+        s += "\n\n";
+        for (_, entry) in WORKS {
+            s += entry;
+            s += "\n\n";
+        }
+        Ok(s)
+    }
+}

@@ -1,0 +1,265 @@
+//! `methods.md` and `methods.tex`: a methods paragraph generated from the results document alone
+//! (families and sizes, references, trainers and their settings, seeds, data, the tolerance,
+//! search and censoring rules, hardware and time), citing the keys of `references.bib`
+//! (pandoc `[@key]` in Markdown, `\cite{key}` in LaTeX).
+
+use super::Artifact;
+use super::figures::families;
+use super::grid::escape_latex;
+use crate::results::Results;
+use crate::suite::{Depth, ReferenceKind};
+use crate::train::{Init, Optimizer, Schedule};
+
+/// Which of the two files.
+#[derive(Clone, Copy)]
+pub struct Methods {
+    tex: bool,
+}
+
+/// Both methods files.
+pub fn all() -> Vec<Box<dyn Artifact>> {
+    vec![Box::new(Methods { tex: false }), Box::new(Methods { tex: true })]
+}
+
+impl Methods {
+    /// Inline maths: `md` as plain Unicode text, `tex` inside `$…$`.
+    fn m(&self, md: &str, tex: &str) -> String {
+        if self.tex { format!("${tex}$") } else { md.to_string() }
+    }
+
+    /// A citation of `keys` (all in `references.bib`).
+    fn cite(&self, keys: &[&str]) -> String {
+        if self.tex {
+            format!("~\\cite{{{}}}", keys.join(","))
+        } else {
+            format!(" [{}]", keys.iter().map(|k| format!("@{k}")).collect::<Vec<_>>().join("; "))
+        }
+    }
+
+    /// Text that came from the document (names, CPU model): escaped for LaTeX.
+    fn t(&self, s: &str) -> String {
+        if self.tex { escape_latex(s) } else { s.to_string() }
+    }
+
+    /// A name in code font.
+    fn code(&self, s: &str) -> String {
+        if self.tex { format!("\\texttt{{{}}}", escape_latex(s)) } else { format!("`{s}`") }
+    }
+
+    /// A number range `a–b`, or `a` when equal.
+    fn range(&self, a: f64, b: f64) -> String {
+        let dash = if self.tex { "--" } else { "–" };
+        if a == b { format!("{a}") } else { format!("{a}{dash}{b}") }
+    }
+
+    fn family(&self, series: &str) -> (String, Vec<&'static str>) {
+        let fam = series.split(' ').next().unwrap_or(series);
+        match fam {
+            "sawtooth" => (
+                format!("the iterated tent map {} (sawtooth)", self.m("Δ^k", "\\Delta^k")),
+                vec!["telgarsky2015", "telgarsky2016"],
+            ),
+            "golden" => (
+                format!("the golden-ratio map {} (a map of period 3)", self.m("f^t", "f^t")),
+                vec!["chatziafratis2020sharkovsky", "chatziafratis2020dynamical"],
+            ),
+            "takagi" => {
+                let a = series.strip_prefix("takagi a=").unwrap_or("a");
+                (
+                    format!(
+                        "the Takagi sum {}",
+                        self.m(
+                            &format!("T_{{{a},K}} = Σ_{{s≤K}} {a}^(−s) Δ^s"),
+                            &format!("T_{{{a},K}} = \\sum_{{s\\le K}} {a}^{{-s}}\\Delta^s")
+                        )
+                    ),
+                    vec!["daubechies2022"],
+                )
+            }
+            "square" => (
+                format!(
+                    "{} on [0, 1], matched at the error of Yarotsky's depth-{} net",
+                    self.m("x²", "x^2"),
+                    self.m("L", "L")
+                ),
+                vec!["yarotsky2017"],
+            ),
+            "max" => (
+                format!("the maximum of {} inputs on {}", self.m("d", "d"), self.m("[0,1]^d", "[0,1]^d")),
+                vec!["safran2024"],
+            ),
+            other => (self.t(other), vec![]),
+        }
+    }
+
+    fn schedule(&self, s: Schedule) -> String {
+        match s {
+            Schedule::Constant => "constant".into(),
+            Schedule::Cosine { final_frac: 0.0 } => "cosine-decayed to 0".into(),
+            Schedule::Cosine { final_frac } => format!("cosine-decayed to {final_frac} of it"),
+        }
+    }
+
+    fn trainer(&self, r: &Results, i: usize) -> String {
+        let sh = &r.config.shallow[i];
+        let tr = &sh.train;
+        let init = match tr.init {
+            Init::Torch => format!("PyTorch's default initialisation{}", self.cite(&["paszke2019"])),
+            Init::He => "He-normal weights and zero biases".into(),
+            Init::Breakpoint => "He-normal weights with breakpoints uniform in the domain".into(),
+        };
+        let what = match tr.optimizer {
+            Optimizer::Freeknot { window, local_iters, global_iters } => format!(
+                "{}, greedy free-knot growth (each new knot where the residual needs it, its {window} neighbours \
+                 on each side polished for {local_iters} Levenberg{}Marquardt iterations, all knots for {global_iters} \
+                 after each insertion{}) with the output layer solved exactly by variable projection{}; one sweep per \
+                 seed gives the error at every width",
+                self.code("freeknot"),
+                if self.tex { "--" } else { "–" },
+                self.cite(&["jupp1978"]),
+                self.cite(&["levenberg1944", "marquardt1963", "golub1973"])
+            ),
+            Optimizer::Hybrid { lr, schedule, batch, lsq_every } => format!(
+                "{}, exact least-squares solves of the output layer at step 0, every {lsq_every} steps and after \
+                 the last{} with Adam{} between ({} steps, learning rate {lr} {}, {}; {init})",
+                self.code("hybrid"),
+                self.cite(&["cyr2020"]),
+                self.cite(&["kingma2015"]),
+                tr.steps,
+                self.schedule(schedule),
+                batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
+            ),
+            Optimizer::Adam { lr, schedule, batch } => format!(
+                "{}, plain Adam{} on all parameters as a PyTorch user runs it ({} steps, learning rate {lr} {}, {}; {init})",
+                self.code("adam"),
+                self.cite(&["kingma2015"]),
+                tr.steps,
+                self.schedule(schedule),
+                batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
+            ),
+        };
+        format!(
+            "{what}, with {} seeds per width, {} training points per linear piece of the target (at least {}) and \
+             widths up to {}{}",
+            sh.seeds,
+            tr.data_per_piece,
+            tr.data_min,
+            sh.m_max,
+            sh.max_pieces.map_or(String::new(), |p| format!(" (run on targets of at most {p} pieces)")),
+        )
+    }
+
+    fn paragraph(&self, r: &Results) -> String {
+        let c = &r.config;
+        let metric = match c.metric {
+            crate::train::Metric::Nmse => {
+                format!("normalised mean squared error ({}, 1 = the best constant)", self.m("MSE/Var f", "\\mathrm{MSE}/\\mathrm{Var}\\,f"))
+            }
+            crate::train::Metric::L1 => format!("{} error", self.m("L1", "L^1")),
+        };
+        let fams: Vec<String> = families(r)
+            .iter()
+            .map(|f| {
+                let (name, keys) = self.family(&f.name);
+                let (lo, hi) = f.range();
+                let pieces = if f.targets.iter().all(|t| t.dim == 1) {
+                    let p = f.targets.iter().map(|t| t.pieces as f64);
+                    let (pl, ph) = (p.clone().fold(f64::INFINITY, f64::min), p.fold(0.0, f64::max));
+                    format!(", {} linear pieces", self.range(pl, ph))
+                } else {
+                    String::new()
+                };
+                let cite = if keys.is_empty() { String::new() } else { self.cite(&keys) };
+                format!("{name} for {} = {}{pieces}{cite}", self.m(f.axis, f.axis), self.range(lo, hi))
+            })
+            .collect();
+        let trained = c.references.contains(&ReferenceKind::Trained);
+        let depth = match c.deep.depth {
+            Depth::PerK(_) => "the depth of the construction".to_string(),
+            Depth::Fixed(d) => format!("depth {d}"),
+        };
+        let floors: Vec<String> = c.floors.iter().map(|f| f.to_string()).collect();
+        let trainers: Vec<String> = (0..c.shallow.len()).map(|i| self.trainer(r, i)).collect();
+        let p = &r.provenance;
+        let wall = wall_time(&p.started, &p.finished).map_or(String::new(), |w| format!(" in {w} of wall time"));
+        let mstar = self.m("m*", "m^*");
+        let mut s = format!(
+            "We measured depth separation with depthsep {}{} (suite {}, config hash {}, master seed {}). \
+             Targets: {}. Each target is computed exactly by a constructed deep ReLU net",
+            self.t(&p.crate_version),
+            self.cite(&[super::bib::SOFTWARE_KEY]),
+            self.code(&c.name),
+            r.config_hash,
+            c.master_seed,
+            fams.join("; "),
+        );
+        if trained {
+            s += &format!(
+                "; a trained deep reference (width {}, {depth}, best of {} seeds, {} steps of the {} trainer) is matched \
+                 as well, and searches against a reference that collapsed to the constant or did not fit are flagged and \
+                 not read as separations",
+                c.deep.width,
+                c.deep.seeds,
+                c.deep.train.steps,
+                self.code(c.deep.train.optimizer.name())
+            );
+        }
+        s += &format!(
+            ". For every reference and tolerance floor {} of the {metric}, we searched the minimal width {} \
+             of a one-hidden-layer ReLU net that reaches {} with at least one seed, for each of {} trainers: {}. \
+             Training points are drawn uniformly from each run's own ChaCha8 stream, derived from the master seed, so \
+             every number is reproducible bit for bit. Errors of one-input nets are exact (closed form on the union of \
+             the knots); errors on {} inputs are Monte Carlo estimates on {} held-out points, and a run reaches {} only \
+             when its 95{} interval lies below it. The search starts at {}, doubles the width to the first success \
+             and then bisects; a width that fails although a narrower one succeeds is reported as non-monotone \
+             evidence. When no width up to the trainer's cap succeeds, the result is reported as censored ({}), never \
+             extrapolated. Where theory gives \
+             one, each {mstar} is printed beside the certified bracket [lower bound, constructive upper bound] on the best \
+             possible width. The suite ran on {} with {} threads{wall}.",
+            self.m(&format!("ε ∈ {{{}}}", floors.join(", ")), &format!("\\varepsilon \\in \\{{{}\\}}", floors.join(", "))),
+            self.m("m*", "m^*"),
+            self.m("τ = max(reference error, ε)", "\\tau = \\max(\\mathrm{reference\\ error}, \\varepsilon)"),
+            trainers.len(),
+            trainers.join("; "),
+            self.m("d > 1", "d > 1"),
+            c.eval_points.unwrap_or(crate::train::SAMPLE_EVAL_POINTS),
+            self.m("τ", "\\tau"),
+            if self.tex { "\\%" } else { "%" },
+            if c.shallow.iter().all(|s| s.prune_with_theory) {
+                "the certified lower bound where theory gives one (narrower nets cannot succeed), else at width 1"
+            } else {
+                "width 1 for trainers that do not prune with theory, else at the certified lower bound"
+            },
+            self.m("> m_max", "> m_{\\max}"),
+            self.t(&p.cpu),
+            p.threads,
+        );
+        s
+    }
+}
+
+impl Artifact for Methods {
+    fn file_name(&self) -> &'static str {
+        if self.tex { "methods.tex" } else { "methods.md" }
+    }
+
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        let para = self.paragraph(r);
+        Ok(if self.tex {
+            format!(
+                "% Generated by `depthsep report` from results.json (suite `{}`, config {}); cite keys from references.bib.\n{para}\n",
+                r.config.name, r.config_hash
+            )
+        } else {
+            format!("{para}\n\nReferences: `references.bib` (pandoc: `--citeproc --bibliography references.bib`).\n")
+        })
+    }
+}
+
+/// The time between two RFC 3339 stamps, e.g. `29m 9s`; `None` when either does not parse.
+fn wall_time(started: &str, finished: &str) -> Option<String> {
+    let a = humantime::parse_rfc3339_weak(started).ok()?;
+    let b = humantime::parse_rfc3339_weak(finished).ok()?;
+    let d = b.duration_since(a).ok()?;
+    Some(humantime::format_duration(std::time::Duration::from_secs(d.as_secs())).to_string())
+}
