@@ -98,6 +98,33 @@ enum Cmd {
         #[arg(long, default_value = "target/criterion")]
         criterion: PathBuf,
     },
+    /// Measure the deep references' trainability frontier (recipes × widths × k = 1..k_max on the
+    /// sawtooth, several seeds each), store it in a results document and redraw its report
+    /// (frontier.svg, frontier.md).
+    Frontier {
+        /// Results document to update (its master seed and deep training settings are used).
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Largest k (1..=20).
+        #[arg(long, default_value_t = 12)]
+        k_max: u32,
+        /// Seeds per recipe, width and k.
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Hidden widths, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "2,8")]
+        widths: Vec<usize>,
+        /// Family: sawtooth, golden, takagi-a2 (any a ≥ 2), square.
+        #[arg(long, default_value = "sawtooth")]
+        family: String,
+        /// Recipes, comma-separated [default: all of plain, asymmetric, lm, curriculum, triangle,
+        /// triangle_curriculum].
+        #[arg(long, value_delimiter = ',')]
+        recipes: Vec<String>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Print the theory's bracket on the minimal shallow width for sawtooth k and tolerances.
     Bounds {
         /// Largest k (1..=30).
@@ -218,6 +245,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let dir = input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf());
             depthsep::report::write_report(&res, &dir)?;
             eprintln!("{n} nets timed; costs written into {} and the report redrawn", input.display());
+        }
+        Cmd::Frontier { input, k_max, seeds, widths, family, recipes, threads: t } => {
+            use depthsep::family::TargetId;
+            let series = match family.as_str() {
+                "sawtooth" => TargetId::Sawtooth { k: 1 },
+                "golden" => TargetId::Golden { t: 1 },
+                "square" => TargetId::Square { l: 1 },
+                f => match f.strip_prefix("takagi-a").and_then(|a| a.parse().ok()) {
+                    Some(a) => TargetId::Takagi { a, k: 1 },
+                    None => anyhow::bail!("--family {f}: allowed: sawtooth, golden, takagi-aA (A ≥ 2), square"),
+                },
+            };
+            let mut res = depthsep::results::Results::read(&input)?;
+            let mut specs = depthsep::suite::frontier::default_recipes(&res.config.deep.train);
+            if !recipes.is_empty() {
+                let known: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+                if let Some(bad) = recipes.iter().find(|r| !known.contains(r)) {
+                    anyhow::bail!("--recipes: unknown recipe `{bad}`; allowed: {}", known.join(", "));
+                }
+                specs.retain(|s| recipes.contains(&s.name));
+            }
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads(t)?).build()?;
+            let started = std::time::Instant::now();
+            let progress = |done: usize, total: usize| {
+                eprint!("\rfrontier: {done}/{total} runs, {:.0} s", started.elapsed().as_secs_f64());
+            };
+            let f = pool.install(|| {
+                depthsep::suite::frontier::measure(res.config.master_seed, series, specs, &widths, k_max, seeds, &progress)
+            })?;
+            eprintln!();
+            res.frontier = Some(f);
+            depthsep::suite::write_atomic(&input, &serde_json::to_string_pretty(&res)?)?;
+            let dir = input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf());
+            depthsep::report::write_report(&res, &dir)?;
+            print!("{}", depthsep::report::frontier_markdown(&res));
+            eprintln!("frontier written into {} and the report redrawn ({:.0} s)", input.display(), started.elapsed().as_secs_f64());
         }
         Cmd::Report { input, out, readme } => {
             let res = depthsep::results::Results::read(&input)?;

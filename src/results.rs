@@ -43,6 +43,9 @@ pub struct Results {
     /// Measured time per inference pass and training step (`depthsep costs`); machine-dependent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub costs: Option<Costs>,
+    /// The deep references' trainability frontier (`depthsep frontier`); deterministic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontier: Option<crate::suite::frontier::Frontier>,
 }
 
 /// Measured costs of the nets a report compares.

@@ -73,6 +73,18 @@ impl TargetId {
         }
     }
 
+    /// The same series with its axis parameter set to `v` (`None` for max of d, whose axis is the
+    /// input dimension, not a depth).
+    pub fn with_axis_value(&self, v: u32) -> Option<TargetId> {
+        match *self {
+            TargetId::Sawtooth { .. } => Some(TargetId::Sawtooth { k: v }),
+            TargetId::Golden { .. } => Some(TargetId::Golden { t: v }),
+            TargetId::Takagi { a, .. } => Some(TargetId::Takagi { a, k: v }),
+            TargetId::Square { .. } => Some(TargetId::Square { l: v }),
+            TargetId::Max { .. } => None,
+        }
+    }
+
     /// The parameter that figures put on their x-axis, and its value (e.g. `("k", 5.0)`).
     pub fn axis(&self) -> (&'static str, f64) {
         match *self {

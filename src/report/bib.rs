@@ -36,6 +36,10 @@ pub const WORKS: &[(&str, &str)] = &[
         "@inproceedings{safran2024,\n  author = {Safran, Itay and Reichman, Daniel and Valiant, Paul},\n  title = {How Many Neurons Does It Take to Approximate the Maximum?},\n  booktitle = {Proceedings of the 2024 ACM-SIAM Symposium on Discrete Algorithms (SODA)},\n  year = {2024},\n  eprint = {2307.09212},\n  archivePrefix = {arXiv}\n}",
     ),
     (
+        "milkert2025",
+        "@inproceedings{milkert2025,\n  author = {Milkert, Max and Hyde, David and Laine, Forrest John},\n  title = {Compelling {ReLU} Networks to Exhibit Exponentially Many Linear Regions at Initialization and During Training},\n  booktitle = {Proceedings of the 42nd International Conference on Machine Learning (ICML)},\n  series = {Proceedings of Machine Learning Research},\n  volume = {267},\n  pages = {44175--44198},\n  year = {2025},\n  eprint = {2311.18022},\n  archivePrefix = {arXiv}\n}",
+    ),
+    (
         "kingma2015",
         "@inproceedings{kingma2015,\n  author = {Kingma, Diederik P. and Ba, Jimmy},\n  title = {Adam: A Method for Stochastic Optimization},\n  booktitle = {International Conference on Learning Representations (ICLR)},\n  year = {2015},\n  eprint = {1412.6980},\n  archivePrefix = {arXiv}\n}",
     ),

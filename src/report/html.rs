@@ -24,6 +24,10 @@ pub const CAPTIONS: &[(&str, &str)] = &[
     ("layers.svg", "Hidden layer l of the constructed deep net computes the l-th composition."),
     ("pieces.svg", "Exact linear pieces against parameters: shallow bound, trained and constructed nets, per family."),
     ("collapse.svg", "Collapse rate of the trained deep references over seeds."),
+    (
+        "frontier.svg",
+        "The trainability frontier: the best seed's exact nMSE of each deep-training recipe against k, per width (`depthsep frontier`).",
+    ),
     ("costs.svg", "Measured time of the deep vs the matched shallow nets (criterion medians, when imported)."),
 ];
 
@@ -46,6 +50,9 @@ pub fn page(r: &Results, full: &Grid, files: &[(&str, String)]) -> String {
     let mut nav = String::from("<li><a href=\"#reading\">How to read the numbers</a></li>\n");
     for f in &fams {
         nav += &format!("<li><a href=\"#family-{}\">Results: {}</a></li>\n", anchor(&f.title), e(&f.title));
+    }
+    if r.frontier.is_some() {
+        nav += "<li><a href=\"#frontier\">Trainability frontier</a></li>\n";
     }
     for (name, _) in &svgs {
         nav += &format!("<li><a href=\"#fig-{}\">Figure: {}</a></li>\n", anchor(name), e(name));
@@ -70,6 +77,15 @@ pub fn page(r: &Results, full: &Grid, files: &[(&str, String)]) -> String {
             anchor(&f.title),
             e(&f.title),
             f.grid.html()
+        );
+    }
+    if let Some(f) = &r.frontier {
+        body += &format!(
+            "<h2 id=\"frontier\">Trainability frontier</h2>\n<p>Deep references trained by each recipe on Δ^k; the \
+             best of {} seeds per cell (letters: C collapse, P fewer pieces than Δ^k, M misplaced pieces, D divergence; \
+             then the collapse rate). Also <a href=\"frontier.md\">frontier.md</a>.</p>\n<div class=\"scroll\">\n{}</div>\n",
+            f.seeds,
+            super::frontier::grid(f).html()
         );
     }
     for (name, svg) in &svgs {

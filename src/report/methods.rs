@@ -92,6 +92,29 @@ impl Methods {
         }
     }
 
+    /// How the deep references were trained, e.g. `, grown layer by layer in the triangle-wave
+    /// parametrisation [..] (Takagi: warm-start curriculum)`; empty for `plain`.
+    fn recipes(&self, deep: &crate::suite::DeepConfig) -> String {
+        use crate::train::recipe::Recipe;
+        let say = |r: Recipe| match r {
+            Recipe::Plain => "from random initialisation".to_string(),
+            Recipe::Curriculum => "by a warm-start curriculum, one layer prepended per depth".to_string(),
+            Recipe::Triangle => format!("in the triangle-wave parametrisation{}, then freely", self.cite(&["milkert2025"])),
+            Recipe::TriangleCurriculum => format!(
+                "in the triangle-wave parametrisation{} grown one layer per depth, then freely",
+                self.cite(&["milkert2025"])
+            ),
+        };
+        if deep.recipe.is_plain() && deep.recipe_by_family.is_empty() {
+            return String::new();
+        }
+        let mut s = format!(", trained {}", say(deep.recipe));
+        for (family, r) in &deep.recipe_by_family {
+            s += &format!("; {}: {}", self.t(family), say(*r));
+        }
+        s
+    }
+
     fn schedule(&self, s: Schedule) -> String {
         match s {
             Schedule::Constant => "constant".into(),
@@ -107,6 +130,7 @@ impl Methods {
             Init::Torch => format!("PyTorch's default initialisation{}", self.cite(&["paszke2019"])),
             Init::He => "He-normal weights and zero biases".into(),
             Init::Breakpoint => "He-normal weights with breakpoints uniform in the domain".into(),
+            Init::Asymmetric => format!("randomised asymmetric initialisation{}", self.cite(&["lu2020dying"])),
         };
         let what = match tr.optimizer {
             Optimizer::Freeknot { window, local_iters, global_iters } => format!(
@@ -128,6 +152,13 @@ impl Methods {
                 tr.steps,
                 self.schedule(schedule),
                 batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
+            ),
+            Optimizer::Lm {} => format!(
+                "{}, Levenberg{}Marquardt on all parameters{} ({} steps; {init})",
+                self.code("lm"),
+                if self.tex { "--" } else { "–" },
+                self.cite(&["levenberg1944", "marquardt1963"]),
+                tr.steps
             ),
             Optimizer::Adam { lr, schedule, batch } => format!(
                 "{}, plain Adam{} on all parameters as a PyTorch user runs it ({} steps, learning rate {lr} {}, {}; {init})",
@@ -195,13 +226,14 @@ impl Methods {
         );
         if trained {
             s += &format!(
-                "; a trained deep reference (width {}, {depth}, best of {} seeds, {} steps of the {} trainer) is matched \
-                 as well, and searches against a reference that collapsed to the constant or did not fit are flagged and \
-                 not read as separations",
+                "; a trained deep reference (width {}, {depth}, best of {} seeds, {} steps of the {} trainer{}) is \
+                 matched as well, and searches against a reference that collapsed to the constant or did not fit are \
+                 flagged and not read as separations",
                 c.deep.width,
                 c.deep.seeds,
                 c.deep.train.steps,
-                self.code(c.deep.train.optimizer.name())
+                self.code(c.deep.train.optimizer.name()),
+                self.recipes(&c.deep),
             );
         }
         s += &format!(

@@ -10,6 +10,7 @@
 mod bib;
 pub mod cells;
 mod figures;
+mod frontier;
 pub mod grid;
 pub mod headline;
 mod html;
@@ -29,11 +30,14 @@ pub trait Artifact {
     fn render(&self, results: &Results) -> anyhow::Result<String>;
 }
 
+pub use frontier::markdown as frontier_markdown;
+
 /// Every figure and text file drawn from the results alone, in a fixed order (`index.html`, which
 /// shows them all, and the PDFs, which convert the SVGs, come on top: see [`render_all`]).
 pub fn artifacts() -> Vec<Box<dyn Artifact>> {
     let mut v = figures::all();
     v.extend(tables::all());
+    v.push(Box::new(frontier::FrontierTable));
     v.push(Box::new(headline::Headline));
     v.push(Box::new(headline::HeadlineTex));
     v.extend(methods::all());

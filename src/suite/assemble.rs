@@ -252,6 +252,7 @@ pub(super) fn results(
         shard: ctx.shard,
         shard_provenance: vec![],
         costs: None,
+        frontier: None,
     })
 }
 

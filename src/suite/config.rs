@@ -30,6 +30,7 @@
 //! ```
 
 use crate::family::{Target, TargetSpec};
+use crate::train::recipe::Recipe;
 use crate::train::{Metric, TrainSettings};
 use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
@@ -106,8 +107,25 @@ pub struct DeepConfig {
     /// larger targets are searched against the constructed reference only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pieces: Option<usize>,
+    /// How the deep net is trained: plain | curriculum | triangle | triangle_curriculum (see
+    /// [`crate::train::recipe`]); absent = plain.
+    #[serde(default, skip_serializing_if = "Recipe::is_plain")]
+    pub recipe: Recipe,
+    /// Per-family exceptions to `recipe`, e.g. `{ takagi = "curriculum" }` (keys: family names).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub recipe_by_family: std::collections::BTreeMap<String, Recipe>,
     /// Training settings.
     pub train: TrainSettings,
+}
+
+/// The family names `recipe_by_family` accepts.
+const FAMILIES: [&str; 5] = ["sawtooth", "golden", "takagi", "square", "max"];
+
+impl DeepConfig {
+    /// The recipe for targets of `family`.
+    pub fn recipe_for(&self, family: &str) -> Recipe {
+        self.recipe_by_family.get(family).copied().unwrap_or(self.recipe)
+    }
 }
 
 fn yes() -> bool {
@@ -184,6 +202,9 @@ impl SuiteConfig {
             &self.deep.max_pieces,
             "an integer ≥ 1 or absent",
         )?;
+        for family in self.deep.recipe_by_family.keys() {
+            check(FAMILIES.contains(&family.as_str()), "deep.recipe_by_family", family, family, &FAMILIES.join(", "))?;
+        }
         self.deep.train.validate("deep.train")?;
         check(
             self.deep.train.optimizer.gradient().is_some(),

@@ -3,6 +3,7 @@
 
 mod assemble;
 mod config;
+pub mod frontier;
 mod log;
 pub mod plan;
 mod provenance;

@@ -13,6 +13,7 @@ use crate::family::Target;
 use crate::results::{Results, RunSummary, ShardInfo};
 use crate::rng::run_rng;
 use crate::search::Search;
+use crate::train::recipe::train_deep;
 use crate::train::{TrainSettings, fit};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -86,7 +87,16 @@ impl Ctx<'_> {
         if let Role::Sweep { .. } = id.role {
             return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
         }
-        let rep = fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?;
+        let recipe = self.cfg.deep.recipe_for(id.target.family());
+        let rep = if id.role == Role::Deep && !recipe.is_plain() {
+            let points = self.cfg.eval_points.unwrap_or(crate::train::SAMPLE_EVAL_POINTS);
+            let (w, depth) = (id.hidden[0], id.hidden.len());
+            let settings = self.settings(id);
+            train_deep(recipe, id.target, w, depth, settings, self.cfg.metric, points, &[self.stop[t]], &mut rng)?
+                .report
+        } else {
+            fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?
+        };
         let finite = rep.best.value.is_finite();
         let p = rep.net.params();
         let keep = p.len() <= super::MAX_STORED_PARAMS && p.iter().all(|v| v.is_finite());

@@ -93,6 +93,7 @@ pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::R
         shard: None,
         shard_provenance: docs.into_iter().map(|d| d.provenance).collect(),
         costs: None,
+        frontier: None,
     })
 }
 

@@ -65,14 +65,27 @@ pub fn fit(
 ) -> anyhow::Result<RunReport> {
     let d = target.dim();
     let n = settings.data_n(target.pieces());
-    let (steps, eval_every) = (settings.steps, settings.eval_every);
-    anyhow::ensure!(n >= 1 && steps >= 1 && eval_every >= 1, "data_n, steps and eval_every must be ≥ 1");
+    anyhow::ensure!(n >= 1, "data_n must be ≥ 1");
     let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
     let mut ys = vec![0.0; n];
     target.eval_batch(&xs, &mut ys);
     let data = Data { xs, ys, d };
     let mut net = Mlp::with_hidden(d, hidden)?;
     settings.init.apply(&mut net, rng);
+    fit_from(net, &data, settings, evaluator, tolerances, rng)
+}
+
+/// Train `net` as it is (no initialisation) on `data`: the loop of [`fit`].
+pub fn fit_from(
+    mut net: Mlp,
+    data: &Data,
+    settings: &TrainSettings,
+    evaluator: &Evaluator,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<RunReport> {
+    let (steps, eval_every) = (settings.steps, settings.eval_every);
+    anyhow::ensure!(steps >= 1 && eval_every >= 1, "steps and eval_every must be ≥ 1");
     let Some(mut trainer) = settings.trainer(net.n_params()) else {
         anyhow::bail!(
             "the {} trainer grows whole width sweeps; it does not train one net step by step",
@@ -87,7 +100,7 @@ pub fn fit(
     let mut outcome = Outcome::Budget;
     let mut steps_used = 0;
     for step in 0..steps {
-        let loss = trainer.step(&mut net, &data, step, rng, &mut ws);
+        let loss = trainer.step(&mut net, data, step, rng, &mut ws);
         steps_used = step + 1;
         if !loss.is_finite() {
             outcome = Outcome::Diverged { step };

@@ -23,6 +23,11 @@ pub enum Init {
     /// He normal weights, first-layer breakpoints uniform in \[0,1\]^d.
     #[default]
     Breakpoint,
+    /// Randomised asymmetric initialisation against the collapse of deep narrow nets (after Lu,
+    /// Shin, Su & Karniadakis 2020): for every unit, one entry of its row (W_l row, b_l), chosen
+    /// uniformly, is drawn positive from Beta(2, 1) (as √U), the others N(0, 2/(fan_in + 1)); so
+    /// no unit starts with all inputs pointing away and dead on every input.
+    Asymmetric,
 }
 
 impl Init {
@@ -35,6 +40,15 @@ impl Init {
                 Init::Torch => {
                     let s = 1.0 / (fan_in as f64).sqrt();
                     w.iter_mut().chain(b.iter_mut()).for_each(|p| *p = rng.random_range(-s..s));
+                }
+                Init::Asymmetric => {
+                    let s = (2.0 / (fan_in + 1) as f64).sqrt();
+                    for (row, bias) in w.chunks_exact_mut(fan_in).zip(b.iter_mut()) {
+                        row.iter_mut().chain(std::iter::once(&mut *bias)).for_each(|p| *p = s * rng.sample::<f64, _>(StandardNormal));
+                        let pick = rng.random_range(0..=fan_in);
+                        let positive = rng.random::<f64>().sqrt();
+                        if pick == fan_in { *bias = positive } else { row[pick] = positive }
+                    }
                 }
                 Init::He | Init::Breakpoint => {
                     let s = (2.0 / fan_in as f64).sqrt();

@@ -10,6 +10,8 @@ mod eval;
 mod fit;
 pub mod freeknot;
 pub mod hybrid;
+pub mod lm;
+pub mod recipe;
 mod init;
 mod lsq;
 mod settings;
@@ -17,7 +19,7 @@ mod trainer;
 
 pub use adam::{Adam, GradientSettings, Schedule};
 pub use eval::{Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
-pub use fit::{Outcome, RunReport, fit};
+pub use fit::{Outcome, RunReport, fit, fit_from};
 pub use init::Init;
 pub use lsq::solve_output_layer;
 pub use settings::{Optimizer, TrainSettings};

@@ -66,6 +66,9 @@ pub enum Optimizer {
         /// Solve at step 0 and every this many steps (≥ 1).
         lsq_every: usize,
     },
+    /// Levenberg–Marquardt on every parameter (see [`super::lm`]); for small deep nets, with
+    /// `steps` in the hundreds.
+    Lm {},
     /// Greedy free-knot growth of a one-hidden-layer 1-D net with Levenberg–Marquardt on the knots
     /// and exact least squares for the outer layer (see [`super::freeknot`]); one sweep per seed
     /// gives the whole width → error curve. Shallow 1-D searches only.
@@ -99,6 +102,7 @@ impl Optimizer {
             Optimizer::Adam { .. } => "adam",
             Optimizer::Hybrid { .. } => "hybrid",
             Optimizer::Freeknot { .. } => "freeknot",
+            Optimizer::Lm {} => "lm",
         }
     }
 
@@ -108,7 +112,7 @@ impl Optimizer {
             Optimizer::Adam { lr, schedule, batch } | Optimizer::Hybrid { lr, schedule, batch, .. } => {
                 Some(GradientSettings { lr, schedule, batch })
             }
-            Optimizer::Freeknot { .. } => None,
+            Optimizer::Freeknot { .. } | Optimizer::Lm {} => None,
         }
     }
 
@@ -127,11 +131,14 @@ impl TrainSettings {
     /// The step trainer this config asks for, for a net with `n_params` parameters; `None` for a
     /// sweep trainer (`freeknot`, see [`super::freeknot::sweep`]), which is not run step by step.
     pub fn trainer(&self, n_params: usize) -> Option<Box<dyn Trainer>> {
+        if self.optimizer == (Optimizer::Lm {}) {
+            return Some(Box::new(super::lm::LmTrainer::default()));
+        }
         let g = self.optimizer.gradient()?;
         Some(match self.optimizer {
             Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, self.steps)),
             Optimizer::Hybrid { lsq_every, .. } => Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every)),
-            Optimizer::Freeknot { .. } => return None,
+            Optimizer::Freeknot { .. } | Optimizer::Lm {} => return None,
         })
     }
 

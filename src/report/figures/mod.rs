@@ -3,6 +3,7 @@
 mod collapse;
 mod costs;
 mod error_width;
+mod frontier;
 mod functions;
 mod gap;
 mod layers;
@@ -27,6 +28,7 @@ pub fn all() -> Vec<Box<dyn Artifact>> {
         Box::new(layers::Layers),
         Box::new(pieces::PiecesVsParams),
         Box::new(collapse::CollapseRate),
+        Box::new(frontier::FrontierFigure),
         Box::new(costs::CostVsK),
     ]
 }

@@ -1,0 +1,245 @@
+//! The trainability frontier of the deep references: for each recipe and width, train nets of the
+//! construction's depth on the family's target of parameter k (the sawtooth Δ^k by default;
+//! k = 1..k_max, `seeds` seeds each) and record every run's exact error,
+//! pieces and collapse. The frontier of a recipe and width is the largest k such that the best seed
+//! reaches nMSE ≤ [`FRONTIER_TOL`] at every k' ≤ k.
+//!
+//! `depthsep frontier` runs it and stores the result in a results document (field `frontier`,
+//! deterministic given the master seed), whose report then draws `frontier.svg` and `frontier.md`.
+//! Every run has its own stream, `frontier/<recipe>/w<width>/k<k>/s<seed>`, so the runs are
+//! independent of order and thread count.
+
+use crate::family::TargetId;
+use crate::rng::run_rng;
+use crate::train::recipe::{Recipe, train_deep};
+use crate::train::{Metric, Outcome, TrainSettings};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The nMSE a best seed must reach for its k to count towards the frontier.
+pub const FRONTIER_TOL: f64 = 1e-2;
+
+/// A (recipe, width) pair whose best seed is above this nMSE at two consecutive k is not run at
+/// larger k (its cells there are `–`): deeper runs cost the most and would only repeat the failure.
+pub const GIVE_UP: f64 = 0.5;
+
+/// One named way to train the deep net: a recipe and its training settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecipeSpec {
+    /// Name in tables and figures, e.g. `asymmetric`.
+    pub name: String,
+    /// The recipe.
+    pub recipe: Recipe,
+    /// Its training settings (initialisation, trainer, budget) for each stage.
+    pub train: TrainSettings,
+}
+
+/// One training run of the frontier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontierRun {
+    /// Recipe name.
+    pub recipe: String,
+    /// Hidden width.
+    pub width: usize,
+    /// Depth = k of the target Δ^k.
+    pub k: u32,
+    /// Seed index.
+    pub seed: u32,
+    /// Best exact nMSE (`None` if never finite).
+    pub error: Option<f64>,
+    /// Linear pieces of the best net on \[0,1\].
+    pub pieces: Option<usize>,
+    /// Best error within 5% of the constant's.
+    pub collapsed: bool,
+    /// The run diverged (non-finite loss).
+    pub diverged: bool,
+    /// Steps over all stages.
+    pub steps: usize,
+}
+
+/// A measured frontier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Frontier {
+    /// The family of targets (depth k is trained on its target of parameter k), e.g. `sawtooth`.
+    pub series: TargetId,
+    /// Linear pieces of the target of each k = 1..=k_max.
+    pub pieces: Vec<usize>,
+    /// Largest k.
+    pub k_max: u32,
+    /// Seeds per (recipe, width, k).
+    pub seeds: u32,
+    /// Widths.
+    pub widths: Vec<usize>,
+    /// The recipes compared.
+    pub recipes: Vec<RecipeSpec>,
+    /// Every run.
+    pub runs: Vec<FrontierRun>,
+}
+
+/// Why a (recipe, width, k) cell misses the tolerance, from its best run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Every seed collapsed to the constant.
+    Collapse,
+    /// The best net has fewer linear pieces than the target.
+    FewerPieces,
+    /// Every seed diverged.
+    Divergence,
+    /// Enough pieces, but misplaced.
+    Misfit,
+}
+
+impl Failure {
+    /// One letter for tables: C, P, D, M.
+    pub fn letter(self) -> char {
+        match self {
+            Failure::Collapse => 'C',
+            Failure::FewerPieces => 'P',
+            Failure::Divergence => 'D',
+            Failure::Misfit => 'M',
+        }
+    }
+}
+
+/// Summary of one (recipe, width, k) cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    /// Best error over seeds.
+    pub best: Option<f64>,
+    /// Fraction of seeds that collapsed.
+    pub collapse_rate: f64,
+    /// Why the best seed misses [`FRONTIER_TOL`], if it does.
+    pub failure: Option<Failure>,
+}
+
+impl Frontier {
+    /// The cell of (recipe, width, k), if measured.
+    pub fn cell(&self, recipe: &str, width: usize, k: u32) -> Option<Cell> {
+        let runs: Vec<&FrontierRun> =
+            self.runs.iter().filter(|r| r.recipe == recipe && r.width == width && r.k == k).collect();
+        if runs.is_empty() {
+            return None;
+        }
+        let best_run = runs.iter().filter(|r| r.error.is_some()).min_by(|a, b| a.error.unwrap_or(f64::INFINITY).total_cmp(&b.error.unwrap_or(f64::INFINITY)));
+        let best = best_run.and_then(|r| r.error);
+        let collapse_rate = runs.iter().filter(|r| r.collapsed).count() as f64 / runs.len() as f64;
+        let failure = match best_run {
+            _ if best.is_some_and(|b| b <= FRONTIER_TOL) => None,
+            None => Some(Failure::Divergence),
+            Some(_) if runs.iter().all(|r| r.collapsed) => Some(Failure::Collapse),
+            Some(r) if r.pieces.is_some_and(|p| p < self.pieces[k as usize - 1]) => Some(Failure::FewerPieces),
+            Some(_) => Some(Failure::Misfit),
+        };
+        Some(Cell { best, collapse_rate, failure })
+    }
+
+    /// The largest k such that every k' ≤ k reaches [`FRONTIER_TOL`] with its best seed (0: none).
+    pub fn frontier(&self, recipe: &str, width: usize) -> u32 {
+        (1..=self.k_max).take_while(|&k| self.cell(recipe, width, k).is_some_and(|c| c.failure.is_none())).last().unwrap_or(0)
+    }
+}
+
+/// The recipes compared by default, built on the suite's deep training settings `base`:
+/// plain (its init and trainer), asymmetric initialisation, Levenberg–Marquardt (100 steps,
+/// evaluated every 10), curriculum, triangle, triangle grown a layer at a time.
+pub fn default_recipes(base: &TrainSettings) -> Vec<RecipeSpec> {
+    let with = |name: &str, recipe, train: TrainSettings| RecipeSpec { name: name.into(), recipe, train };
+    let mut asym = base.clone();
+    asym.init = crate::train::Init::Asymmetric;
+    let mut lm = base.clone();
+    lm.optimizer = crate::train::Optimizer::Lm {};
+    lm.steps = 100;
+    lm.eval_every = 10;
+    vec![
+        with("plain", Recipe::Plain, base.clone()),
+        with("asymmetric", Recipe::Plain, asym),
+        with("lm", Recipe::Plain, lm),
+        with("curriculum", Recipe::Curriculum, base.clone()),
+        with("triangle", Recipe::Triangle, base.clone()),
+        with("triangle_curriculum", Recipe::TriangleCurriculum, base.clone()),
+    ]
+}
+
+/// Run every (recipe, width, k, seed) on the target of parameter k of `series` (any target of the
+/// family); `progress` is called after each run with (done, total).
+#[allow(clippy::too_many_arguments)]
+pub fn measure(
+    master_seed: u64,
+    series: TargetId,
+    recipes: Vec<RecipeSpec>,
+    widths: &[usize],
+    k_max: u32,
+    seeds: u32,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<Frontier> {
+    anyhow::ensure!((1..=20).contains(&k_max), "--k-max {k_max}: give 1..=20");
+    anyhow::ensure!(seeds >= 1, "--seeds: give at least 1");
+    anyhow::ensure!(!widths.is_empty() && widths.iter().all(|&w| w >= 1), "--widths: give widths ≥ 1");
+    let ids: Vec<TargetId> = (1..=k_max)
+        .map(|k| series.with_axis_value(k))
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow::anyhow!("the {} family has no depth parameter to grow", series.family()))?;
+    let pieces = ids.iter().map(|id| Ok(id.build()?.pieces())).collect::<anyhow::Result<Vec<_>>>()?;
+    // Round by round in k; a (recipe, width) pair whose best seed stayed above GIVE_UP at two
+    // consecutive k is not run deeper.
+    let mut active: Vec<(&RecipeSpec, usize)> = recipes.iter().flat_map(|r| widths.iter().map(move |&w| (r, w))).collect();
+    let total = active.len() * k_max as usize * seeds as usize;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let mut runs: Vec<FrontierRun> = Vec::new();
+    let mut failed_before: Vec<bool> = vec![false; active.len()];
+    for k in 1..=k_max {
+        let jobs: Vec<(usize, u32)> = (0..active.len()).flat_map(|i| (0..seeds).map(move |s| (i, s))).collect();
+        let round = jobs
+            .par_iter()
+            .map(|&(i, seed)| {
+                let (spec, width) = active[i];
+                let stream = match series {
+                    TargetId::Sawtooth { .. } => format!("frontier/{}/w{width}/k{k}/s{seed}", spec.name),
+                    _ => format!("frontier/{}/{}/w{width}/k{k}/s{seed}", series.series(), spec.name),
+                };
+                let mut rng = run_rng(master_seed, &stream);
+                let id = ids[k as usize - 1];
+                let depth = id.build()?.natural_depth();
+                let t = train_deep(spec.recipe, id, width, depth, &spec.train, Metric::Nmse, 1, &[1e-12], &mut rng)?;
+                let rep = t.report;
+                let finite = rep.best.value.is_finite();
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+                Ok(FrontierRun {
+                    recipe: spec.name.clone(),
+                    width,
+                    k,
+                    seed,
+                    error: finite.then_some(rep.best.value),
+                    pieces: rep.best.pieces,
+                    collapsed: rep.collapsed,
+                    diverged: matches!(rep.outcome, Outcome::Diverged { .. }),
+                    steps: t.total_steps,
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut keep = Vec::new();
+        let mut failed_now = Vec::new();
+        for (i, &(spec, width)) in active.iter().enumerate() {
+            let best = round
+                .iter()
+                .filter(|r| r.recipe == spec.name && r.width == width)
+                .filter_map(|r| r.error)
+                .fold(f64::INFINITY, f64::min);
+            let failed = best.is_nan() || best > GIVE_UP;
+            if !(failed && failed_before[i]) {
+                keep.push((spec, width));
+                failed_now.push(failed);
+            } else {
+                done.fetch_add((k_max - k) as usize * seeds as usize, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        runs.extend(round);
+        active = keep;
+        failed_before = failed_now;
+        if active.is_empty() {
+            break;
+        }
+    }
+    runs.sort_by(|a, b| (&a.recipe, a.width, a.k, a.seed).cmp(&(&b.recipe, b.width, b.k, b.seed)));
+    Ok(Frontier { series: ids[0], pieces, k_max, seeds, widths: widths.to_vec(), recipes, runs })
+}

@@ -1,0 +1,201 @@
+//! Recipes for training a deep reference net, none of which copies a constructed net's weights:
+//!
+//! - `plain`: the config's initialisation, then its trainer ([`super::fit`]).
+//! - `curriculum`: a warm start. Train depth 1 on the family's first target, then for j = 2..L
+//!   prepend one layer to the trained depth-(j−1) net ([`grow::prepend_layer`], which computes the
+//!   same function exactly: its first unit passes x ≥ 0 on, the others start with zero outgoing
+//!   weights) and train it on target j. Δ^j = Δ^{j−1} ∘ Δ, so the new first layer has to learn Δ.
+//! - `triangle`: the triangle-wave reparametrisation of Milkert, Hyde & Laine (ICML 2025,
+//!   arXiv:2311.18022). Every layer computes a triangle wave T_a(y) = y/a for y < a,
+//!   (1 − y)/(1 − a) above, so a depth-L net has exactly 2^L pieces for every a ∈ (0,1)^L; the a's
+//!   (from U(0.2, 0.8)) are trained by Adam with the output scale and offset solved exactly, then
+//!   the net is written as a plain ReLU net ([`triangle::to_mlp`]) and trained freely.
+//! - `triangle_curriculum`: the same parametrisation grown one layer at a time: stage j keeps the
+//!   a's trained on target j − 1 fixed and trains a new a_j (drawn from U(0.2, 0.8)) on target j
+//!   (training them jointly moved the earlier a's by Adam's step size, and depth amplifies that:
+//!   measured, it failed from k = 7).
+//!
+//! Curricula need a family whose construction depth is its parameter (sawtooth, golden, Takagi,
+//! x²) and the depth "k"; the triangle needs one input. Elsewhere a recipe falls back to `plain`
+//! and says so in [`Trained::recipe`].
+
+pub mod grow;
+pub mod triangle;
+
+use super::fit::{RunReport, fit, fit_from};
+use super::trainer::Data;
+use super::{Evaluator, Metric, TrainSettings};
+use crate::family::{Target, TargetId};
+use crate::net::Mlp;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// How a deep reference is trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipe {
+    /// Initialise, then train.
+    #[default]
+    Plain,
+    /// Warm start from the trained shallower net with a layer prepended.
+    Curriculum,
+    /// Triangle-wave reparametrisation, then free training.
+    Triangle,
+    /// Triangle-wave reparametrisation grown a layer at a time, then free training.
+    TriangleCurriculum,
+}
+
+impl Recipe {
+    /// Name as in the config.
+    pub fn name(self) -> &'static str {
+        match self {
+            Recipe::Plain => "plain",
+            Recipe::Curriculum => "curriculum",
+            Recipe::Triangle => "triangle",
+            Recipe::TriangleCurriculum => "triangle_curriculum",
+        }
+    }
+
+    /// Whether `plain` is what runs (the default, or the fallback).
+    pub fn is_plain(&self) -> bool {
+        *self == Recipe::Plain
+    }
+}
+
+/// A trained deep net and the recipe that actually ran.
+pub struct Trained {
+    /// The fit of the last stage.
+    pub report: RunReport,
+    /// The recipe used (the requested one, or `plain` where it does not apply).
+    pub recipe: Recipe,
+    /// Steps taken over all stages (pretraining included).
+    pub total_steps: usize,
+}
+
+/// Uniform training points of `target`, as [`fit`] draws them.
+pub fn sample(target: &dyn Target, settings: &TrainSettings, rng: &mut ChaCha8Rng) -> Data {
+    let d = target.dim();
+    let n = settings.data_n(target.pieces());
+    let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
+    let mut ys = vec![0.0; n];
+    target.eval_batch(&xs, &mut ys);
+    Data { xs, ys, d }
+}
+
+/// The stages of a curriculum for `id` at depth `depth`: the targets of parameter 1..=its own, or
+/// `None` when the family's depth is not its parameter or the depth is not the construction's.
+fn stages(id: TargetId, depth: usize) -> anyhow::Result<Option<Vec<Box<dyn Target>>>> {
+    let Some(last) = id.with_axis_value(id.axis().1 as u32) else { return Ok(None) };
+    let target = last.build()?;
+    if target.natural_depth() != depth || target.dim() != 1 {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for j in 1..=id.axis().1 as u32 {
+        let t = id.with_axis_value(j).expect("same family").build()?;
+        if t.natural_depth() != j as usize {
+            return Ok(None);
+        }
+        out.push(t);
+    }
+    Ok(Some(out))
+}
+
+/// Train a deep net of `depth` hidden layers of `width` on target `id` by `recipe`.
+/// Each stage's target is evaluated in `metric` (Monte Carlo targets on `eval_points` points);
+/// `tolerances` as in [`fit`].
+#[allow(clippy::too_many_arguments)]
+pub fn train_deep(
+    recipe: Recipe,
+    id: TargetId,
+    width: usize,
+    depth: usize,
+    settings: &TrainSettings,
+    metric: Metric,
+    eval_points: usize,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Trained> {
+    let evaluator = |t| Evaluator::with_points(t, metric, eval_points);
+    let staged = if recipe == Recipe::Plain || (recipe != Recipe::Curriculum && width < 2) {
+        None
+    } else {
+        stages(id, depth)?
+    };
+    let Some(targets) = staged else {
+        let t = id.build()?;
+        let report = fit(t.as_ref(), &vec![width; depth], settings, &evaluator(t.as_ref()), tolerances, rng)?;
+        return Ok(Trained { total_steps: report.steps_used, report, recipe: Recipe::Plain });
+    };
+    let last = targets.len() - 1;
+    let mut total = 0;
+    if recipe == Recipe::Curriculum {
+        let mut net: Option<Mlp> = None;
+        for (j, t) in targets.iter().enumerate() {
+            let data = sample(t.as_ref(), settings, rng);
+            let start = match net.take() {
+                None => {
+                    let mut n = Mlp::with_hidden(1, &[width])?;
+                    settings.init.apply(&mut n, rng);
+                    n
+                }
+                Some(prev) => grow::prepend_layer(&prev, rng)?,
+            };
+            let tol = if j == last { tolerances.to_vec() } else { vec![0.0] };
+            let rep = keep_start(start, &data, settings, &evaluator(t.as_ref()), &tol, rng)?;
+            total += rep.steps_used;
+            if j == last {
+                return Ok(Trained { report: rep, recipe, total_steps: total });
+            }
+            net = Some(rep.net);
+        }
+        unreachable!("a curriculum has at least one stage")
+    }
+    let mut a: Vec<f64> = Vec::new();
+    let mut data = None;
+    for (j, t) in targets.iter().enumerate() {
+        if recipe == Recipe::Triangle && j < last {
+            continue;
+        }
+        let d = sample(t.as_ref(), settings, rng);
+        let from = a.len();
+        while a.len() < j + 1 {
+            a.push(rng.random_range(0.2..0.8));
+        }
+        total += triangle::pretrain(&mut a, from, &d, settings.steps.max(1));
+        data = Some(d);
+    }
+    let data = data.expect("the last stage ran");
+    let (s, c) = triangle::output_fit(&a, &data);
+    let net = triangle::to_mlp(&a, s, c, width, rng)?;
+    let ev = evaluator(targets[last].as_ref());
+    let rep = keep_start(net, &data, settings, &ev, tolerances, rng)?;
+    total += rep.steps_used;
+    Ok(Trained { report: rep, recipe, total_steps: total })
+}
+
+/// [`fit_from`], except that the starting net counts as a checkpoint: when free training never
+/// beats it (Adam can wreck a pretrained net in its first steps), the start is the result.
+fn keep_start(
+    start: Mlp,
+    data: &Data,
+    settings: &TrainSettings,
+    ev: &Evaluator,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<RunReport> {
+    let e0 = ev.eval(&start)?;
+    let mut rep = fit_from(start.clone(), data, settings, ev, tolerances, rng)?;
+    if e0.value.is_finite() && (rep.best.value.is_nan() || rep.best.value > e0.value) {
+        for (r, &tol) in rep.reached.iter_mut().zip(tolerances) {
+            if e0.reaches(tol) {
+                *r = Some(0);
+            }
+        }
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        let collapsed = !(e0.value < 0.95 * ev.constant_baseline());
+        rep = RunReport { net: start, best: e0, collapsed, ..rep };
+    }
+    Ok(rep)
+}
