@@ -1,6 +1,6 @@
 //! Criterion benchmarks: one training step on the six canonical workloads of shared/bench
 //! (batch 1024, f64), inference of the constructed deep net vs the exact shallow net for Δ^k, and a
-//! small end-to-end width search, the f64 GEMM rate of this machine, and the free-knot trainer (one
+//! small end-to-end width search, the f64/f32 GEMM rates and FMA peaks of this machine, and the free-knot trainer (one
 //! LM iteration and one whole sweep at k = 10 and 14). Settings live in `config()`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -120,7 +120,140 @@ fn gemm_peak(c: &mut Criterion) {
             black_box(out[0])
         })
     });
+    let a32 = vec![1.0001f32; n * n];
+    let b32 = vec![0.9999f32; n * n];
+    let mut out32 = vec![0.0f32; n * n];
+    g.bench_function(BenchmarkId::new("sgemm_f32", n), |bch| {
+        bch.iter(|| unsafe {
+            matrixmultiply::sgemm(
+                n, n, n, 1.0, a32.as_ptr(), n as isize, 1, b32.as_ptr(), n as isize, 1, 0.0, out32.as_mut_ptr(), n as isize, 1,
+            );
+            black_box(out32[0])
+        })
+    });
+    // What the core can do: 12 independent chains of full-width FMAs (2 FLOPs per lane), so
+    // GFLOP/s = 2 · 12 · lanes · FMA_ITERS / time. Lanes: 8 f64 / 16 f32 with AVX-512, else 4 / 8.
+    for (name, flops) in [("fma_f64", fma::flops_f64()), ("fma_f32", fma::flops_f32())] {
+        g.throughput(criterion::Throughput::Elements(flops));
+        g.bench_function(BenchmarkId::new(name, flops), |bch| {
+            bch.iter(|| if name == "fma_f64" { black_box(fma::run_f64()) } else { black_box(fma::run_f32() as f64) })
+        });
+    }
     g.finish();
+}
+
+/// The FMA peak loops (x86-64; elsewhere a portable loop the compiler may not keep at full width).
+mod fma {
+    pub const ITERS: usize = 100_000;
+    const CHAINS: usize = 12;
+
+    fn avx512() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("fma")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    }
+
+    /// FLOPs of one [`run_f64`].
+    pub fn flops_f64() -> u64 {
+        (2 * CHAINS * if avx512() { 8 } else { 4 } * ITERS) as u64
+    }
+    /// FLOPs of one [`run_f32`].
+    pub fn flops_f32() -> u64 {
+        (2 * CHAINS * if avx512() { 16 } else { 8 } * ITERS) as u64
+    }
+
+    macro_rules! chains {
+        ($name:ident, $t:ty, $lanes:expr) => {
+            #[inline(always)]
+            fn $name(x: $t, y: $t) -> $t {
+                let mut acc = [[1.0 as $t; $lanes]; CHAINS];
+                for _ in 0..ITERS {
+                    for c in acc.iter_mut() {
+                        for v in c.iter_mut() {
+                            *v = v.mul_add(x, y);
+                        }
+                    }
+                }
+                acc.iter().flatten().sum()
+            }
+        };
+    }
+    chains!(f64x8, f64, 8);
+    chains!(f64x4, f64, 4);
+    #[cfg(not(target_arch = "x86_64"))]
+    chains!(f32x8, f32, 8);
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,fma")]
+    fn f64_512(x: f64, y: f64) -> f64 {
+        f64x8(x, y)
+    }
+    // f32 through intrinsics: LLVM did not keep the portable f32 loop in registers (3.2 GFLOP/s).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,fma")]
+    fn f32_512(x: f32, y: f32) -> f32 {
+        use std::arch::x86_64::*;
+        let (vx, vy) = (_mm512_set1_ps(x), _mm512_set1_ps(y));
+        let mut acc = [_mm512_set1_ps(1.0); CHAINS];
+        for _ in 0..ITERS {
+            for a in acc.iter_mut() {
+                *a = _mm512_fmadd_ps(*a, vx, vy);
+            }
+        }
+        acc.iter().map(|a| _mm512_reduce_add_ps(*a)).sum()
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn f64_256(x: f64, y: f64) -> f64 {
+        f64x4(x, y)
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn f32_256(x: f32, y: f32) -> f32 {
+        use std::arch::x86_64::*;
+        let (vx, vy) = (_mm256_set1_ps(x), _mm256_set1_ps(y));
+        let mut acc = [_mm256_set1_ps(1.0); CHAINS];
+        for _ in 0..ITERS {
+            for a in acc.iter_mut() {
+                *a = _mm256_fmadd_ps(*a, vx, vy);
+            }
+        }
+        let mut total = 0.0;
+        for a in acc {
+            let mut lanes = [0f32; 8];
+            // SAFETY: `lanes` holds 8 f32.
+            unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), a) };
+            total += lanes.iter().sum::<f32>();
+        }
+        total
+    }
+
+    /// One run of the f64 loop.
+    pub fn run_f64() -> f64 {
+        let (x, y) = (std::hint::black_box(0.999_999), std::hint::black_box(1e-6));
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the features were detected at run time.
+        unsafe {
+            if avx512() { f64_512(x, y) } else { f64_256(x, y) }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        f64x4(x, y)
+    }
+
+    /// One run of the f32 loop.
+    pub fn run_f32() -> f32 {
+        let (x, y) = (std::hint::black_box(0.999_9f32), std::hint::black_box(1e-4f32));
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the features were detected at run time.
+        unsafe {
+            if avx512() { f32_512(x, y) } else { f32_256(x, y) }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        f32x8(x, y)
+    }
 }
 
 /// Inference and one training step of every constructed deep reference and every matched shallow
