@@ -126,7 +126,20 @@ fn gemm_peak(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("sgemm_f32", n), |bch| {
         bch.iter(|| unsafe {
             matrixmultiply::sgemm(
-                n, n, n, 1.0, a32.as_ptr(), n as isize, 1, b32.as_ptr(), n as isize, 1, 0.0, out32.as_mut_ptr(), n as isize, 1,
+                n,
+                n,
+                n,
+                1.0,
+                a32.as_ptr(),
+                n as isize,
+                1,
+                b32.as_ptr(),
+                n as isize,
+                1,
+                0.0,
+                out32.as_mut_ptr(),
+                n as isize,
+                1,
             );
             black_box(out32[0])
         })

@@ -272,7 +272,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 eprint!("\rfrontier: {done}/{total} runs, {:.0} s", started.elapsed().as_secs_f64());
             };
             let f = pool.install(|| {
-                depthsep::suite::frontier::measure(res.config.master_seed, series, specs, &widths, k_max, seeds, &progress)
+                depthsep::suite::frontier::measure(
+                    res.config.master_seed,
+                    series,
+                    specs,
+                    &widths,
+                    k_max,
+                    seeds,
+                    &progress,
+                )
             })?;
             eprintln!();
             res.frontier = Some(f);
@@ -280,7 +288,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let dir = input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf());
             depthsep::report::write_report(&res, &dir)?;
             print!("{}", depthsep::report::frontier_markdown(&res));
-            eprintln!("frontier written into {} and the report redrawn ({:.0} s)", input.display(), started.elapsed().as_secs_f64());
+            eprintln!(
+                "frontier written into {} and the report redrawn ({:.0} s)",
+                input.display(),
+                started.elapsed().as_secs_f64()
+            );
         }
         Cmd::Report { input, out, readme } => {
             let res = depthsep::results::Results::read(&input)?;
@@ -291,7 +303,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     let text = std::fs::read_to_string(path)
                         .with_context(|| format!("cannot read the README {}", path.display()))?;
                     let block = depthsep::report::headline::markdown(&res);
-                    Some(depthsep::report::headline::fill_block(&text, &block).with_context(|| path.display().to_string())?)
+                    Some(
+                        depthsep::report::headline::fill_block(&text, &block)
+                            .with_context(|| path.display().to_string())?,
+                    )
                 }
                 None => None,
             };

@@ -124,8 +124,18 @@ fn every_recipe_is_deterministic_and_never_returns_the_constructed_weights() {
     }
     // A recipe that does not apply (max of d: its parameter is not a depth) falls back to plain.
     let mut rng = run_rng(1, "recipe");
-    let tr = train_deep(Recipe::Curriculum, TargetId::Max { d: 3 }, 4, 2, &settings(20), Metric::Nmse, 1000, &[1e-12], &mut rng)
-        .unwrap();
+    let tr = train_deep(
+        Recipe::Curriculum,
+        TargetId::Max { d: 3 },
+        4,
+        2,
+        &settings(20),
+        Metric::Nmse,
+        1000,
+        &[1e-12],
+        &mut rng,
+    )
+    .unwrap();
     assert_eq!(tr.recipe, Recipe::Plain);
 }
 
@@ -176,7 +186,8 @@ fn the_frontier_is_independent_of_the_thread_count_and_reads_its_own_cells() {
         .collect();
     let run = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| frontier::measure(11, TargetId::Sawtooth { k: 1 }, recipes.clone(), &[2, 4], 3, 2, &|_, _| {})).unwrap()
+        pool.install(|| frontier::measure(11, TargetId::Sawtooth { k: 1 }, recipes.clone(), &[2, 4], 3, 2, &|_, _| {}))
+            .unwrap()
     };
     let (one, two) = (run(1), run(2));
     assert_eq!(one, two);
@@ -186,7 +197,12 @@ fn the_frontier_is_independent_of_the_thread_count_and_reads_its_own_cells() {
             let f = one.frontier(&r.name, w);
             for k in 1..=3 {
                 let c = one.cell(&r.name, w, k).unwrap();
-                let best = one.runs.iter().filter(|x| x.recipe == r.name && x.width == w && x.k == k).filter_map(|x| x.error).fold(f64::INFINITY, f64::min);
+                let best = one
+                    .runs
+                    .iter()
+                    .filter(|x| x.recipe == r.name && x.width == w && x.k == k)
+                    .filter_map(|x| x.error)
+                    .fold(f64::INFINITY, f64::min);
                 assert_eq!(c.best, Some(best));
                 assert_eq!(k <= f, (1..=k).all(|j| one.cell(&r.name, w, j).unwrap().best.unwrap() <= FRONTIER_TOL));
             }
@@ -197,9 +213,10 @@ fn the_frontier_is_independent_of_the_thread_count_and_reads_its_own_cells() {
 #[test]
 fn a_suite_trains_its_deep_references_by_the_configured_recipe_and_names_bad_family_keys() {
     use depthsep::suite::{ReferenceKind, RunOptions, SuiteConfig, run_suite};
-    let text = depthsep::suite::builtin("tiny")
-        .unwrap()
-        .replace("seeds = 2\ntrain = { steps = 600", "seeds = 2\nrecipe = \"triangle_curriculum\"\ntrain = { steps = 600");
+    let text = depthsep::suite::builtin("tiny").unwrap().replace(
+        "seeds = 2\ntrain = { steps = 600",
+        "seeds = 2\nrecipe = \"triangle_curriculum\"\ntrain = { steps = 600",
+    );
     let cfg = SuiteConfig::from_toml(&text, "tiny-recipe.toml").unwrap();
     assert_eq!(cfg.deep.recipe_for("sawtooth"), Recipe::TriangleCurriculum);
     let dir = tempfile::tempdir().unwrap();

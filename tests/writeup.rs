@@ -82,7 +82,10 @@ fn check_pdf(name: &str, pdf: &[u8]) {
         let entry = std::str::from_utf8(&table[20 * i..20 * i + 18]).unwrap();
         if entry.ends_with('n') {
             let offset: usize = entry[..10].parse().unwrap();
-            assert!(pdf[offset..].starts_with(format!("{i} 0 obj").as_bytes()), "{name}: object {i} is not at {offset}");
+            assert!(
+                pdf[offset..].starts_with(format!("{i} 0 obj").as_bytes()),
+                "{name}: object {i} is not at {offset}"
+            );
             objects += 1;
         }
     }

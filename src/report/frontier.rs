@@ -42,7 +42,15 @@ pub fn markdown(r: &Results) -> String {
     let recipes: Vec<String> = f
         .recipes
         .iter()
-        .map(|s| format!("`{}` ({}, {} init, {} steps per stage)", s.name, s.train.optimizer.name(), init_name(s), s.train.steps))
+        .map(|s| {
+            format!(
+                "`{}` ({}, {} init, {} steps per stage)",
+                s.name,
+                s.train.optimizer.name(),
+                init_name(s),
+                s.train.steps
+            )
+        })
         .collect();
     format!(
         "**{}**\n\n{}\nCells: the best of {} seeds' exact nMSE on the target of parameter k; a letter where it misses {FRONTIER_TOL:.0e}: C every seed \

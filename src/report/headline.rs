@@ -71,8 +71,7 @@ fn grid(r: &Results, f: &Family) -> Grid {
     };
     let one_d = f.targets.iter().all(|t| t.dim == 1);
     let own = floors.contains(&0.0);
-    let has_bracket =
-        f.targets.iter().filter_map(constructed).flat_map(|re| &re.searches).any(|s| s.bracket.is_some());
+    let has_bracket = f.targets.iter().filter_map(constructed).flat_map(|re| &re.searches).any(|s| s.bracket.is_some());
     let trained: Vec<&ReferenceResult> =
         f.targets.iter().filter_map(|t| reference(t, ReferenceKind::Trained)).collect();
     let trained_shape = trained.first().map(|re| {

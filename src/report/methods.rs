@@ -99,7 +99,9 @@ impl Methods {
         let say = |r: Recipe| match r {
             Recipe::Plain => "from random initialisation".to_string(),
             Recipe::Curriculum => "by a warm-start curriculum, one layer prepended per depth".to_string(),
-            Recipe::Triangle => format!("in the triangle-wave parametrisation{}, then freely", self.cite(&["milkert2025"])),
+            Recipe::Triangle => {
+                format!("in the triangle-wave parametrisation{}, then freely", self.cite(&["milkert2025"]))
+            }
             Recipe::TriangleCurriculum => format!(
                 "in the triangle-wave parametrisation{} grown one layer per depth, then freely",
                 self.cite(&["milkert2025"])
@@ -184,7 +186,10 @@ impl Methods {
         let c = &r.config;
         let metric = match c.metric {
             crate::train::Metric::Nmse => {
-                format!("normalised mean squared error ({}, 1 = the best constant)", self.m("MSE/Var f", "\\mathrm{MSE}/\\mathrm{Var}\\,f"))
+                format!(
+                    "normalised mean squared error ({}, 1 = the best constant)",
+                    self.m("MSE/Var f", "\\mathrm{MSE}/\\mathrm{Var}\\,f")
+                )
             }
             crate::train::Metric::L1 => format!("{} error", self.m("L1", "L^1")),
         };
@@ -248,7 +253,10 @@ impl Methods {
              extrapolated. Where theory gives \
              one, each {mstar} is printed beside the certified bracket [lower bound, constructive upper bound] on the best \
              possible width. The suite ran on {} with {} threads{wall}.",
-            self.m(&format!("ε ∈ {{{}}}", floors.join(", ")), &format!("\\varepsilon \\in \\{{{}\\}}", floors.join(", "))),
+            self.m(
+                &format!("ε ∈ {{{}}}", floors.join(", ")),
+                &format!("\\varepsilon \\in \\{{{}\\}}", floors.join(", "))
+            ),
             self.m("m*", "m^*"),
             self.m("τ = max(reference error, ε)", "\\tau = \\max(\\mathrm{reference\\ error}, \\varepsilon)"),
             trainers.len(),

@@ -78,7 +78,10 @@ pub fn write_report(results: &Results, out: &Path) -> anyhow::Result<Vec<PathBuf
     let pdfs = render_pdfs(&rendered)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create report folder {}", out.display()))?;
     let mut paths = Vec::new();
-    let all = rendered.iter().map(|(n, t)| (n.to_string(), t.as_bytes())).chain(pdfs.iter().map(|(n, b)| (n.clone(), &b[..])));
+    let all = rendered
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.as_bytes()))
+        .chain(pdfs.iter().map(|(n, b)| (n.clone(), &b[..])));
     for (name, bytes) in all {
         let path = out.join(&name);
         crate::durable::write_atomic_via(&path, &out.join(format!(".{name}.tmp")), bytes)?;

@@ -15,11 +15,7 @@ fn options() -> &'static svg2pdf::usvg::Options<'static> {
         let mut db = svg2pdf::usvg::fontdb::Database::new();
         db.load_font_data(FONT.to_vec());
         db.set_sans_serif_family("DejaVu Sans");
-        svg2pdf::usvg::Options {
-            font_family: "DejaVu Sans".into(),
-            fontdb: Arc::new(db),
-            ..Default::default()
-        }
+        svg2pdf::usvg::Options { font_family: "DejaVu Sans".into(), fontdb: Arc::new(db), ..Default::default() }
     })
 }
 

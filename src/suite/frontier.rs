@@ -120,7 +120,10 @@ impl Frontier {
         if runs.is_empty() {
             return None;
         }
-        let best_run = runs.iter().filter(|r| r.error.is_some()).min_by(|a, b| a.error.unwrap_or(f64::INFINITY).total_cmp(&b.error.unwrap_or(f64::INFINITY)));
+        let best_run = runs
+            .iter()
+            .filter(|r| r.error.is_some())
+            .min_by(|a, b| a.error.unwrap_or(f64::INFINITY).total_cmp(&b.error.unwrap_or(f64::INFINITY)));
         let best = best_run.and_then(|r| r.error);
         let collapse_rate = runs.iter().filter(|r| r.collapsed).count() as f64 / runs.len() as f64;
         let failure = match best_run {
@@ -135,7 +138,10 @@ impl Frontier {
 
     /// The largest k such that every k' ≤ k reaches [`FRONTIER_TOL`] with its best seed (0: none).
     pub fn frontier(&self, recipe: &str, width: usize) -> u32 {
-        (1..=self.k_max).take_while(|&k| self.cell(recipe, width, k).is_some_and(|c| c.failure.is_none())).last().unwrap_or(0)
+        (1..=self.k_max)
+            .take_while(|&k| self.cell(recipe, width, k).is_some_and(|c| c.failure.is_none()))
+            .last()
+            .unwrap_or(0)
     }
 }
 
@@ -182,7 +188,8 @@ pub fn measure(
     let pieces = ids.iter().map(|id| Ok(id.build()?.pieces())).collect::<anyhow::Result<Vec<_>>>()?;
     // Round by round in k; a (recipe, width) pair whose best seed stayed above GIVE_UP at two
     // consecutive k is not run deeper.
-    let mut active: Vec<(&RecipeSpec, usize)> = recipes.iter().flat_map(|r| widths.iter().map(move |&w| (r, w))).collect();
+    let mut active: Vec<(&RecipeSpec, usize)> =
+        recipes.iter().flat_map(|r| widths.iter().map(move |&w| (r, w))).collect();
     let total = active.len() * k_max as usize * seeds as usize;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let mut runs: Vec<FrontierRun> = Vec::new();

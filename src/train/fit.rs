@@ -63,16 +63,21 @@ pub fn fit(
     tolerances: &[f64],
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<RunReport> {
+    anyhow::ensure!(settings.data_n(target.pieces()) >= 1, "data_n must be ≥ 1");
+    let data = sample(target, settings, rng);
+    let mut net = Mlp::with_hidden(data.d, hidden)?;
+    settings.init.apply(&mut net, rng);
+    fit_from(net, &data, settings, evaluator, tolerances, rng)
+}
+
+/// `settings.data_n(target.pieces())` uniform training points of `target` from `rng`.
+pub fn sample(target: &dyn Target, settings: &TrainSettings, rng: &mut ChaCha8Rng) -> Data {
     let d = target.dim();
     let n = settings.data_n(target.pieces());
-    anyhow::ensure!(n >= 1, "data_n must be ≥ 1");
     let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
     let mut ys = vec![0.0; n];
     target.eval_batch(&xs, &mut ys);
-    let data = Data { xs, ys, d };
-    let mut net = Mlp::with_hidden(d, hidden)?;
-    settings.init.apply(&mut net, rng);
-    fit_from(net, &data, settings, evaluator, tolerances, rng)
+    Data { xs, ys, d }
 }
 
 /// Train `net` as it is (no initialisation) on `data`: the loop of [`fit`].

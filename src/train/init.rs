@@ -44,7 +44,9 @@ impl Init {
                 Init::Asymmetric => {
                     let s = (2.0 / (fan_in + 1) as f64).sqrt();
                     for (row, bias) in w.chunks_exact_mut(fan_in).zip(b.iter_mut()) {
-                        row.iter_mut().chain(std::iter::once(&mut *bias)).for_each(|p| *p = s * rng.sample::<f64, _>(StandardNormal));
+                        row.iter_mut()
+                            .chain(std::iter::once(&mut *bias))
+                            .for_each(|p| *p = s * rng.sample::<f64, _>(StandardNormal));
                         let pick = rng.random_range(0..=fan_in);
                         let positive = rng.random::<f64>().sqrt();
                         if pick == fan_in { *bias = positive } else { row[pick] = positive }

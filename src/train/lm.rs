@@ -43,8 +43,20 @@ impl Trainer for LmTrainer {
         // SAFETY: the slices hold n·p, n·p and p·p elements with the strides given.
         unsafe {
             matrixmultiply::dgemm(
-                p, n, p, 1.0, self.jac.as_ptr(), 1, p as isize, self.jac.as_ptr(), p as isize, 1, 0.0,
-                jtj.as_mut_ptr(), p as isize, 1,
+                p,
+                n,
+                p,
+                1.0,
+                self.jac.as_ptr(),
+                1,
+                p as isize,
+                self.jac.as_ptr(),
+                p as isize,
+                1,
+                0.0,
+                jtj.as_mut_ptr(),
+                p as isize,
+                1,
             );
         }
         let mut g = vec![0.0; p];

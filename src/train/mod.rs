@@ -10,10 +10,10 @@ mod eval;
 mod fit;
 pub mod freeknot;
 pub mod hybrid;
-pub mod lm;
-pub mod recipe;
 mod init;
+pub mod lm;
 mod lsq;
+pub mod recipe;
 mod settings;
 mod trainer;
 

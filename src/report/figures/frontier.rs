@@ -33,7 +33,10 @@ impl Artifact for FrontierFigure {
             for (area, &width) in root.split_evenly((1, panels as usize)).iter().zip(&f.widths) {
                 let kmax = f.k_max as f64;
                 let mut chart = ChartBuilder::on(area)
-                    .caption(format!("{}: deep ReLU nets of width {width}, best of {} seeds", f.series.series(), f.seeds), (FONT, 16))
+                    .caption(
+                        format!("{}: deep ReLU nets of width {width}, best of {} seeds", f.series.series(), f.seeds),
+                        (FONT, 16),
+                    )
                     .margin(12)
                     .x_label_area_size(40)
                     .y_label_area_size(60)
@@ -49,7 +52,10 @@ impl Artifact for FrontierFigure {
                     .draw()
                     .map_err(err)?;
                 chart
-                    .draw_series(LineSeries::new(vec![(0.7, FRONTIER_TOL), (kmax + 0.3, FRONTIER_TOL)], BLACK.stroke_width(2)))
+                    .draw_series(LineSeries::new(
+                        vec![(0.7, FRONTIER_TOL), (kmax + 0.3, FRONTIER_TOL)],
+                        BLACK.stroke_width(2),
+                    ))
                     .map_err(err)?
                     .label(format!("frontier tolerance nMSE = {FRONTIER_TOL:.0e} (errors < 1e-16 drawn at 1e-16)"))
                     .legend(swatch(BLACK));

@@ -22,7 +22,7 @@
 pub mod grow;
 pub mod triangle;
 
-use super::fit::{RunReport, fit, fit_from};
+use super::fit::{RunReport, fit, fit_from, sample};
 use super::trainer::Data;
 use super::{Evaluator, Metric, TrainSettings};
 use crate::family::{Target, TargetId};
@@ -73,16 +73,6 @@ pub struct Trained {
     pub total_steps: usize,
 }
 
-/// Uniform training points of `target`, as [`fit`] draws them.
-pub fn sample(target: &dyn Target, settings: &TrainSettings, rng: &mut ChaCha8Rng) -> Data {
-    let d = target.dim();
-    let n = settings.data_n(target.pieces());
-    let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
-    let mut ys = vec![0.0; n];
-    target.eval_batch(&xs, &mut ys);
-    Data { xs, ys, d }
-}
-
 /// The stages of a curriculum for `id` at depth `depth`: the targets of parameter 1..=its own, or
 /// `None` when the family's depth is not its parameter or the depth is not the construction's.
 fn stages(id: TargetId, depth: usize) -> anyhow::Result<Option<Vec<Box<dyn Target>>>> {
@@ -118,11 +108,8 @@ pub fn train_deep(
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Trained> {
     let evaluator = |t| Evaluator::with_points(t, metric, eval_points);
-    let staged = if recipe == Recipe::Plain || (recipe != Recipe::Curriculum && width < 2) {
-        None
-    } else {
-        stages(id, depth)?
-    };
+    let staged =
+        if recipe == Recipe::Plain || (recipe != Recipe::Curriculum && width < 2) { None } else { stages(id, depth)? };
     let Some(targets) = staged else {
         let t = id.build()?;
         let report = fit(t.as_ref(), &vec![width; depth], settings, &evaluator(t.as_ref()), tolerances, rng)?;

@@ -63,7 +63,11 @@ pub fn gradient(a: &[f64], data: &Data) -> Vec<f64> {
         let mut back = 2.0 * (s * xs[l] + c - y) * s / n; // ∂loss/∂x_L
         for i in (0..l).rev() {
             let (ai, yi) = (a[i], xs[i]);
-            let (dy, da) = if yi < ai { (1.0 / ai, -yi / (ai * ai)) } else { (-1.0 / (1.0 - ai), (1.0 - yi) / ((1.0 - ai) * (1.0 - ai))) };
+            let (dy, da) = if yi < ai {
+                (1.0 / ai, -yi / (ai * ai))
+            } else {
+                (-1.0 / (1.0 - ai), (1.0 - yi) / ((1.0 - ai) * (1.0 - ai)))
+            };
             g[i] += back * da;
             back *= dy;
         }
