@@ -47,16 +47,6 @@ pub enum Recipe {
 }
 
 impl Recipe {
-    /// Name as in the config.
-    pub fn name(self) -> &'static str {
-        match self {
-            Recipe::Plain => "plain",
-            Recipe::Curriculum => "curriculum",
-            Recipe::Triangle => "triangle",
-            Recipe::TriangleCurriculum => "triangle_curriculum",
-        }
-    }
-
     /// Whether `plain` is what runs (the default, or the fallback).
     pub fn is_plain(&self) -> bool {
         *self == Recipe::Plain
