@@ -1,5 +1,5 @@
 //! Criterion benchmarks: one training step on the six canonical workloads of shared/bench
-//! (batch 1024, f64), inference of the constructed deep net vs the exact shallow net for Δ^k, and a
+//! (batch 1024, f64 and f32), inference of the constructed deep net vs the exact shallow net for Δ^k, and a
 //! small end-to-end width search, the f64/f32 GEMM rates and FMA peaks of this machine, and the free-knot trainer (one
 //! LM iteration and one whole sweep at k = 10 and 14). Settings live in `config()`.
 
@@ -8,7 +8,8 @@ use depthsep::family::sawtooth::construct;
 use depthsep::net::{Mlp, Workspace};
 use depthsep::rng::run_rng;
 use depthsep::suite::{RunOptions, load_suite, run_suite};
-use depthsep::train::{Adam, Init};
+use depthsep::train::single::Single;
+use depthsep::train::{Adam, Data, Init};
 use rand::RngExt;
 use std::hint::black_box;
 use std::time::Duration;
@@ -68,13 +69,50 @@ fn bench_infer(g: &mut Group, id: BenchmarkId, net: &Mlp, xs: &[f64]) {
     });
 }
 
+/// Bench one f32 training step as `dtype = "f32"` runs it (train::single: the net's weights read
+/// and written back, f32 loss, gradient and Adam update).
+fn bench_train_f32(g: &mut Group, id: BenchmarkId, mut net: Mlp, xs: &[f64], ys: &[f64]) {
+    let data = Data { xs: xs.to_vec(), ys: ys.to_vec(), d: 1 };
+    let mut single = Single::new(net.n_params());
+    let mut rng = run_rng(9, "bench f32");
+    g.bench_function(id, |b| b.iter(|| black_box(single.step(&mut net, &data, None, 1e-3, &mut rng))));
+}
+
 fn train_step(c: &mut Criterion) {
     let mut g = c.benchmark_group("train_step");
     let (xs, ys) = batch(1);
     for (name, hidden) in workloads() {
         let mut net = Mlp::with_hidden(1, &hidden).unwrap();
         Init::Torch.apply(&mut net, &mut run_rng(2, name));
-        bench_train(&mut g, BenchmarkId::new("f64", name), net, &xs, &ys);
+        bench_train(&mut g, BenchmarkId::new("f64", name), net.clone(), &xs, &ys);
+        bench_train_f32(&mut g, BenchmarkId::new("f32", name), net, &xs, &ys);
+    }
+    g.finish();
+}
+
+/// The two f32 paths for deep 1-input nets, loss and gradient only: feature-major narrow vs packed
+/// sgemm (what sets `Real::NARROW_MAX` for f32).
+fn f32_kernels(c: &mut Criterion) {
+    use depthsep::net::layered;
+    use depthsep::net::narrow::{self, NarrowWorkspace};
+    let mut g = c.benchmark_group("f32_kernels");
+    let (xs, ys) = batch(1);
+    let (xs, ys): (Vec<f32>, Vec<f32>) =
+        (xs.iter().map(|&x| x as f32).collect(), ys.iter().map(|&y| y as f32).collect());
+    for (w, l) in [(8, 8), (16, 8), (32, 8), (64, 16)] {
+        let mut net = Mlp::with_hidden(1, &vec![w; l]).unwrap();
+        Init::Torch.apply(&mut net, &mut run_rng(2, "f32 kernels"));
+        let p: Vec<f32> = net.params().iter().map(|&v| v as f32).collect();
+        let mut grad = vec![0.0f32; p.len()];
+        let name = format!("w{w}_L{l}");
+        let mut ws = NarrowWorkspace::default();
+        g.bench_function(BenchmarkId::new("narrow", &name), |b| {
+            b.iter(|| black_box(narrow::loss_grad(net.dims(), &p, &xs, &ys, &mut grad, &mut ws)))
+        });
+        let mut ws = Workspace::<f32>::default();
+        g.bench_function(BenchmarkId::new("sgemm", &name), |b| {
+            b.iter(|| black_box(layered::loss_grad(net.dims(), &p, &xs, &ys, &mut grad, &mut ws)))
+        });
     }
     g.finish();
 }
@@ -350,5 +388,5 @@ fn freeknot(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = train_step, inference, gemm_peak, matched, search, freeknot }
+criterion_group! { name = benches; config = config(); targets = train_step, f32_kernels, inference, gemm_peak, matched, search, freeknot }
 criterion_main!(benches);

@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
             batch: None,
             lsq_every: 250,
         },
+        dtype: Default::default(),
     };
     let ev = Evaluator::new(&target, Metric::Nmse);
     let run = fit(&target, &[m], &cfg, &ev, &[1e-4], &mut run_rng(1, "example"))?;

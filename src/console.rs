@@ -96,20 +96,36 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// The theory's bracket on the minimal shallow width for each target and ε.
+/// The certified bracket on the minimal shallow width for each target and ε, each end marked with
+/// how it was obtained (a letter for the lower end's argument, a digit for the upper end's weights).
 pub fn bounds(targets: &[Box<dyn Target>], eps: &[f64], metric: Metric) -> anyhow::Result<String> {
     anyhow::ensure!(!targets.is_empty(), "no targets to bound");
+    let (mut lows, mut highs): (Vec<String>, Vec<String>) = (vec![], vec![]);
+    let mark = |list: &mut Vec<String>, how: &str| {
+        list.iter().position(|h| h == how).unwrap_or_else(|| {
+            list.push(how.to_string());
+            list.len() - 1
+        })
+    };
     let mut s = String::new();
-    write!(s, "{:<14}", "target")?;
+    write!(s, "{:<16}", "target")?;
     for e in eps {
-        write!(s, " {:>19}", format!("eps={e:.0e}"))?;
+        write!(s, " {:>22}", format!("eps={e:.0e}"))?;
     }
     writeln!(s)?;
     for t in targets {
-        write!(s, "{:<14}", t.label())?;
+        write!(s, "{:<16}", t.label())?;
         for &e in eps {
-            let b = t.bracket(e, metric).with_context(|| format!("{} has no theory bracket", t.label()))?;
-            write!(s, " {:>19}", cells::bracket(Some(b)))?;
+            let c = t.certify(e, metric).with_context(|| {
+                format!(
+                    "{} has no certified bracket in {} (every exact 1-D target has one in sup: --metric sup)",
+                    t.label(),
+                    metric.long()
+                )
+            })?;
+            let (l, u) = (mark(&mut lows, &c.lower_how), mark(&mut highs, &c.upper_how));
+            let cell = format!("{} {}{}", cells::bracket(Some(c.bracket)), (b'a' + l as u8) as char, u + 1);
+            write!(s, " {cell:>22}")?;
         }
         writeln!(s)?;
     }
@@ -118,5 +134,13 @@ pub fn bounds(targets: &[Box<dyn Target>], eps: &[f64], metric: Metric) -> anyho
         "[certified lower, constructive upper] bound on the minimal one-hidden-layer width reaching error eps ({}).",
         metric.long()
     )?;
+    writeln!(s, "Lower ends (letter):")?;
+    for (i, h) in lows.iter().enumerate() {
+        writeln!(s, "  {} = {h}", (b'a' + i as u8) as char)?;
+    }
+    writeln!(s, "Upper ends (digit; explicit weights, error computed exactly):")?;
+    for (i, h) in highs.iter().enumerate() {
+        writeln!(s, "  {} = {h}", i + 1)?;
+    }
     Ok(s)
 }

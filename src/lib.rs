@@ -14,6 +14,7 @@ pub mod costs;
 pub mod durable;
 pub mod family;
 pub mod net;
+pub mod optimum;
 pub mod report;
 pub mod results;
 pub mod rng;

@@ -22,7 +22,7 @@ struct Cli {
 enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
     Run {
-        /// Built-in suite (quick, full, tiny, families) or a TOML file.
+        /// Built-in suite (quick, full, tiny, families, sup) or a TOML file.
         #[arg(long, default_value = "quick")]
         suite: String,
         /// Output folder [default: results/<suite name>].
@@ -125,9 +125,13 @@ enum Cmd {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Print the theory's bracket on the minimal shallow width for sawtooth k and tolerances.
+    /// Print the certified bracket on the minimal shallow width per member and tolerance, and how
+    /// each end was obtained.
     Bounds {
-        /// Largest k (1..=30).
+        /// Family: sawtooth, golden, takagi-aA (A ≥ 2) or square (golden and Takagi: sup only).
+        #[arg(long, default_value = "sawtooth")]
+        family: String,
+        /// Largest member (k, t, K or L), from 1.
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_K as i64))]
         k_max: u32,
         /// Tolerances, comma-separated.
@@ -151,6 +155,8 @@ enum MetricArg {
     Nmse,
     /// L1 error.
     L1,
+    /// Sup error max |f − g| (exact 1-D targets only).
+    Sup,
 }
 
 impl From<MetricArg> for Metric {
@@ -158,6 +164,7 @@ impl From<MetricArg> for Metric {
         match m {
             MetricArg::Nmse => Metric::Nmse,
             MetricArg::L1 => Metric::L1,
+            MetricArg::Sup => Metric::Sup,
         }
     }
 }
@@ -169,6 +176,20 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
 }
 
 /// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
+/// The first member of the family named on the command line.
+fn series(family: &str) -> anyhow::Result<depthsep::family::TargetId> {
+    use depthsep::family::TargetId;
+    Ok(match family {
+        "sawtooth" => TargetId::Sawtooth { k: 1 },
+        "golden" => TargetId::Golden { t: 1 },
+        "square" => TargetId::Square { l: 1 },
+        f => match f.strip_prefix("takagi-a").and_then(|a| a.parse().ok()) {
+            Some(a) => TargetId::Takagi { a, k: 1 },
+            None => anyhow::bail!("--family {f}: allowed: sawtooth, golden, takagi-aA (A ≥ 2), square"),
+        },
+    })
+}
+
 fn sawtooths(k_max: u32) -> anyhow::Result<Vec<Box<dyn Target>>> {
     Ok(TargetSpec::sawtooth(1, k_max).build_all()?)
 }
@@ -247,16 +268,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("{n} nets timed; costs written into {} and the report redrawn", input.display());
         }
         Cmd::Frontier { input, k_max, seeds, widths, family, recipes, threads: t } => {
-            use depthsep::family::TargetId;
-            let series = match family.as_str() {
-                "sawtooth" => TargetId::Sawtooth { k: 1 },
-                "golden" => TargetId::Golden { t: 1 },
-                "square" => TargetId::Square { l: 1 },
-                f => match f.strip_prefix("takagi-a").and_then(|a| a.parse().ok()) {
-                    Some(a) => TargetId::Takagi { a, k: 1 },
-                    None => anyhow::bail!("--family {f}: allowed: sawtooth, golden, takagi-aA (A ≥ 2), square"),
-                },
-            };
+            let series = series(&family)?;
             let mut res = depthsep::results::Results::read(&input)?;
             let mut specs = depthsep::suite::frontier::default_recipes(&res.config.deep.train);
             if !recipes.is_empty() {
@@ -318,12 +330,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{} (headline block)", path.display());
             }
         }
-        Cmd::Bounds { k_max, eps, metric } => {
+        Cmd::Bounds { family, k_max, eps, metric } => {
             anyhow::ensure!(!eps.is_empty(), "--eps: give at least one tolerance");
             if let Some(e) = eps.iter().find(|e| !(e.is_finite() && **e >= 0.0)) {
                 anyhow::bail!("--eps {e}: tolerances must be finite numbers ≥ 0");
             }
-            print!("{}", console::bounds(&sawtooths(k_max)?, &eps, metric.into())?)
+            let first = series(&family)?;
+            let targets = (1..=k_max)
+                .map(|v| first.with_axis_value(v).expect("a series member").build())
+                .collect::<Result<Vec<_>, _>>()?;
+            print!("{}", console::bounds(&targets, &eps, metric.into())?)
         }
         Cmd::Constructions { k_max } => print!("{}", console::constructions(&sawtooths(k_max)?)?),
     }

@@ -50,7 +50,24 @@ fn each_bad_config_names_its_field_and_the_allowed_values() {
             tiny().replace("max_pieces", "max_piece").replacen("[[shallow]]", "[[shallow]]\nmax_pieces = 0", 1),
             &["shallow[0].max_pieces"],
         ),
-        (tiny().replace("metric = \"nmse\"", "metric = \"mae\""), &["mae", "nmse", "l1"]),
+        (tiny().replace("metric = \"nmse\"", "metric = \"mae\""), &["mae", "nmse", "l1", "sup"]),
+        (
+            tiny().replace(
+                "data_min = 256, optimizer = { kind = \"freeknot\" }",
+                "data_min = 256, dtype = \"f32\", optimizer = { kind = \"freeknot\" }",
+            ),
+            &["shallow[0].train.dtype", "f32", "adam"],
+        ),
+        (
+            tiny().replacen("data_min = 128, optimizer", "data_min = 128, dtype = \"f16\", optimizer", 1),
+            &["f16", "f64", "f32"],
+        ),
+        (
+            tiny()
+                .replace("metric = \"nmse\"", "metric = \"sup\"")
+                .replace("family = \"sawtooth\"\nk_min = 1\nk_max = 3", "family = \"max\"\nd_min = 2\nd_max = 3"),
+            &["metric", "sup", "family \"max\""],
+        ),
         (
             tiny().replace("references = [\"constructed\", \"trained\"]", "references = [\"magic\"]"),
             &["magic", "constructed"],
@@ -130,6 +147,27 @@ fn cli_argument_errors_name_the_argument() {
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("FILES"));
     let o = depthsep(&["run", "--suite", "nosuch"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("nosuch"));
+    // A family with no L2 bracket says so and points at the sup norm; an unknown family lists the known.
+    let o = depthsep(&["bounds", "--family", "golden", "--k-max", "3"], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && stderr.contains("golden t=1") && stderr.contains("--metric sup"), "{stderr}");
+    let o = depthsep(&["bounds", "--family", "spiral"], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && stderr.contains("spiral") && stderr.contains("sawtooth, golden"), "{stderr}");
+}
+
+#[test]
+fn bounds_prints_each_end_with_how_it_was_obtained() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = depthsep(&["bounds", "--family", "golden", "--metric", "sup", "--k-max", "5", "--eps", "0.1"], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // f^5 has 13 pieces alternating between 0 or 1/φ² and 1: 12 kinks at ε = 0.1, [12, 13].
+    assert!(out.contains("golden t=5") && out.contains("[12, 13] a1"), "{out}");
+    assert!(out.contains("a = fewest kinks") && out.contains("1 = the minimal-link path"), "{out}");
+    let o = depthsep(&["bounds", "--k-max", "8", "--eps", "0.1"], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("[153, 232]") && out.contains("kink-free tents"), "{out}");
 }
 
 #[test]

@@ -169,6 +169,7 @@ fn the_hybrid_run_is_evaluated_after_its_solves_and_ends_on_one() {
             batch: None,
             lsq_every: 50,
         },
+        dtype: Default::default(),
     };
     let ev = Evaluator::new(&t, Metric::Nmse);
     let rng = run_rng(4, "hybrid ends on a solve");

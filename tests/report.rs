@@ -82,13 +82,16 @@ fn drawing_twice_gives_identical_bytes() {
 
 #[test]
 fn report_reproduces_the_committed_reports_byte_for_byte() {
-    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
-    let res = Results::read(&committed.join("results.json")).expect("reports/results.json is committed");
-    let out = tempfile::tempdir().unwrap();
-    for path in write_report(&res, out.path()).unwrap() {
-        let name = path.file_name().unwrap();
-        let want = std::fs::read(committed.join(name)).unwrap_or_else(|_| panic!("reports/{name:?} missing"));
-        assert!(std::fs::read(&path).unwrap() == want, "reports/{name:?} differs from what `depthsep report` draws");
+    // The full suite's report and the sup suite's (reports/sup).
+    for dir in ["reports", "reports/sup"] {
+        let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let res = Results::read(&committed.join("results.json")).unwrap_or_else(|e| panic!("{dir}/results.json: {e}"));
+        let out = tempfile::tempdir().unwrap();
+        for path in write_report(&res, out.path()).unwrap() {
+            let name = path.file_name().unwrap();
+            let want = std::fs::read(committed.join(name)).unwrap_or_else(|_| panic!("{dir}/{name:?} missing"));
+            assert!(std::fs::read(&path).unwrap() == want, "{dir}/{name:?} differs from what `depthsep report` draws");
+        }
     }
 }
 

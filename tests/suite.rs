@@ -233,3 +233,43 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
         assert!(r.searches.iter().filter(|s| s.trainer == "freeknot").all(|s| s.m_star.width().is_some()));
     }
 }
+
+#[test]
+fn in_the_sup_norm_no_trained_width_falls_below_the_fewest_kinks() {
+    use depthsep::family::TargetSpec;
+    use depthsep::train::Metric;
+    let mut cfg = load_suite("tiny").unwrap();
+    cfg.metric = Metric::Sup;
+    cfg.floors = vec![0.3, 0.05];
+    cfg.targets = vec![
+        TargetSpec::Sawtooth { k_min: 1, k_max: 3 },
+        TargetSpec::Golden { t_min: 2, t_max: 4 },
+        TargetSpec::Square { l_min: 1, l_max: 2 },
+    ];
+    cfg.references = vec![ReferenceKind::Constructed];
+    cfg.shallow.truncate(2);
+    assert!(cfg.shallow.iter().all(|s| !s.prune_with_theory), "searches start at width 1");
+    let dir = tempfile::tempdir().unwrap();
+    let res = run_suite(&cfg, &RunOptions { out: dir.path().to_path_buf(), threads: 2, progress: false, shard: None })
+        .unwrap();
+    let mut found = 0;
+    for t in &res.targets {
+        let target = t.target.build().unwrap();
+        for s in &t.references[0].searches {
+            let b = s.bracket.unwrap_or_else(|| panic!("{}: every exact 1-D target has a sup bracket", t.label));
+            assert!(b.lower <= b.upper);
+            if let MStar::Found { m } = s.m_star {
+                found += 1;
+                assert!(m >= b.lower, "{} {}: m* = {m} below the fewest kinks {}", t.label, s.trainer, b.lower);
+            }
+        }
+        for run in &t.shallow_runs {
+            if let (Some(e), Some(lb)) =
+                (run.error, target.error_bound(Bound::Lower, run.hidden[0] as u64, Metric::Sup))
+            {
+                assert!(e >= lb - 1e-12, "{} width {}: sup {e} below {lb}", t.label, run.hidden[0]);
+            }
+        }
+    }
+    assert!(found >= 10, "only {found} searches found a width");
+}

@@ -21,6 +21,7 @@ pub mod takagi;
 pub use registry::{TargetId, TargetSpec};
 
 use crate::net::{ExactErrors, Mlp, Pwl};
+pub use crate::optimum::Certified;
 use crate::train::Metric;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,13 @@ pub trait Target: Send + Sync {
     /// L1 error of the best constant (median) predictor, when known in closed form.
     fn constant_l1(&self) -> Option<f64> {
         None
+    }
+    /// Sup error of the best constant ((max − min)/2), when known in closed form: by default from
+    /// the exact piecewise-linear form.
+    fn constant_sup(&self) -> Option<f64> {
+        let p = self.pwl()?;
+        let (lo, hi) = p.ys().iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &y| (l.min(y), h.max(y)));
+        Some((hi - lo) / 2.0)
     }
     /// The exact continuous piecewise-linear form on \[0,1\] (1-D piecewise-linear targets), or
     /// `None`: errors are then sampled.
@@ -60,11 +68,19 @@ pub trait Target: Send + Sync {
     /// Hidden layers of the construction: what a trained deep reference with `depth = "k"` uses.
     fn natural_depth(&self) -> usize;
     /// Bracket [certified lower, constructive upper] on the minimal one-hidden-layer width that can
-    /// reach error `eps` in `metric`, when the theory gives one.
-    /// None by default: a family states one only with a proof or explicit weights.
+    /// reach error `eps` in `metric`, with how each end was obtained, when the theory gives one.
+    /// By default: for the sup norm, the exact minimal-link bracket of any 1-D piecewise-linear
+    /// target ([`crate::optimum::sup`]); otherwise none: a family states one only with a proof or
+    /// explicit weights.
+    fn certify(&self, eps: f64, metric: Metric) -> Option<Certified> {
+        if metric != Metric::Sup || self.dim() != 1 {
+            return None;
+        }
+        crate::optimum::sup::certify_pwl(&self.pwl()?, eps).ok().map(|(c, _)| c)
+    }
+    /// The bracket of [`Target::certify`].
     fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket> {
-        let _ = (eps, metric);
-        None
+        self.certify(eps, metric).map(|c| c.bracket)
     }
     /// The `side` bound on the best error of a width-m one-hidden-layer net, when known.
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {

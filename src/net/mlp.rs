@@ -9,7 +9,6 @@
 //!
 //! The backward pass computes the exact gradient of the batch MSE, (1/B)·Σ_i (f(x_i) − y_i)².
 
-use matrixmultiply::dgemm;
 use serde::{Deserialize, Serialize};
 
 /// A ReLU MLP with one output.
@@ -26,35 +25,58 @@ pub struct Mlp {
 pub enum Kernel {
     /// 1 → m → 1: the fused one-hidden-layer kernel of [`super::shallow1d`].
     Shallow1d,
-    /// 1 input, every hidden layer at most [`super::narrow::MAX_WIDTH`] wide: the feature-major
+    /// 1 input, every hidden layer at most [`super::narrow::MAX_WIDTH`] wide (f64; f32 see
+    /// [`Kernel::of_in`]): the feature-major
     /// kernel of [`super::narrow`].
     Narrow,
     /// Any shape: layer by layer through packed GEMM.
     Layered,
 }
 
+impl Kernel {
+    /// The kernel for an f64 net with layer sizes `dims` (`[d, n_1, …, n_L, 1]`).
+    pub fn of(dims: &[usize]) -> Kernel {
+        Self::of_in::<f64>(dims)
+    }
+
+    /// The kernel for a net with layer sizes `dims` computing in `T` (the narrow kernel's width
+    /// limit is [`super::real::Real::NARROW_MAX`]).
+    pub fn of_in<T: super::real::Real>(dims: &[usize]) -> Kernel {
+        if dims[0] != 1 {
+            Kernel::Layered
+        } else if dims.len() == 3 {
+            Kernel::Shallow1d
+        } else if dims[1..dims.len() - 1].iter().all(|&w| w <= T::NARROW_MAX) {
+            Kernel::Narrow
+        } else {
+            Kernel::Layered
+        }
+    }
+}
+
 /// Buffers reused across forward/backward passes so a training step allocates nothing.
 #[derive(Debug, Default, Clone)]
-pub struct Workspace {
+pub struct Workspace<T = f64> {
     /// Post-activation of each layer (index 0 = input copy is not stored; index l = layer l output).
-    pub(super) acts: Vec<Vec<f64>>,
+    pub(super) acts: Vec<Vec<T>>,
     /// Gradient w.r.t. the current layer's pre-activation.
-    pub(super) delta: Vec<f64>,
+    pub(super) delta: Vec<T>,
     /// Gradient w.r.t. the previous layer's activation.
-    pub(super) delta_prev: Vec<f64>,
+    pub(super) delta_prev: Vec<T>,
     /// Buffers of the narrow kernel.
-    small: super::narrow::NarrowWorkspace,
+    pub(super) small: super::narrow::NarrowWorkspace<T>,
 }
 
 /// Σ (o − y)² over the batch, and the output gradient 2(o − y)/n written into `delta`.
-pub(crate) fn mse_residual(out: &[f64], ys: &[f64], delta: &mut Vec<f64>) -> f64 {
-    let n = ys.len() as f64;
-    let mut loss = 0.0;
+pub(crate) fn mse_residual<T: super::real::Real>(out: &[T], ys: &[T], delta: &mut Vec<T>) -> T {
+    let n = T::from_f64(ys.len() as f64);
+    let two = T::from_f64(2.0);
+    let mut loss = T::ZERO;
     delta.clear();
     for (&o, &y) in out.iter().zip(ys) {
         let e = o - y;
         loss += e * e;
-        delta.push(2.0 * e / n);
+        delta.push(two * e / n);
     }
     loss
 }
@@ -141,15 +163,7 @@ impl Mlp {
 
     /// The kernel that computes this net's forward pass and gradient.
     pub fn kernel(&self) -> Kernel {
-        if self.dims[0] != 1 {
-            Kernel::Layered
-        } else if self.dims.len() == 3 {
-            Kernel::Shallow1d
-        } else if self.hidden().iter().all(|&w| w <= super::narrow::MAX_WIDTH) {
-            Kernel::Narrow
-        } else {
-            Kernel::Layered
-        }
+        Kernel::of(&self.dims)
     }
 
     pub(super) fn offset(&self, layer: usize) -> usize {
@@ -190,44 +204,7 @@ impl Mlp {
 
     /// Forward pass storing every layer's activations in `ws`; returns the outputs.
     pub fn forward_ws<'a>(&self, xs: &[f64], ws: &'a mut Workspace) -> &'a [f64] {
-        let d = self.dims[0];
-        assert_eq!(xs.len() % d, 0, "input length is not a multiple of d = {d}");
-        let n = xs.len() / d;
-        ws.acts.resize_with(self.n_layers(), Vec::new);
-        for l in 0..self.n_layers() {
-            let (a, b) = (self.dims[l], self.dims[l + 1]);
-            let (w, bias) = self.layer(l);
-            let (done, rest) = ws.acts.split_at_mut(l);
-            let input: &[f64] = if l == 0 { xs } else { &done[l - 1] };
-            let z = &mut rest[0];
-            z.resize(n * b, 0.0);
-            for row in z.chunks_exact_mut(b) {
-                row.copy_from_slice(bias);
-            }
-            // Z (n×b) += X (n×a) · Wᵀ (a×b); W is b×a row-major, so Wᵀ has strides (1, a).
-            unsafe {
-                dgemm(
-                    n,
-                    a,
-                    b,
-                    1.0,
-                    input.as_ptr(),
-                    a as isize,
-                    1,
-                    w.as_ptr(),
-                    1,
-                    a as isize,
-                    1.0,
-                    z.as_mut_ptr(),
-                    b as isize,
-                    1,
-                );
-            }
-            if l + 1 < self.n_layers() {
-                z.iter_mut().for_each(|v| *v = v.max(0.0));
-            }
-        }
-        ws.acts.last().unwrap()
+        super::layered::forward(&self.dims, &self.params, xs, ws)
     }
 
     /// Batch MSE loss (1/n)·Σ (f(x_i) − y_i)² and its exact gradient, written into `grad`, by the
@@ -242,72 +219,6 @@ impl Mlp {
 
     /// The generic layer-by-layer loss and gradient (GEMM-based), for any shape.
     pub fn loss_grad_layered(&self, xs: &[f64], ys: &[f64], grad: &mut [f64], ws: &mut Workspace) -> f64 {
-        assert_eq!(grad.len(), self.params.len());
-        let n = ys.len();
-        self.forward_ws(xs, ws);
-        let mut loss = mse_residual(ws.acts.last().unwrap(), ys, &mut ws.delta);
-        loss /= n as f64;
-        let mut offs = self.params.len();
-        for l in (0..self.n_layers()).rev() {
-            let (a, b) = (self.dims[l], self.dims[l + 1]);
-            offs -= (a + 1) * b;
-            let (gw, gb) = grad[offs..offs + (a + 1) * b].split_at_mut(a * b);
-            let input: &[f64] = if l == 0 { xs } else { &ws.acts[l - 1] };
-            // dW (b×a) = Δᵀ (b×n) · X (n×a); Δ is n×b row-major.
-            unsafe {
-                dgemm(
-                    b,
-                    n,
-                    a,
-                    1.0,
-                    ws.delta.as_ptr(),
-                    1,
-                    b as isize,
-                    input.as_ptr(),
-                    a as isize,
-                    1,
-                    0.0,
-                    gw.as_mut_ptr(),
-                    a as isize,
-                    1,
-                );
-            }
-            gb.fill(0.0);
-            for row in ws.delta.chunks_exact(b) {
-                gb.iter_mut().zip(row).for_each(|(g, &r)| *g += r);
-            }
-            if l == 0 {
-                break;
-            }
-            // dX (n×a) = Δ (n×b) · W (b×a), masked by the ReLU of layer l−1.
-            let (w, _) = self.layer(l);
-            ws.delta_prev.clear();
-            ws.delta_prev.resize(n * a, 0.0);
-            unsafe {
-                dgemm(
-                    n,
-                    b,
-                    a,
-                    1.0,
-                    ws.delta.as_ptr(),
-                    b as isize,
-                    1,
-                    w.as_ptr(),
-                    a as isize,
-                    1,
-                    0.0,
-                    ws.delta_prev.as_mut_ptr(),
-                    a as isize,
-                    1,
-                );
-            }
-            for (g, &h) in ws.delta_prev.iter_mut().zip(&ws.acts[l - 1]) {
-                if h <= 0.0 {
-                    *g = 0.0;
-                }
-            }
-            std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
-        }
-        loss
+        super::layered::loss_grad(&self.dims, &self.params, xs, ys, grad, ws)
     }
 }

@@ -2,11 +2,13 @@
 //! analysis.
 
 mod jacobian;
+pub mod layered;
 mod mlp;
 pub mod narrow;
 pub mod pieces;
 mod pwl;
 pub mod quadratic;
+pub mod real;
 pub mod shallow1d;
 
 pub use mlp::{Kernel, Mlp, Workspace};

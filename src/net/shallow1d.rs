@@ -4,27 +4,30 @@
 //! 1. forward, unit-major: F_i = c + Σ_j a_j σ(w_j x_i + b_j) (elementwise over i, so the
 //!    summation order is the unit order whatever the SIMD width);
 //! 2. backward, with D_i = 2(F_i − y_i)/n: ∂/∂a_j = Σ_i D_i σ(z_ij), ∂/∂w_j = a_j Σ_i D_i x_i \[z_ij > 0\],
-//!    ∂/∂b_j = a_j Σ_i D_i \[z_ij > 0\], ∂/∂c = Σ_i D_i, reduced in 8 fixed lanes.
+//!    ∂/∂b_j = a_j Σ_i D_i \[z_ij > 0\], ∂/∂c = Σ_i D_i, reduced in [`Real::LANES`] fixed lanes (8 for
+//!    f64, 16 for f32).
 //!
 //! The same source is compiled for AVX-512, AVX2 and baseline x86-64 and picked at run time; since
 //! no operation is fused (no FMA contraction in Rust) and the lane structure is explicit, all three
-//! give bit-identical results.
+//! give bit-identical results. One source, instantiated by a macro for f64 and for f32
+//! (`dtype = "f32"`) with concrete types and lane counts: written generically over [`Real`], the
+//! f64 step was 26–38% slower (the accumulators left registers).
 
-pub(crate) const LANES: usize = 8;
+use super::real::Real;
 
 /// Loss and gradient of the batch MSE for a 1→m→1 net with flat parameters
 /// `[w (m), b (m), a (m), c]` (the `Mlp` layout). `resid` is scratch of any length.
-pub fn loss_grad(params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
-    kernel(Isa::detect(), params, xs, ys, grad, resid)
+pub fn loss_grad<T: Real>(params: &[T], xs: &[T], ys: &[T], grad: &mut [T], resid: &mut Vec<T>) -> T {
+    T::shallow_kernel(Isa::detect(), params, xs, ys, grad, resid)
 }
 
 /// Forward pass of a 1→m→1 net into `out` (pass 1 alone): the inference path of such nets.
-pub fn forward(params: &[f64], xs: &[f64], out: &mut [f64]) {
+pub fn forward<T: Real>(params: &[T], xs: &[T], out: &mut [T]) {
     let m = (params.len() - 1) / 3;
     let isa = Isa::detect();
     out.fill(params[3 * m]);
     for j in 0..m {
-        pass1(isa, out, xs, params[j], params[m + j], params[2 * m + j]);
+        T::shallow_pass1(isa, out, xs, params[j], params[m + j], params[2 * m + j]);
     }
 }
 
@@ -69,144 +72,147 @@ impl Isa {
 }
 
 /// The fused kernel on a chosen instruction set (panics if the CPU lacks it). All give identical bits.
-pub fn loss_grad_on(isa: Isa, params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
+pub fn loss_grad_on<T: Real>(isa: Isa, params: &[T], xs: &[T], ys: &[T], grad: &mut [T], resid: &mut Vec<T>) -> T {
     assert!(isa.supported(), "{isa:?} is not supported by this CPU");
-    kernel(isa, params, xs, ys, grad, resid)
+    T::shallow_kernel(isa, params, xs, ys, grad, resid)
 }
 
-/// Forward contribution of unit j: F_i += a_j σ(w_j x_i + b_j).
-fn pass1(isa: Isa, resid: &mut [f64], xs: &[f64], wj: f64, bj: f64, aj: f64) {
-    match isa {
-        // SAFETY: `isa` was checked against the CPU by `detect` or `supported`.
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => unsafe { x86::pass1_avx512(resid, xs, wj, bj, aj) },
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => unsafe { x86::pass1_avx2(resid, xs, wj, bj, aj) },
-        _ => pass1_body(resid, xs, wj, bj, aj),
-    }
-}
+/// The kernel for one scalar type and lane count.
+macro_rules! kernels {
+    ($m:ident, $t:ty, $lanes:expr) => {
+        pub(crate) mod $m {
+            use super::super::real::sum_lanes;
+            use super::Isa;
 
-/// Lane sums of D_i σ(z_i), D_i x_i [z_i > 0], D_i [z_i > 0] over whole chunks of 8.
-fn pass2(isa: Isa, xs: &[f64], resid: &[f64], wj: f64, bj: f64) -> [[f64; LANES]; 3] {
-    match isa {
-        // SAFETY: as above.
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => unsafe { x86::pass2_avx512(xs, resid, wj, bj) },
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => unsafe { x86::pass2_avx2(xs, resid, wj, bj) },
-        _ => pass2_body(xs, resid, wj, bj),
-    }
-}
+            const LANES: usize = $lanes;
 
-#[cfg(target_arch = "x86_64")]
-mod x86 {
-    use super::{LANES, pass1_body, pass2_body};
-    #[target_feature(enable = "avx512f")]
-    pub(super) fn pass1_avx512(r: &mut [f64], xs: &[f64], w: f64, b: f64, a: f64) {
-        pass1_body(r, xs, w, b, a)
-    }
-    #[target_feature(enable = "avx2")]
-    pub(super) fn pass1_avx2(r: &mut [f64], xs: &[f64], w: f64, b: f64, a: f64) {
-        pass1_body(r, xs, w, b, a)
-    }
-    #[target_feature(enable = "avx512f")]
-    pub(super) fn pass2_avx512(xs: &[f64], r: &[f64], w: f64, b: f64) -> [[f64; LANES]; 3] {
-        pass2_body(xs, r, w, b)
-    }
-    #[target_feature(enable = "avx2")]
-    pub(super) fn pass2_avx2(xs: &[f64], r: &[f64], w: f64, b: f64) -> [[f64; LANES]; 3] {
-        pass2_body(xs, r, w, b)
-    }
-}
+            /// Forward contribution of unit j: F_i += a_j σ(w_j x_i + b_j).
+            pub(crate) fn pass1(isa: Isa, resid: &mut [$t], xs: &[$t], wj: $t, bj: $t, aj: $t) {
+                match isa {
+                    // SAFETY: `isa` was checked against the CPU by `detect` or `supported`.
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => unsafe { x86::pass1_avx512(resid, xs, wj, bj, aj) },
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => unsafe { x86::pass1_avx2(resid, xs, wj, bj, aj) },
+                    _ => pass1_body(resid, xs, wj, bj, aj),
+                }
+            }
 
-#[inline(always)]
-fn pass1_body(resid: &mut [f64], xs: &[f64], wj: f64, bj: f64, aj: f64) {
-    for (f, &x) in resid.iter_mut().zip(xs) {
-        *f += aj * relu(wj * x + bj);
-    }
-}
+            /// Lane sums of D_i σ(z_i), D_i x_i [z_i > 0], D_i [z_i > 0] over whole chunks of 8.
+            fn pass2(isa: Isa, xs: &[$t], resid: &[$t], wj: $t, bj: $t) -> [[$t; LANES]; 3] {
+                match isa {
+                    // SAFETY: as above.
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 => unsafe { x86::pass2_avx512(xs, resid, wj, bj) },
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => unsafe { x86::pass2_avx2(xs, resid, wj, bj) },
+                    _ => pass2_body(xs, resid, wj, bj),
+                }
+            }
 
-#[inline(always)]
-fn pass2_body(xs: &[f64], resid: &[f64], wj: f64, bj: f64) -> [[f64; LANES]; 3] {
-    let (mut sa, mut sx, mut s1) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
-    for (xc, dc) in xs.chunks_exact(LANES).zip(resid.chunks_exact(LANES)) {
-        for l in 0..LANES {
-            let z = wj * xc[l] + bj;
-            let d = dc[l];
-            let on = if z > 0.0 { d } else { 0.0 };
-            sa[l] += d * relu(z);
-            sx[l] += on * xc[l];
-            s1[l] += on;
-        }
-    }
-    [sa, sx, s1]
-}
+            #[cfg(target_arch = "x86_64")]
+            mod x86 {
+                use super::{LANES, pass1_body, pass2_body};
+                #[target_feature(enable = "avx512f")]
+                pub(super) fn pass1_avx512(r: &mut [$t], xs: &[$t], w: $t, b: $t, a: $t) {
+                    pass1_body(r, xs, w, b, a)
+                }
+                #[target_feature(enable = "avx2")]
+                pub(super) fn pass1_avx2(r: &mut [$t], xs: &[$t], w: $t, b: $t, a: $t) {
+                    pass1_body(r, xs, w, b, a)
+                }
+                #[target_feature(enable = "avx512f")]
+                pub(super) fn pass2_avx512(xs: &[$t], r: &[$t], w: $t, b: $t) -> [[$t; LANES]; 3] {
+                    pass2_body(xs, r, w, b)
+                }
+                #[target_feature(enable = "avx2")]
+                pub(super) fn pass2_avx2(xs: &[$t], r: &[$t], w: $t, b: $t) -> [[$t; LANES]; 3] {
+                    pass2_body(xs, r, w, b)
+                }
+            }
 
-fn kernel(isa: Isa, params: &[f64], xs: &[f64], ys: &[f64], grad: &mut [f64], resid: &mut Vec<f64>) -> f64 {
-    let m = (params.len() - 1) / 3;
-    let n = ys.len();
-    assert_eq!(xs.len(), n);
-    assert_eq!(grad.len(), params.len());
-    let (w, rest) = params.split_at(m);
-    let (b, rest) = rest.split_at(m);
-    let (a, c) = rest.split_at(m);
-    resid.clear();
-    resid.resize(n, c[0]);
-    for j in 0..m {
-        pass1(isa, resid, xs, w[j], b[j], a[j]);
-    }
-    let scale = 2.0 / n as f64;
-    let mut loss = 0.0;
-    for (f, &y) in resid.iter_mut().zip(ys) {
-        let e = *f - y;
-        loss += e * e;
-        *f = scale * e;
-    }
-    let (gw, rest) = grad.split_at_mut(m);
-    let (gb, rest) = rest.split_at_mut(m);
-    let (ga, gc) = rest.split_at_mut(m);
-    gc[0] = lane_sum(resid);
-    let split = n - n % LANES;
-    for j in 0..m {
-        let (wj, bj) = (w[j], b[j]);
-        let [sa, sx, s1] = pass2(isa, &xs[..split], &resid[..split], wj, bj);
-        let (mut ta, mut tx, mut t1) = (sum8(&sa), sum8(&sx), sum8(&s1));
-        for i in split..n {
-            let z = wj * xs[i] + bj;
-            if z > 0.0 {
-                ta += resid[i] * z;
-                tx += resid[i] * xs[i];
-                t1 += resid[i];
+            #[inline(always)]
+            fn pass1_body(resid: &mut [$t], xs: &[$t], wj: $t, bj: $t, aj: $t) {
+                for (f, &x) in resid.iter_mut().zip(xs) {
+                    *f += aj * relu(wj * x + bj);
+                }
+            }
+
+            #[inline(always)]
+            fn pass2_body(xs: &[$t], resid: &[$t], wj: $t, bj: $t) -> [[$t; LANES]; 3] {
+                let (mut sa, mut sx, mut s1) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+                for (xc, dc) in xs.chunks_exact(LANES).zip(resid.chunks_exact(LANES)) {
+                    for l in 0..LANES {
+                        let z = wj * xc[l] + bj;
+                        let d = dc[l];
+                        let on = if z > 0.0 { d } else { 0.0 };
+                        sa[l] += d * relu(z);
+                        sx[l] += on * xc[l];
+                        s1[l] += on;
+                    }
+                }
+                [sa, sx, s1]
+            }
+
+            pub(crate) fn kernel(
+                isa: Isa,
+                params: &[$t],
+                xs: &[$t],
+                ys: &[$t],
+                grad: &mut [$t],
+                resid: &mut Vec<$t>,
+            ) -> $t {
+                let m = (params.len() - 1) / 3;
+                let n = ys.len();
+                assert_eq!(xs.len(), n);
+                assert_eq!(grad.len(), params.len());
+                let (w, rest) = params.split_at(m);
+                let (b, rest) = rest.split_at(m);
+                let (a, c) = rest.split_at(m);
+                resid.clear();
+                resid.resize(n, c[0]);
+                for j in 0..m {
+                    pass1(isa, resid, xs, w[j], b[j], a[j]);
+                }
+                let scale = (2.0 / n as f64) as $t;
+                let mut loss = 0.0;
+                for (f, &y) in resid.iter_mut().zip(ys) {
+                    let e = *f - y;
+                    loss += e * e;
+                    *f = scale * e;
+                }
+                let (gw, rest) = grad.split_at_mut(m);
+                let (gb, rest) = rest.split_at_mut(m);
+                let (ga, gc) = rest.split_at_mut(m);
+                gc[0] = crate::net::real::lane_sum(resid);
+                let split = n - n % LANES;
+                for j in 0..m {
+                    let (wj, bj) = (w[j], b[j]);
+                    let [sa, sx, s1] = pass2(isa, &xs[..split], &resid[..split], wj, bj);
+                    let (mut ta, mut tx, mut t1) = (sum_lanes(&sa), sum_lanes(&sx), sum_lanes(&s1));
+                    for i in split..n {
+                        let z = wj * xs[i] + bj;
+                        if z > 0.0 {
+                            ta += resid[i] * z;
+                            tx += resid[i] * xs[i];
+                            t1 += resid[i];
+                        }
+                    }
+                    ga[j] = ta;
+                    gw[j] = a[j] * tx;
+                    gb[j] = a[j] * t1;
+                }
+                (loss as f64 / n as f64) as $t
+            }
+
+            /// σ(z) as a compare-and-select (vectorises to one max; `max` adds NaN handling).
+            #[inline(always)]
+            fn relu(z: $t) -> $t {
+                if z > 0.0 { z } else { 0.0 }
             }
         }
-        ga[j] = ta;
-        gw[j] = a[j] * tx;
-        gb[j] = a[j] * t1;
-    }
-    loss / n as f64
+    };
 }
 
-/// σ(z) as a compare-and-select (vectorises to one max; `f64::max` adds NaN handling).
-#[inline(always)]
-fn relu(z: f64) -> f64 {
-    if z > 0.0 { z } else { 0.0 }
-}
-
-/// Sum of 8 lanes in a fixed pairwise order.
-#[inline(always)]
-pub(crate) fn sum8(v: &[f64; LANES]) -> f64 {
-    ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
-}
-
-/// Sum in 8 fixed lanes, then the tail: the same bits on every instruction set.
-#[inline(always)]
-pub(crate) fn lane_sum(v: &[f64]) -> f64 {
-    let split = v.len() - v.len() % LANES;
-    let mut s = [0.0; LANES];
-    for c in v[..split].chunks_exact(LANES) {
-        for l in 0..LANES {
-            s[l] += c[l];
-        }
-    }
-    v[split..].iter().fold(sum8(&s), |t, x| t + x)
-}
+kernels!(k64, f64, 8);
+kernels!(k32, f32, 16);

@@ -171,6 +171,8 @@ impl Methods {
                 batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
             ),
         };
+        let what =
+            if tr.dtype == crate::train::Dtype::F32 { format!("{what}, trained in single precision") } else { what };
         format!(
             "{what}, with {} seeds per width, {} training points per linear piece of the target (at least {}) and \
              widths up to {}{}",
@@ -192,6 +194,7 @@ impl Methods {
                 )
             }
             crate::train::Metric::L1 => format!("{} error", self.m("L1", "L^1")),
+            crate::train::Metric::Sup => format!("sup error ({}, exact)", self.m("max |f − g|", "\\max|f-g|")),
         };
         let fams: Vec<String> = families(r)
             .iter()
@@ -252,7 +255,9 @@ impl Methods {
              evidence. When no width up to the trainer's cap succeeds, the result is reported as censored ({}), never \
              extrapolated. Where theory gives \
              one, each {mstar} is printed beside the certified bracket [lower bound, constructive upper bound] on the best \
-             possible width. The suite ran on {} with {} threads{wall}.",
+             possible width (lower ends: for the sawtooth in L2 and L1 the larger of Telgarsky's sign-change bound and \
+             the kink-free-tent bound, in the sup norm the fewest kinks of a minimal-link path through the tube; upper \
+             ends: explicit weights whose error is computed exactly). The suite ran on {} with {} threads{wall}.",
             self.m(
                 &format!("ε ∈ {{{}}}", floors.join(", ")),
                 &format!("\\varepsilon \\in \\{{{}\\}}", floors.join(", "))

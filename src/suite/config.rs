@@ -3,7 +3,8 @@
 //! ```toml
 //! name = "quick"
 //! master_seed = 1
-//! metric = "nmse"                 # nmse | l1
+//! metric = "nmse"                 # nmse | l1 | sup (sup: exact 1-D targets only)
+//! # any train table may add dtype = "f32" (adam and hybrid train in single precision); f64 if absent
 //! floors = [1e-1, 1e-2, 1e-3]     # tolerance ladder: τ = max(reference error, floor)
 //! references = ["constructed", "trained"]
 //!
@@ -191,6 +192,14 @@ impl SuiteConfig {
         check(!self.targets.is_empty(), "", "targets", &self.targets.len(), "at least one [[targets]] table")?;
         for (i, t) in self.targets.iter().enumerate() {
             t.validate().map_err(|e| e.under(&format!("targets[{i}]")))?;
+            // A sample's maximum only bounds the sup error from below: sup needs exact errors.
+            check(
+                self.metric != Metric::Sup || !matches!(t, crate::family::TargetSpec::Max { .. }),
+                "",
+                "metric",
+                &"sup",
+                "\"nmse\" or \"l1\" with family \"max\" (sampled errors; sup needs an exact 1-D target)",
+            )?;
         }
         check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
         check(!matches!(self.deep.depth, Depth::Fixed(0)), "deep", "depth", &0, "\"k\" or an integer ≥ 1")?;
@@ -280,6 +289,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         "full" => Some(include_str!("../../suites/full.toml")),
         "tiny" => Some(include_str!("../../suites/tiny.toml")),
         "families" => Some(include_str!("../../suites/families.toml")),
+        "sup" => Some(include_str!("../../suites/sup.toml")),
         _ => None,
     }
 }

@@ -45,7 +45,9 @@ pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
         return Ok(SuiteConfig::from_toml(text, &format!("built-in suite `{name_or_path}`"))?);
     }
     let text = std::fs::read_to_string(name_or_path).with_context(|| {
-        format!("`{name_or_path}` is neither a built-in suite (quick, full, tiny, families) nor a readable TOML file")
+        format!(
+            "`{name_or_path}` is neither a built-in suite (quick, full, tiny, families, sup) nor a readable TOML file"
+        )
     })?;
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)
 }

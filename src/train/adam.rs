@@ -78,6 +78,27 @@ pub struct GradientSettings {
     pub batch: Option<usize>,
 }
 
+/// Draw a minibatch of `b` points with replacement (one `random_range` per point, in order) into
+/// `xb`, `yb`: the same draws in every precision.
+pub(crate) fn draw_batch<T: Copy + Default>(
+    xs: &[T],
+    ys: &[T],
+    d: usize,
+    b: usize,
+    rng: &mut ChaCha8Rng,
+    xb: &mut Vec<T>,
+    yb: &mut Vec<T>,
+) {
+    let n = ys.len();
+    xb.resize(b * d, T::default());
+    yb.resize(b, T::default());
+    for i in 0..b {
+        let j = rng.random_range(0..n);
+        xb[i * d..(i + 1) * d].copy_from_slice(&xs[j * d..(j + 1) * d]);
+        yb[i] = ys[j];
+    }
+}
+
 /// Adam on all parameters: one minibatch (or full-batch) gradient step per call.
 pub struct AdamTrainer {
     adam: Adam,
@@ -86,27 +107,42 @@ pub struct AdamTrainer {
     yb: Vec<f64>,
     settings: GradientSettings,
     steps: usize,
+    single: Option<Single>,
 }
 
 impl AdamTrainer {
     /// A trainer for a net with `n_params` parameters over a budget of `steps`.
     pub fn new(n_params: usize, settings: GradientSettings, steps: usize) -> Self {
-        Self { adam: Adam::new(n_params), grad: vec![0.0; n_params], xb: vec![], yb: vec![], settings, steps }
+        Self {
+            adam: Adam::new(n_params),
+            grad: vec![0.0; n_params],
+            xb: vec![],
+            yb: vec![],
+            settings,
+            steps,
+            single: None,
+        }
+    }
+
+    /// The same trainer computing in `dtype` (f32: see [`super::single`]).
+    pub fn with_dtype(mut self, dtype: super::Dtype) -> Self {
+        self.single = (dtype == super::Dtype::F32).then(|| Single::new(self.grad.len()));
+        self
     }
 }
 
+use super::single::Single;
+
 impl Trainer for AdamTrainer {
     fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64 {
+        if let Some(single) = &mut self.single {
+            let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
+            return single.step(net, data, self.settings.batch, lr, rng);
+        }
         let (n, d) = (data.ys.len(), data.d);
         let loss = match self.settings.batch.filter(|&b| b < n) {
             Some(b) => {
-                self.xb.resize(b * d, 0.0);
-                self.yb.resize(b, 0.0);
-                for i in 0..b {
-                    let j = rng.random_range(0..n);
-                    self.xb[i * d..(i + 1) * d].copy_from_slice(&data.xs[j * d..(j + 1) * d]);
-                    self.yb[i] = data.ys[j];
-                }
+                draw_batch(&data.xs, &data.ys, d, b, rng, &mut self.xb, &mut self.yb);
                 net.loss_grad(&self.xb, &self.yb, &mut self.grad, ws)
             }
             None => net.loss_grad(&data.xs, &data.ys, &mut self.grad, ws),

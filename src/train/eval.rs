@@ -1,7 +1,7 @@
 //! Error evaluation: exact for 1-D piecewise-linear and quadratic targets, sampled otherwise.
 //!
-//! The error metric of a search is normalised MSE (MSE / Var(target), 1 for the best constant) or
-//! raw L1 (¼ for the best constant on Δ^k).
+//! The error metric of a search is normalised MSE (MSE / Var(target), 1 for the best constant),
+//! raw L1 (¼ for the best constant on Δ^k) or the sup error (½ for the best constant on Δ^k).
 //!
 //! For a 1-input shallow net g(x) = c + Σ a_j σ(w_j x + b_j) the exact piecewise-linear form comes
 //! from one sweep over the sorted breakpoints −b_j/w_j (O(m log m)), see [`shallow_pwl`]; deeper
@@ -22,6 +22,8 @@ pub enum Metric {
     Nmse,
     /// ∫|f − g|.
     L1,
+    /// max |f − g| on \[0,1\] (exact targets only: a sample's maximum only bounds it from below).
+    Sup,
 }
 
 impl Metric {
@@ -30,6 +32,7 @@ impl Metric {
         match self {
             Metric::Nmse => "nMSE",
             Metric::L1 => "L1",
+            Metric::Sup => "sup",
         }
     }
     /// Long name for captions: `normalised MSE` or `L1 error`.
@@ -37,6 +40,7 @@ impl Metric {
         match self {
             Metric::Nmse => "normalised MSE",
             Metric::L1 => "L1 error",
+            Metric::Sup => "sup error",
         }
     }
     /// The config's spelling: `nmse` or `l1`.
@@ -44,6 +48,7 @@ impl Metric {
         match self {
             Metric::Nmse => "nmse",
             Metric::L1 => "l1",
+            Metric::Sup => "sup",
         }
     }
 }
@@ -115,6 +120,7 @@ impl<'a> Evaluator<'a> {
         match self.metric {
             Metric::Nmse => 1.0,
             Metric::L1 => self.target.constant_l1().unwrap_or(f64::NAN),
+            Metric::Sup => self.target.constant_sup().unwrap_or(f64::NAN),
         }
     }
 
@@ -123,6 +129,7 @@ impl<'a> Evaluator<'a> {
         let value = match self.metric {
             Metric::Nmse => errors.mse / self.target.variance(),
             Metric::L1 => errors.l1,
+            Metric::Sup => errors.sup,
         };
         Eval { errors, value, pieces, interval: None }
     }
@@ -157,6 +164,8 @@ impl<'a> Evaluator<'a> {
             let interval = match self.metric {
                 Metric::Nmse => half(mse, mse_sq) / self.target.variance(),
                 Metric::L1 => half(l1, l1_sq),
+                // A sample maximum has no such interval; configs refuse sup for sampled targets.
+                Metric::Sup => f64::NAN,
             };
             return Ok(Eval { interval: Some(interval), ..self.from_errors(errors, None) });
         };

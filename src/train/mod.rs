@@ -15,6 +15,7 @@ pub mod lm;
 mod lsq;
 pub mod recipe;
 mod settings;
+pub mod single;
 mod trainer;
 
 pub use adam::{Adam, GradientSettings, Schedule};
@@ -22,5 +23,5 @@ pub use eval::{Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
 pub use fit::{Outcome, RunReport, fit, fit_from};
 pub use init::Init;
 pub use lsq::solve_output_layer;
-pub use settings::{Optimizer, TrainSettings};
+pub use settings::{Dtype, Optimizer, TrainSettings};
 pub use trainer::{Data, Trainer};

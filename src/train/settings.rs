@@ -37,6 +37,37 @@ pub struct TrainSettings {
     pub data_min: usize,
     /// The trainer.
     pub optimizer: Optimizer,
+    /// Precision of the training arithmetic (`f64`, or `f32` for `adam` and `hybrid`);
+    /// evaluation is exact in f64 on the checkpoint's weights either way. Absent = f64, and not
+    /// written then, so f64 configs keep their hashes.
+    #[serde(default, skip_serializing_if = "Dtype::is_f64")]
+    pub dtype: Dtype,
+}
+
+/// Precision of a trainer's arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dtype {
+    /// Double precision (the default).
+    #[default]
+    F64,
+    /// Single precision: parameters, data, gradients and Adam's moments in f32 (what PyTorch
+    /// users train in); the output solves of `hybrid` stay in f64.
+    F32,
+}
+
+impl Dtype {
+    /// Whether this is the default, f64.
+    pub fn is_f64(&self) -> bool {
+        *self == Dtype::F64
+    }
+    /// The config's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::F64 => "f64",
+            Dtype::F32 => "f32",
+        }
+    }
 }
 
 /// The trainer and its own settings.
@@ -136,8 +167,10 @@ impl TrainSettings {
         }
         let g = self.optimizer.gradient()?;
         Some(match self.optimizer {
-            Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, self.steps)),
-            Optimizer::Hybrid { lsq_every, .. } => Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every)),
+            Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, self.steps).with_dtype(self.dtype)),
+            Optimizer::Hybrid { lsq_every, .. } => {
+                Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every).with_dtype(self.dtype))
+            }
             Optimizer::Freeknot { .. } | Optimizer::Lm {} => return None,
         })
     }
@@ -159,6 +192,13 @@ impl TrainSettings {
     pub fn validate(&self, at: &str) -> Result<(), Invalid> {
         check(self.data_per_piece >= 1, at, "data_per_piece", &self.data_per_piece, "an integer ≥ 1")?;
         check(self.data_min >= 1, at, "data_min", &self.data_min, "an integer ≥ 1")?;
+        check(
+            self.dtype.is_f64() || self.optimizer.gradient().is_some(),
+            at,
+            "dtype",
+            &self.dtype.name(),
+            "\"f64\", or \"f32\" with optimizer kind \"adam\" or \"hybrid\"",
+        )?;
         if let Some(f) = self.optimizer.sweep() {
             let at = &format!("{at}.optimizer");
             check(f.local_iters >= 1, at, "local_iters", &f.local_iters, "an integer ≥ 1")?;

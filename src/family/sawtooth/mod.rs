@@ -19,9 +19,10 @@
 //! ```
 
 pub mod construct;
+pub mod optimized;
 pub mod theory;
 
-use super::{Bound, Bracket, Constructed, Target, TargetError, TargetId};
+use super::{Bound, Certified, Constructed, Target, TargetError, TargetId};
 use crate::net::{Mlp, Pwl};
 use crate::train::Metric;
 use crate::validate::{Invalid, check};
@@ -113,8 +114,8 @@ impl Target for Sawtooth {
     fn natural_depth(&self) -> usize {
         self.k as usize
     }
-    fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket> {
-        Some(theory::bracket(self.k, eps, metric))
+    fn certify(&self, eps: f64, metric: Metric) -> Option<Certified> {
+        Some(theory::certify(self.k, eps, metric))
     }
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
         Some(theory::error_bound(side, m, self.k, metric))

@@ -19,52 +19,188 @@
 //! assert_eq!(b.upper, 64);
 //! ```
 
+//! The bounds on the best error of a width-m one-hidden-layer net against the sawtooth Δ^k, and the
+//! certified bracket on the minimal width (THEORY.md §1–3, tightened here).
+//!
+//! **Lower bound, sign changes** (Telgarsky; any continuous g with t affine pieces on \[0,1\]):
+//! ∫|Δ^k − g| ≥ (1/8)(1 − (t+1)/2^{k−1}), ∫(Δ^k − g)² ≥ (1/24)(1 − (t+1)/2^{k−1}); a width-m shallow
+//! net has t ≤ m + 1, so nMSE ≥ ½(1 − (m+2)/2^{k−1}).
+//!
+//! **Lower bound, kink-free tents** [derived here]. Cut \[0,1\] at the crossings of ½,
+//! (2j+1)/2^{k+1}: the 2^k − 1 cells between them are centred on the interior knots j/2^k, and on
+//! each Δ^k − ½ is a tent of height ½ over a base h = 2^{−k}. A width-m net has at most m kinks in
+//! (0,1), so at least 2^k − 1 − m cells hold no kink, and on those g is affine. Against a symmetric
+//! tent of height H the best affine function in L2 or L1 is a constant (reflect a line about the
+//! tent's centre and average: by convexity no worse), the tent's mean H/2 (L2) or median H/2 (L1);
+//! the tent's values are uniform on [0, H], so the squared error is h·H²/12 = h/48 and the absolute
+//! error h·H/4 = h/8. Hence
+//! MSE ≥ (2^k − 1 − m)·2^{−k}/48, i.e. **nMSE ≥ ¼(1 − (m+1)/2^k)**, and **L1 ≥ (1/8)(1 − (m+1)/2^k)**.
+//! The L1 bound dominates the sign-change one for every m; in nMSE the larger of the two is taken
+//! (the new one wins from m ≥ (2^k − 7)/3). Checked against brute force over knot sets
+//! (`tests/optimum.rs`).
+//!
+//! **Upper bound** (constructive, [`upper_bound_net`]): follow Δ^k up to its crossing of ½ at
+//! a = (2j+1)/2^{k+1}, then stay at ½, with m = j + 2 units: UB_L1 = (1/4)(1 − (2m−3)/2^{k+1}),
+//! UB_nMSE = 1 − (2m−3)/2^{k+1} for 2 ≤ m < 2^k; 0 for m ≥ 2^k; the constant's for m ≤ 1; tightened
+//! by the optimised weights of [`super::optimized`] where they do better (k ≤ 16).
+//!
+//! **Sup norm.** For ε < ½ a g within ε must be ≤ ε at the 2^{k−1} + 1 valleys and ≥ 1 − ε > ε at
+//! the 2^{k−1} peaks between them, so it has 2^k monotone stretches and at least 2^k − 1 kinks; Δ^k's
+//! own 2^k − 1 kinks suffice. So the minimal width is in [2^k − 1, 2^k] (2^k − 1 units would need
+//! an odd alternating sum of slopes to vanish, [`crate::optimum::units`]); for ε ≥ ½ the constant ½
+//! does it. (The minimal-link algorithm of [`crate::optimum::tube`] reproduces this, tested.)
+//!
+//! Bracket on the minimal width m*(k, ε): the smallest m whose lower bound is ≤ ε, and the smallest
+//! m whose upper bound is ≤ ε. At ε = 0 the exact answer is m* = 2^k.
+//!
+//! ```
+//! use depthsep::family::sawtooth::theory::bracket;
+//! use depthsep::train::Metric;
+//! let b = bracket(6, 0.0, Metric::Nmse);
+//! assert!(b.lower <= 64 && 64 <= b.upper);
+//! assert_eq!(b.upper, 64);
+//! ```
+
+use super::optimized::{MAX_OPTIMISED_K, certificate_errors};
 use crate::family::{Bound, Bracket};
 use crate::net::Mlp;
+use crate::optimum::Certified;
 use crate::train::Metric;
 
 fn teeth(k: u32) -> f64 {
     2f64.powi(k as i32 - 1)
 }
 
-/// Lower bound on the error of any continuous g with `t` affine pieces against Δ^k.
+/// Telgarsky's lower bound on the error of any continuous g with `t` affine pieces against Δ^k
+/// (sign changes; nMSE or L1; 0 for sup, which [`error_bound`] treats apart).
 pub fn lower_bound_pieces(t: f64, k: u32, metric: Metric) -> f64 {
     let frac = (1.0 - (t + 1.0) / teeth(k)).max(0.0);
     match metric {
         Metric::L1 => frac / 8.0,
         Metric::Nmse => frac / 2.0, // (1/24)/(1/12)
+        Metric::Sup => 0.0,
     }
+}
+
+/// The kink-free-tent lower bound on the error of any continuous g with at most `kinks` kinks in
+/// (0,1) against Δ^k (module docs; nMSE or L1; 0 for sup).
+pub fn lower_bound_kinks(kinks: f64, k: u32, metric: Metric) -> f64 {
+    let frac = (1.0 - (kinks + 1.0) / 2f64.powi(k as i32)).max(0.0);
+    match metric {
+        Metric::L1 => frac / 8.0,
+        Metric::Nmse => frac / 4.0,
+        Metric::Sup => 0.0,
+    }
+}
+
+/// The error of THEORY §3's width-m construction ([`upper_bound_net`]) against Δ^k, in closed form.
+pub fn construction_error(m: u64, k: u32, metric: Metric) -> f64 {
+    let constant = match metric {
+        Metric::L1 => 0.25,
+        Metric::Nmse => 1.0,
+        Metric::Sup => 0.5,
+    };
+    match metric {
+        _ if m >= 1u64 << k => 0.0,
+        _ if m <= 1 => constant,
+        Metric::Sup => constant,
+        _ => constant * (1.0 - (2.0 * m as f64 - 3.0) / (2.0 * 2f64.powi(k as i32))),
+    }
+}
+
+/// The optimised certificate's error at width m, when there is one (k ≤ 16, 2 ≤ m < 2^k).
+fn optimised_error(m: u64, k: u32, metric: Metric) -> Option<f64> {
+    if metric == Metric::Sup || k > MAX_OPTIMISED_K || m < 2 || m >= 1u64 << k {
+        return None;
+    }
+    let e = certificate_errors(k, m)?;
+    Some(if metric == Metric::L1 { e.l1 } else { e.mse * 12.0 })
 }
 
 /// The best error a width-m shallow net can reach against Δ^k lies in [lower, upper] = [`error_bound`].
 pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
-    let constant = match metric {
-        Metric::L1 => 0.25,
-        Metric::Nmse => 1.0,
-    };
-    match side {
-        Bound::Lower => lower_bound_pieces(m as f64 + 1.0, k, metric),
-        Bound::Upper if m <= 1 => constant,
-        Bound::Upper if m >= 1u64 << k => 0.0,
-        Bound::Upper => constant * (1.0 - (2.0 * m as f64 - 3.0) / (2.0 * 2f64.powi(k as i32))),
+    match (side, metric) {
+        (Bound::Lower, Metric::Sup) => {
+            if m + 1 < 1u64 << k {
+                0.5
+            } else {
+                0.0
+            }
+        }
+        (Bound::Lower, _) => lower_bound_pieces(m as f64 + 1.0, k, metric).max(lower_bound_kinks(m as f64, k, metric)),
+        (Bound::Upper, _) => {
+            let c = construction_error(m, k, metric);
+            optimised_error(m, k, metric).map_or(c, |o| o.min(c))
+        }
     }
 }
 
-/// Closed-form bracket: lower = max(1, ⌈2^{k−1}(1 − cε) − 2⌉) with c = 8 (L1) or 2 (normalised
-/// MSE); upper = min(2^k, max(1, ⌈2^k(1 − ε/C) + 3/2⌉)) with C the constant's error (¼ or 1).
-pub fn bracket(k: u32, eps: f64, metric: Metric) -> Bracket {
-    let (c_lo, constant) = match metric {
-        Metric::L1 => (8.0, 0.25),
-        Metric::Nmse => (2.0, 1.0),
-    };
-    let lower = (teeth(k) * (1.0 - c_lo * eps) - 2.0).ceil().max(1.0) as u64;
-    let upper = if eps >= constant {
-        1
+/// The certified bracket on the minimal width reaching `eps`, with how each end was obtained.
+pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
+    let n = 1u64 << k;
+    // Rounding may only make the lower end smaller: compare with a relative margin.
+    let lb = |m: u64| error_bound(Bound::Lower, m, k, metric) <= eps * (1.0 + 1e-12);
+    let (lower, lower_how) = if metric == Metric::Sup {
+        if eps >= 0.5 {
+            (1, "ε ≥ ½: the constant ½".to_string())
+        } else {
+            (n - 1, "2^k monotone stretches below ½ + ε: at least 2^k − 1 kinks".to_string())
+        }
     } else {
-        let n = 2f64.powi(k as i32);
-        ((n * (1.0 - eps / constant) + 1.5).ceil().max(1.0) as u64).min(1u64 << k)
+        let (c_lo, c_kink) = if metric == Metric::L1 { (8.0, 8.0) } else { (2.0, 4.0) };
+        let telgarsky = (teeth(k) * (1.0 - c_lo * eps) - 2.0).ceil().max(1.0) as u64;
+        let tents = (2f64.powi(k as i32) * (1.0 - c_kink * eps) - 1.0).ceil().max(1.0) as u64;
+        let mut m = telgarsky.max(tents).min(n).saturating_sub(2).max(1);
+        while !lb(m) {
+            m += 1;
+        }
+        let how = if tents >= telgarsky {
+            "kink-free tents: nMSE ≥ ¼(1 − (m+1)/2^k), L1 ≥ ⅛(1 − (m+1)/2^k)"
+        } else {
+            "sign changes (Telgarsky): nMSE ≥ ½(1 − (m+2)/2^{k−1}), L1 ≥ ⅛(1 − (m+2)/2^{k−1})"
+        };
+        (m, how.to_string())
     };
-    Bracket { lower, upper }
+    // The construction's width, then the optimised weights below it (their error only falls with m,
+    // so the smallest width they certify is found by bisection; each width is checked exactly).
+    let constant = construction_error(1, k, metric);
+    let constructed = if eps >= constant {
+        1
+    } else if metric == Metric::Sup {
+        n
+    } else {
+        let x = 2f64.powi(k as i32) * (1.0 - eps / constant) + 1.5;
+        let mut m = (x.ceil().max(1.0) as u64).min(n).saturating_sub(2).max(1);
+        while construction_error(m, k, metric) > eps {
+            m += 1;
+        }
+        m
+    };
+    let fits = |m: u64| optimised_error(m, k, metric).is_some_and(|e| e <= eps);
+    let (mut lo, mut hi) = (lower.max(2), constructed);
+    let upper = if hi > lo && fits(hi - 1) {
+        hi -= 1;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid) { hi = mid } else { lo = mid + 1 }
+        }
+        hi
+    } else {
+        constructed
+    };
+    let upper_how = if upper < constructed {
+        "optimised weights: the construction's knots, the last one moved, exact L2 refit".to_string()
+    } else if metric == Metric::Sup && eps < 0.5 {
+        "the exact shallow net (2^k units)".to_string()
+    } else {
+        "construction (THEORY §3: follow the teeth, then ½)".to_string()
+    };
+    Certified { bracket: Bracket { lower, upper }, lower_how, upper_how }
+}
+
+/// The certified bracket on the minimal width reaching `eps` ([`certify`] without the provenance).
+pub fn bracket(k: u32, eps: f64, metric: Metric) -> Bracket {
+    certify(k, eps, metric).bracket
 }
 
 /// The constructive upper-bound net of width m ≥ 1 for Δ^k (1 ≤ m ≤ 2^k; m = 2^k is exact).

@@ -30,7 +30,7 @@
 pub mod theory;
 
 use super::takagi::construct::sum_net;
-use super::{Bound, Bracket, Constructed, Target, TargetError, TargetId};
+use super::{Bound, Certified, Constructed, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Pwl};
 use crate::train::Metric;
 use crate::validate::{Invalid, check};
@@ -95,6 +95,10 @@ impl Target for Square {
     fn constant_l1(&self) -> Option<f64> {
         Some(0.25)
     }
+    /// x² spans [0, 1]: the constant ½ is ½ away at both ends.
+    fn constant_sup(&self) -> Option<f64> {
+        Some(0.5)
+    }
     fn pwl(&self) -> Option<Pwl> {
         None
     }
@@ -115,8 +119,16 @@ impl Target for Square {
     fn natural_depth(&self) -> usize {
         self.l as usize
     }
-    fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket> {
-        (metric == Metric::Nmse).then(|| theory::bracket(eps))
+    fn certify(&self, eps: f64, metric: Metric) -> Option<Certified> {
+        match metric {
+            Metric::Nmse => Some(Certified {
+                bracket: theory::bracket(eps),
+                lower_how: "power means: nMSE ≥ 1/(16(m+1)⁴)".into(),
+                upper_how: "shifted uniform interpolant: nMSE 1/(16m⁴)".into(),
+            }),
+            Metric::Sup => crate::optimum::sup::certify_square(eps).ok().map(|(c, _)| c),
+            Metric::L1 => None,
+        }
     }
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
         (metric == Metric::Nmse).then(|| theory::error_bound(side, m))
