@@ -21,9 +21,8 @@ pub mod takagi;
 pub use registry::{TargetId, TargetSpec};
 
 use crate::net::{ExactErrors, Mlp, Pwl};
-pub use crate::optimum::Certified;
+pub use crate::optimum::{Bracket, Certified};
 use crate::train::Metric;
-use serde::{Deserialize, Serialize};
 
 /// A function on `\[0,1\]^dim` to be approximated, with what the theory knows about it.
 pub trait Target: Send + Sync {
@@ -131,15 +130,6 @@ pub enum Bound {
     Lower,
     /// Constructive: explicit width-m weights reach it.
     Upper,
-}
-
-/// The theory's bracket on the minimal shallow width that can reach an error ε.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bracket {
-    /// Certified: every narrower shallow net has error > ε.
-    pub lower: u64,
-    /// Constructive: explicit weights of this width reach ε.
-    pub upper: u64,
 }
 
 /// A target that cannot be built from the given parameters.

@@ -1,14 +1,62 @@
-//! The generic layer-by-layer path (packed GEMM through `matrixmultiply`: dgemm for f64, sgemm for
-//! f32), for any shape; and [`loss_grad`]'s dispatch over the kernels for either precision.
+//! The kernels' seam: which kernel computes a net ([`Kernel`]), their buffers ([`Workspace`]), the
+//! dispatch over them in either precision ([`loss_grad_any`]), and the generic layer-by-layer path
+//! (packed GEMM through `matrixmultiply`: dgemm for f64, sgemm for f32), for any shape.
 //!
 //! Forward: Z_l (n × b) = H_{l−1} (n × a) · W_lᵀ + b_l, H_l = σ(Z_l). Backward with Δ = ∂loss/∂Z:
 //! ∂W_l = Δᵀ H_{l−1}, ∂b_l = Σ_i Δ_i, and Δ_{l−1} = (Δ W_l) ⊙ [H_{l−1} > 0].
 
-use super::mlp::{Kernel, Workspace, mse_residual};
-use super::real::Real;
+use super::real::{Real, mse_residual};
+use super::shallow1d::Shallow;
+
+/// Which code computes a net's passes; all agree (tested against [`Kernel::Layered`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// 1 → m → 1: the fused one-hidden-layer kernel of [`super::shallow1d`].
+    Shallow1d,
+    /// 1 input, every hidden layer at most [`super::narrow::MAX_WIDTH`] wide (f64; f32 see
+    /// [`Kernel::of_in`]): the feature-major
+    /// kernel of [`super::narrow`].
+    Narrow,
+    /// Any shape: layer by layer through packed GEMM.
+    Layered,
+}
+
+impl Kernel {
+    /// The kernel for an f64 net with layer sizes `dims` (`[d, n_1, …, n_L, 1]`).
+    pub fn of(dims: &[usize]) -> Kernel {
+        Self::of_in::<f64>(dims)
+    }
+
+    /// The kernel for a net with layer sizes `dims` computing in `T` (the narrow kernel's width
+    /// limit is [`Real::NARROW_MAX`]).
+    pub fn of_in<T: Real>(dims: &[usize]) -> Kernel {
+        if dims[0] != 1 {
+            Kernel::Layered
+        } else if dims.len() == 3 {
+            Kernel::Shallow1d
+        } else if dims[1..dims.len() - 1].iter().all(|&w| w <= T::NARROW_MAX) {
+            Kernel::Narrow
+        } else {
+            Kernel::Layered
+        }
+    }
+}
+
+/// Buffers reused across forward/backward passes so a training step allocates nothing.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace<T = f64> {
+    /// Post-activation of each layer (index 0 = input copy is not stored; index l = layer l output).
+    pub(super) acts: Vec<Vec<T>>,
+    /// Gradient w.r.t. the current layer's pre-activation.
+    pub(super) delta: Vec<T>,
+    /// Gradient w.r.t. the previous layer's activation.
+    pub(super) delta_prev: Vec<T>,
+    /// Buffers of the narrow kernel.
+    pub(super) small: super::narrow::NarrowWorkspace<T>,
+}
 
 /// A scalar with a packed GEMM: C ← α·A·B + β·C with explicit row and column strides.
-pub trait Gemm: Real {
+pub trait Gemm: Shallow {
     /// # Safety
     /// The pointers and strides must describe valid m × k, k × n and m × n matrices.
     #[allow(clippy::too_many_arguments)]

@@ -9,6 +9,7 @@
 //!
 //! The backward pass computes the exact gradient of the batch MSE, (1/B)·Σ_i (f(x_i) − y_i)².
 
+use super::layered::{Kernel, Workspace};
 use serde::{Deserialize, Serialize};
 
 /// A ReLU MLP with one output.
@@ -18,67 +19,6 @@ pub struct Mlp {
     dims: Vec<usize>,
     /// All weights and biases, layer by layer.
     params: Vec<f64>,
-}
-
-/// Which code computes a net's passes; all agree (tested against [`Kernel::Layered`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kernel {
-    /// 1 → m → 1: the fused one-hidden-layer kernel of [`super::shallow1d`].
-    Shallow1d,
-    /// 1 input, every hidden layer at most [`super::narrow::MAX_WIDTH`] wide (f64; f32 see
-    /// [`Kernel::of_in`]): the feature-major
-    /// kernel of [`super::narrow`].
-    Narrow,
-    /// Any shape: layer by layer through packed GEMM.
-    Layered,
-}
-
-impl Kernel {
-    /// The kernel for an f64 net with layer sizes `dims` (`[d, n_1, …, n_L, 1]`).
-    pub fn of(dims: &[usize]) -> Kernel {
-        Self::of_in::<f64>(dims)
-    }
-
-    /// The kernel for a net with layer sizes `dims` computing in `T` (the narrow kernel's width
-    /// limit is [`super::real::Real::NARROW_MAX`]).
-    pub fn of_in<T: super::real::Real>(dims: &[usize]) -> Kernel {
-        if dims[0] != 1 {
-            Kernel::Layered
-        } else if dims.len() == 3 {
-            Kernel::Shallow1d
-        } else if dims[1..dims.len() - 1].iter().all(|&w| w <= T::NARROW_MAX) {
-            Kernel::Narrow
-        } else {
-            Kernel::Layered
-        }
-    }
-}
-
-/// Buffers reused across forward/backward passes so a training step allocates nothing.
-#[derive(Debug, Default, Clone)]
-pub struct Workspace<T = f64> {
-    /// Post-activation of each layer (index 0 = input copy is not stored; index l = layer l output).
-    pub(super) acts: Vec<Vec<T>>,
-    /// Gradient w.r.t. the current layer's pre-activation.
-    pub(super) delta: Vec<T>,
-    /// Gradient w.r.t. the previous layer's activation.
-    pub(super) delta_prev: Vec<T>,
-    /// Buffers of the narrow kernel.
-    pub(super) small: super::narrow::NarrowWorkspace<T>,
-}
-
-/// Σ (o − y)² over the batch, and the output gradient 2(o − y)/n written into `delta`.
-pub(crate) fn mse_residual<T: super::real::Real>(out: &[T], ys: &[T], delta: &mut Vec<T>) -> T {
-    let n = T::from_f64(ys.len() as f64);
-    let two = T::from_f64(2.0);
-    let mut loss = T::ZERO;
-    delta.clear();
-    for (&o, &y) in out.iter().zip(ys) {
-        let e = o - y;
-        loss += e * e;
-        delta.push(two * e / n);
-    }
-    loss
 }
 
 impl Workspace {

@@ -11,5 +11,6 @@ pub mod quadratic;
 pub mod real;
 pub mod shallow1d;
 
-pub use mlp::{Kernel, Mlp, Workspace};
+pub use layered::{Kernel, Workspace};
+pub use mlp::Mlp;
 pub use pwl::{ExactErrors, Pwl};

@@ -9,8 +9,7 @@
 //! Dot products reduce in fixed lanes ([`Real::LANES`]), so the bits do not depend on the
 //! instruction set. Generic over the scalar: f64, or f32 for `dtype = "f32"`.
 
-use super::real::{Real, lane_sum, sum_lanes};
-use super::shallow1d::Isa;
+use super::real::{Isa, Real, lane_sum, mse_residual, sum_lanes};
 
 /// Widest layer handled by this path in f64 (f32: [`Real::NARROW_MAX`]).
 pub const MAX_WIDTH: usize = <f64 as Real>::NARROW_MAX;
@@ -81,7 +80,7 @@ pub fn loss_grad<T: Real>(
     let n = ys.len();
     let layers = dims.len() - 1;
     let offsets = forward_into(isa, dims, params, xs, ws);
-    let loss = super::mlp::mse_residual(&ws.acts[layers - 1], ys, &mut ws.delta);
+    let loss = mse_residual(&ws.acts[layers - 1], ys, &mut ws.delta);
     for l in (0..layers).rev() {
         let (a, b) = (dims[l], dims[l + 1]);
         let o = offsets[l];

@@ -6,8 +6,47 @@
 //! instruction set. Rust never contracts `a * b + c` into an FMA, so the order written is the order
 //! computed.
 
-use super::shallow1d::Isa;
 use std::ops::{Add, AddAssign, Div, Mul, Sub};
+
+/// Instruction set of the two inner loops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    /// Baseline x86-64 (SSE2) or any other architecture.
+    Baseline,
+    /// AVX2.
+    Avx2,
+    /// AVX-512F.
+    Avx512,
+}
+
+impl Isa {
+    /// The widest supported by this CPU.
+    pub fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f") {
+                return Isa::Avx512;
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Baseline
+    }
+
+    /// Whether this CPU supports it.
+    pub fn supported(self) -> bool {
+        match self {
+            Isa::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => std::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => std::is_x86_feature_detected!("avx512f"),
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+}
 
 /// A floating-point scalar of the training kernels.
 pub trait Real:
@@ -41,22 +80,11 @@ pub trait Real:
     fn to_f64(self) -> f64;
     /// `max(self, 0)` by the platform's max (NaN → 0).
     fn max0(self) -> Self;
-    /// The fused one-hidden-layer kernel in this type ([`super::shallow1d`]).
-    fn shallow_kernel(
-        isa: Isa,
-        params: &[Self],
-        xs: &[Self],
-        ys: &[Self],
-        grad: &mut [Self],
-        resid: &mut Vec<Self>,
-    ) -> Self;
-    /// Its forward contribution of one unit.
-    fn shallow_pass1(isa: Isa, out: &mut [Self], xs: &[Self], w: Self, b: Self, a: Self);
 }
 
-/// `impl Real` for one type: its lane count, narrow-kernel limit and shallow-kernel instance.
+/// `impl Real` for one type: its lane count and narrow-kernel limit.
 macro_rules! impl_real {
-    ($t:ty, $lanes:expr, $narrow:expr, $k:ident) => {
+    ($t:ty, $lanes:expr, $narrow:expr) => {
         impl Real for $t {
             const LANES: usize = $lanes;
             const NARROW_MAX: usize = $narrow;
@@ -71,25 +99,12 @@ macro_rules! impl_real {
             fn max0(self) -> Self {
                 self.max(0.0)
             }
-            fn shallow_kernel(
-                isa: Isa,
-                params: &[Self],
-                xs: &[Self],
-                ys: &[Self],
-                grad: &mut [Self],
-                resid: &mut Vec<Self>,
-            ) -> Self {
-                super::shallow1d::$k::kernel(isa, params, xs, ys, grad, resid)
-            }
-            fn shallow_pass1(isa: Isa, out: &mut [Self], xs: &[Self], w: Self, b: Self, a: Self) {
-                super::shallow1d::$k::pass1(isa, out, xs, w, b, a)
-            }
         }
     };
 }
 
-impl_real!(f64, 8, 4, k64);
-impl_real!(f32, 16, 8, k32);
+impl_real!(f64, 8, 4);
+impl_real!(f32, 16, 8);
 
 /// Sum of the lanes by pairwise halving: for 8 lanes ((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7)),
 /// for 16 the two halves' sums added. Written out (a recursive version is not inlined and cost
@@ -131,6 +146,20 @@ pub fn lane_sum<T: Real>(v: &[T]) -> T {
         }
     }
     v[split..].iter().fold(sum_lanes(s.as_ref()), |t, &x| t + x)
+}
+
+/// Σ (o − y)² over the batch, and the output gradient 2(o − y)/n written into `delta`.
+pub(crate) fn mse_residual<T: Real>(out: &[T], ys: &[T], delta: &mut Vec<T>) -> T {
+    let n = T::from_f64(ys.len() as f64);
+    let two = T::from_f64(2.0);
+    let mut loss = T::ZERO;
+    delta.clear();
+    for (&o, &y) in out.iter().zip(ys) {
+        let e = o - y;
+        loss += e * e;
+        delta.push(two * e / n);
+    }
+    loss
 }
 
 #[cfg(test)]

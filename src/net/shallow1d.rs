@@ -13,16 +13,17 @@
 //! (`dtype = "f32"`) with concrete types and lane counts: written generically over [`Real`], the
 //! f64 step was 26–38% slower (the accumulators left registers).
 
+pub use super::real::Isa;
 use super::real::Real;
 
 /// Loss and gradient of the batch MSE for a 1→m→1 net with flat parameters
 /// `[w (m), b (m), a (m), c]` (the `Mlp` layout). `resid` is scratch of any length.
-pub fn loss_grad<T: Real>(params: &[T], xs: &[T], ys: &[T], grad: &mut [T], resid: &mut Vec<T>) -> T {
+pub fn loss_grad<T: Shallow>(params: &[T], xs: &[T], ys: &[T], grad: &mut [T], resid: &mut Vec<T>) -> T {
     T::shallow_kernel(Isa::detect(), params, xs, ys, grad, resid)
 }
 
 /// Forward pass of a 1→m→1 net into `out` (pass 1 alone): the inference path of such nets.
-pub fn forward<T: Real>(params: &[T], xs: &[T], out: &mut [T]) {
+pub fn forward<T: Shallow>(params: &[T], xs: &[T], out: &mut [T]) {
     let m = (params.len() - 1) / 3;
     let isa = Isa::detect();
     out.fill(params[3 * m]);
@@ -31,53 +32,28 @@ pub fn forward<T: Real>(params: &[T], xs: &[T], out: &mut [T]) {
     }
 }
 
-/// Instruction set of the two inner loops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Isa {
-    /// Baseline x86-64 (SSE2) or any other architecture.
-    Baseline,
-    /// AVX2.
-    Avx2,
-    /// AVX-512F.
-    Avx512,
-}
-
-impl Isa {
-    /// The widest supported by this CPU.
-    pub fn detect() -> Self {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") {
-                return Isa::Avx512;
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                return Isa::Avx2;
-            }
-        }
-        Isa::Baseline
-    }
-
-    /// Whether this CPU supports it.
-    pub fn supported(self) -> bool {
-        match self {
-            Isa::Baseline => true,
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 => std::is_x86_feature_detected!("avx2"),
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx512 => std::is_x86_feature_detected!("avx512f"),
-            #[allow(unreachable_patterns)]
-            _ => false,
-        }
-    }
-}
-
 /// The fused kernel on a chosen instruction set (panics if the CPU lacks it). All give identical bits.
-pub fn loss_grad_on<T: Real>(isa: Isa, params: &[T], xs: &[T], ys: &[T], grad: &mut [T], resid: &mut Vec<T>) -> T {
+pub fn loss_grad_on<T: Shallow>(isa: Isa, params: &[T], xs: &[T], ys: &[T], grad: &mut [T], resid: &mut Vec<T>) -> T {
     assert!(isa.supported(), "{isa:?} is not supported by this CPU");
     T::shallow_kernel(isa, params, xs, ys, grad, resid)
 }
 
-/// The kernel for one scalar type and lane count.
+/// A scalar with an instance of this kernel (f64 and f32, by the `kernels!` macro).
+pub trait Shallow: Real {
+    /// The fused kernel in this type.
+    fn shallow_kernel(
+        isa: Isa,
+        params: &[Self],
+        xs: &[Self],
+        ys: &[Self],
+        grad: &mut [Self],
+        resid: &mut Vec<Self>,
+    ) -> Self;
+    /// The forward contribution of one unit.
+    fn shallow_pass1(isa: Isa, out: &mut [Self], xs: &[Self], w: Self, b: Self, a: Self);
+}
+
+/// The kernel for one scalar type and lane count, and its [`Shallow`] impl.
 macro_rules! kernels {
     ($m:ident, $t:ty, $lanes:expr) => {
         pub(crate) mod $m {
@@ -216,3 +192,27 @@ macro_rules! kernels {
 
 kernels!(k64, f64, 8);
 kernels!(k32, f32, 16);
+
+/// `impl Shallow` for one type through its instance.
+macro_rules! impl_shallow {
+    ($t:ty, $k:ident) => {
+        impl Shallow for $t {
+            fn shallow_kernel(
+                isa: Isa,
+                params: &[Self],
+                xs: &[Self],
+                ys: &[Self],
+                grad: &mut [Self],
+                resid: &mut Vec<Self>,
+            ) -> Self {
+                $k::kernel(isa, params, xs, ys, grad, resid)
+            }
+            fn shallow_pass1(isa: Isa, out: &mut [Self], xs: &[Self], w: Self, b: Self, a: Self) {
+                $k::pass1(isa, out, xs, w, b, a)
+            }
+        }
+    };
+}
+
+impl_shallow!(f64, k64);
+impl_shallow!(f32, k32);

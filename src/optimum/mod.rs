@@ -15,8 +15,16 @@ pub mod sup;
 pub mod tube;
 pub mod units;
 
-use crate::family::Bracket;
 use serde::{Deserialize, Serialize};
+
+/// The theory's bracket on the minimal shallow width that can reach an error ε.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bracket {
+    /// Certified: every narrower shallow net has error > ε.
+    pub lower: u64,
+    /// Constructive: explicit weights of this width reach ε.
+    pub upper: u64,
+}
 
 /// A certified bracket on the minimal width and how each end was obtained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

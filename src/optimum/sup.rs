@@ -25,10 +25,9 @@
 //! assert_eq!(net.hidden(), &[2]);
 //! ```
 
-use super::Certified;
 use super::tube::min_link;
 use super::units::{flat_piece, to_relu};
-use crate::family::Bracket;
+use super::{Bracket, Certified};
 use crate::net::{Mlp, Pwl, quadratic};
 use crate::train::shallow_pwl;
 

@@ -3,9 +3,8 @@
 //!
 //! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η_t · m̂/(√v̂ + ε), m̂ = m/(1−β₁^t), v̂ = v/(1−β₂^t).
 
-use super::trainer::{Data, Trainer};
+use super::trainer::{Data, Trainer, draw_batch};
 use crate::net::{Mlp, Workspace};
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -76,27 +75,6 @@ pub struct GradientSettings {
     pub schedule: Schedule,
     /// Minibatch size; `None` is full batch.
     pub batch: Option<usize>,
-}
-
-/// Draw a minibatch of `b` points with replacement (one `random_range` per point, in order) into
-/// `xb`, `yb`: the same draws in every precision.
-pub(crate) fn draw_batch<T: Copy + Default>(
-    xs: &[T],
-    ys: &[T],
-    d: usize,
-    b: usize,
-    rng: &mut ChaCha8Rng,
-    xb: &mut Vec<T>,
-    yb: &mut Vec<T>,
-) {
-    let n = ys.len();
-    xb.resize(b * d, T::default());
-    yb.resize(b, T::default());
-    for i in 0..b {
-        let j = rng.random_range(0..n);
-        xb[i * d..(i + 1) * d].copy_from_slice(&xs[j * d..(j + 1) * d]);
-        yb[i] = ys[j];
-    }
 }
 
 /// Adam on all parameters: one minibatch (or full-batch) gradient step per call.

@@ -9,8 +9,7 @@
 //! step. The training data are rounded to f32 once per data set. Minibatches are drawn from the
 //! run's stream exactly as in f64, so the two paths see the same points.
 
-use super::adam::draw_batch;
-use super::trainer::Data;
+use super::trainer::{Data, draw_batch};
 use crate::net::layered::loss_grad_any;
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;

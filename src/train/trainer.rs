@@ -2,6 +2,7 @@
 //! config's `optimizer` picks one ([`super::TrainSettings::trainer`]); [`super::fit`] runs it.
 
 use crate::net::{Mlp, Workspace};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// The training set: `ys.len()` points of dimension `d`, row-major in `xs`.
@@ -28,5 +29,26 @@ pub trait Trainer {
     /// Whether the last step ended on a solve, so the fit loop evaluates the net right then.
     fn just_solved(&self) -> bool {
         false
+    }
+}
+
+/// Draw a minibatch of `b` points with replacement (one `random_range` per point, in order) into
+/// `xb`, `yb`: the same draws in every precision.
+pub(crate) fn draw_batch<T: Copy + Default>(
+    xs: &[T],
+    ys: &[T],
+    d: usize,
+    b: usize,
+    rng: &mut ChaCha8Rng,
+    xb: &mut Vec<T>,
+    yb: &mut Vec<T>,
+) {
+    let n = ys.len();
+    xb.resize(b * d, T::default());
+    yb.resize(b, T::default());
+    for i in 0..b {
+        let j = rng.random_range(0..n);
+        xb[i * d..(i + 1) * d].copy_from_slice(&xs[j * d..(j + 1) * d]);
+        yb[i] = ys[j];
     }
 }
