@@ -201,8 +201,11 @@ fn contact(t: &Tube, line: Pt, from: f64, to: f64, upper: bool) -> f64 {
         let d = line.0 * x + line.1 - t.chain(x, upper);
         if upper { -d } else { d }
     };
+    // The knots in (from, to), found by bisection: a full scan per stage would make the whole
+    // algorithm quadratic in the knots.
+    let (lo, hi) = (t.xs.partition_point(|&x| x <= from), t.xs.partition_point(|&x| x < to));
     let mut cands = vec![from];
-    cands.extend(t.xs.iter().copied().filter(|&x| x > from && x < to));
+    cands.extend_from_slice(&t.xs[lo..hi.max(lo)]);
     let min = cands.iter().map(|&x| gap(x)).fold(f64::INFINITY, f64::min);
     let tol = 1e-9 * t.eps.max(1e-300) + 1e-12 * min.abs();
     cands.into_iter().rev().find(|&x| gap(x) <= min + tol).unwrap_or(from)
