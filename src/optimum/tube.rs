@@ -133,6 +133,7 @@ fn lower(x: f64, y: f64) -> Edge {
 }
 
 struct Tube<'a> {
+    f: &'a Pwl,
     xs: &'a [f64],
     ys: &'a [f64],
     eps: f64,
@@ -140,9 +141,7 @@ struct Tube<'a> {
 
 impl Tube<'_> {
     fn chain(&self, x: f64, upper: bool) -> f64 {
-        let j = self.xs.partition_point(|&k| k <= x).clamp(1, self.xs.len() - 1);
-        let (x0, x1, y0, y1) = (self.xs[j - 1], self.xs[j], self.ys[j - 1], self.ys[j]);
-        let y = if x == x1 { y1 } else { y0 + (y1 - y0) * ((x - x0) / (x1 - x0)) };
+        let y = self.f.eval(x);
         if upper { y + self.eps } else { y - self.eps }
     }
 }
@@ -218,7 +217,7 @@ pub fn min_link(target: &Pwl, eps: f64) -> anyhow::Result<MinLink> {
     if eps == 0.0 {
         return Ok(MinLink { kinks: target.pieces() - 1, path: target.clone() });
     }
-    let t = Tube { xs: target.xs(), ys: target.ys(), eps };
+    let t = Tube { f: target, xs: target.xs(), ys: target.ys(), eps };
     let steep = target.slopes().iter().fold(1.0f64, |m, s| m.max(s.abs()));
     let big = 1e6 * (steep + 1.0 + target.ys().iter().fold(0.0f64, |m, y| m.max(y.abs())));
     let (mut xu, mut xl) = (0.0, 0.0);

@@ -11,7 +11,8 @@
 //!
 //! Results are cached per (k, m), since brackets for many tolerances share them.
 
-use crate::net::{ExactErrors, Mlp, Pwl};
+use crate::family::Target;
+use crate::net::{ExactErrors, Mlp};
 use crate::optimum::{project::project, units::to_relu};
 use crate::train::shallow_pwl;
 use std::collections::HashMap;
@@ -19,11 +20,6 @@ use std::sync::{Mutex, OnceLock};
 
 /// Largest k with optimised certificates (the projection costs O(2^k) per evaluation).
 pub const MAX_OPTIMISED_K: u32 = 16;
-
-fn sawtooth(k: u32) -> Pwl {
-    let n = 1usize << k;
-    Pwl::new((0..=n).map(|j| j as f64 / n as f64).collect(), (0..=n).map(|j| (j % 2) as f64).collect())
-}
 
 fn knots(k: u32, m: u64, tau: f64) -> Vec<f64> {
     let n = (1u64 << k) as f64;
@@ -41,7 +37,7 @@ pub fn certificate(k: u32, m: u64) -> anyhow::Result<(Mlp, ExactErrors)> {
         k <= MAX_OPTIMISED_K && m >= 1 && m < 1u64 << k,
         "optimised certificate needs 1 ≤ m < 2^k, k ≤ {MAX_OPTIMISED_K}"
     );
-    let f = sawtooth(k);
+    let f = super::Sawtooth::new(k)?.pwl().expect("k ≤ 16 has an exact form");
     let n = (1u64 << k) as f64;
     let cost = |tau: f64| project(&f, &knots(k, m, tau)).map_or(f64::INFINITY, |g| f.errors(&g).mse);
     let tau = if m >= 2 {

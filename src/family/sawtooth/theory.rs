@@ -154,7 +154,9 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
         while !lb(m) {
             m += 1;
         }
-        let how = if tents >= telgarsky {
+        // Name the bound that rules out m − 1 (the tents' when both do).
+        let binding_tents = m == 1 || lower_bound_kinks((m - 1) as f64, k, metric) > eps * (1.0 + 1e-12);
+        let how = if binding_tents {
             "kink-free tents: nMSE ≥ ¼(1 − (m+1)/2^k), L1 ≥ ⅛(1 − (m+1)/2^k)"
         } else {
             "sign changes (Telgarsky): nMSE ≥ ½(1 − (m+2)/2^{k−1}), L1 ≥ ⅛(1 − (m+2)/2^{k−1})"
