@@ -51,14 +51,20 @@ pub struct Workspace<T = f64> {
     pub(super) delta: Vec<T>,
     /// Gradient w.r.t. the previous layer's activation.
     pub(super) delta_prev: Vec<T>,
+    /// The current layer's weights transposed (the forward GEMM's B).
+    pub(super) wt: Vec<T>,
     /// Buffers of the narrow kernel.
     pub(super) small: super::narrow::NarrowWorkspace<T>,
 }
 
-/// A scalar with a packed GEMM: C ← α·A·B + β·C with explicit row and column strides.
+/// A scalar with a GEMM: C ← A·B (+ C if `acc`), A (m × k) at strides (rsa, csa), B (k × n)
+/// row-major with row stride `ldb`, C (m × n) row-major with row stride `ldc`. The blocked kernel
+/// ([`super::blocked`]) where the CPU has AVX-512F, else packed GEMM (`matrixmultiply`); both give
+/// the same bits on a CPU with FMA.
 pub trait Gemm: Shallow {
     /// # Safety
-    /// The pointers and strides must describe valid m × k, k × n and m × n matrices.
+    /// The pointers and strides must describe valid m × k, k × n and m × n matrices, C overlapping
+    /// neither A nor B.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gemm(
         m: usize,
@@ -68,56 +74,84 @@ pub trait Gemm: Shallow {
         rsa: isize,
         csa: isize,
         b: *const Self,
-        rsb: isize,
-        csb: isize,
-        beta: Self,
+        ldb: usize,
+        acc: bool,
         c: *mut Self,
-        rsc: isize,
-        csc: isize,
+        ldc: usize,
+    );
+
+    /// The same product by packed GEMM alone (`matrixmultiply`), whatever the CPU.
+    ///
+    /// # Safety
+    /// As [`Gemm::gemm`].
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_packed(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        ldb: usize,
+        acc: bool,
+        c: *mut Self,
+        ldc: usize,
     );
 }
 
-impl Gemm for f64 {
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const f64,
-        rsa: isize,
-        csa: isize,
-        b: *const f64,
-        rsb: isize,
-        csb: isize,
-        beta: f64,
-        c: *mut f64,
-        rsc: isize,
-        csc: isize,
-    ) {
-        // SAFETY: forwarded from the caller.
-        unsafe { matrixmultiply::dgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc) }
-    }
+/// `impl Gemm` for one type: its blocked kernel and its packed GEMM.
+macro_rules! impl_gemm {
+    ($t:ty, $blocked:ident, $packed:ident) => {
+        impl Gemm for $t {
+            unsafe fn gemm(
+                m: usize,
+                k: usize,
+                n: usize,
+                a: *const $t,
+                rsa: isize,
+                csa: isize,
+                b: *const $t,
+                ldb: usize,
+                acc: bool,
+                c: *mut $t,
+                ldc: usize,
+            ) {
+                #[cfg(target_arch = "x86_64")]
+                if super::blocked::available() {
+                    // SAFETY: forwarded from the caller; the CPU was checked.
+                    unsafe { super::blocked::$blocked::gemm(m, k, n, a, rsa, csa, b, ldb, c, ldc, acc) };
+                    return;
+                }
+                // SAFETY: forwarded from the caller.
+                unsafe { Self::gemm_packed(m, k, n, a, rsa, csa, b, ldb, acc, c, ldc) }
+            }
+
+            unsafe fn gemm_packed(
+                m: usize,
+                k: usize,
+                n: usize,
+                a: *const $t,
+                rsa: isize,
+                csa: isize,
+                b: *const $t,
+                ldb: usize,
+                acc: bool,
+                c: *mut $t,
+                ldc: usize,
+            ) {
+                let beta = if acc { 1.0 } else { 0.0 };
+                // SAFETY: forwarded from the caller.
+                unsafe {
+                    matrixmultiply::$packed(m, k, n, 1.0, a, rsa, csa, b, ldb as isize, 1, beta, c, ldc as isize, 1)
+                }
+            }
+        }
+    };
 }
 
-impl Gemm for f32 {
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const f32,
-        rsa: isize,
-        csa: isize,
-        b: *const f32,
-        rsb: isize,
-        csb: isize,
-        beta: f32,
-        c: *mut f32,
-        rsc: isize,
-        csc: isize,
-    ) {
-        // SAFETY: forwarded from the caller.
-        unsafe { matrixmultiply::sgemm(m, k, n, 1.0, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc) }
-    }
-}
+impl_gemm!(f64, k64, dgemm);
+impl_gemm!(f32, k32, sgemm);
 
 fn layer<'a, T>(dims: &[usize], params: &'a [T], l: usize) -> (&'a [T], &'a [T]) {
     let o: usize = dims[..l + 1].windows(2).map(|w| (w[0] + 1) * w[1]).sum();
@@ -127,6 +161,41 @@ fn layer<'a, T>(dims: &[usize], params: &'a [T], l: usize) -> (&'a [T], &'a [T])
 
 /// Forward pass storing every layer's activations in `ws`; returns the outputs.
 pub fn forward<'a, T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &'a mut Workspace<T>) -> &'a [T] {
+    #[cfg(target_arch = "x86_64")]
+    if super::blocked::available() {
+        // SAFETY: the CPU has the features (checked just now).
+        unsafe { x86::forward(dims, params, xs, ws) };
+        return ws.acts.last().unwrap();
+    }
+    forward_body(dims, params, xs, ws);
+    ws.acts.last().unwrap()
+}
+
+/// The elementwise loops of both passes (bias, ReLU, masks, bias gradients) compiled for AVX-512
+/// where the blocked GEMM runs; the same bits as the baseline build (no operation here rounds
+/// differently when vectorised: each output is one chain in a fixed order, or a select).
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{Gemm, Workspace, forward_body, loss_grad_body};
+    #[target_feature(enable = "avx512f,fma")]
+    pub(super) fn forward<T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &mut Workspace<T>) {
+        forward_body(dims, params, xs, ws)
+    }
+    #[target_feature(enable = "avx512f,fma")]
+    pub(super) fn loss_grad<T: Gemm>(
+        dims: &[usize],
+        params: &[T],
+        xs: &[T],
+        ys: &[T],
+        grad: &mut [T],
+        ws: &mut Workspace<T>,
+    ) -> T {
+        loss_grad_body(dims, params, xs, ys, grad, ws)
+    }
+}
+
+#[inline(always)]
+fn forward_body<T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &mut Workspace<T>) {
     let d = dims[0];
     let layers = dims.len() - 1;
     assert_eq!(xs.len() % d, 0, "input length is not a multiple of d = {d}");
@@ -139,33 +208,62 @@ pub fn forward<'a, T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &'a mut 
         let input: &[T] = if l == 0 { xs } else { &done[l - 1] };
         let z = &mut rest[0];
         z.resize(n * b, T::ZERO);
-        for row in z.chunks_exact_mut(b) {
-            row.copy_from_slice(bias);
-        }
-        // Z (n×b) += X (n×a) · Wᵀ (a×b); W is b×a row-major, so Wᵀ has strides (1, a).
+        fill_rows(z, bias);
+        // Z (n×b) += X (n×a) · Wᵀ (a×b); W is b×a row-major, so Wᵀ is copied row-major first.
+        ws.wt.clear();
+        ws.wt.extend((0..a * b).map(|i| w[(i % b) * a + i / b]));
         // SAFETY: the shapes and strides match the buffers above.
-        unsafe {
-            T::gemm(
-                n,
-                a,
-                b,
-                input.as_ptr(),
-                a as isize,
-                1,
-                w.as_ptr(),
-                1,
-                a as isize,
-                T::from_f64(1.0),
-                z.as_mut_ptr(),
-                b as isize,
-                1,
-            );
-        }
+        unsafe { T::gemm(n, a, b, input.as_ptr(), a as isize, 1, ws.wt.as_ptr(), b, true, z.as_mut_ptr(), b) };
         if l + 1 < layers {
             z.iter_mut().for_each(|v| *v = v.max0());
         }
     }
-    ws.acts.last().unwrap()
+}
+
+/// Every row of `z` (rows of `row.len()`) set to `row`, by doubling copies (a few long copies
+/// instead of one short call per row).
+#[inline(always)]
+fn fill_rows<T: Copy>(z: &mut [T], row: &[T]) {
+    let b = row.len();
+    z[..b].copy_from_slice(row);
+    let mut done = b;
+    while done < z.len() {
+        let len = done.min(z.len() - done);
+        z.copy_within(..len, done);
+        done += len;
+    }
+}
+
+/// `sums[j] = Σ_i m[i·b + j]`, each column added in row order, 16, 8 or 4 columns at a time in
+/// registers (adding into `sums` row by row chains every add through memory).
+#[inline(always)]
+fn column_sums<T: Real>(m: &[T], b: usize, sums: &mut [T]) {
+    #[inline(always)]
+    fn block<T: Real, const W: usize>(m: &[T], b: usize, c0: usize, sums: &mut [T]) {
+        let mut acc = [T::ZERO; W];
+        for row in m.chunks_exact(b) {
+            for (a, &r) in acc.iter_mut().zip(&row[c0..c0 + W]) {
+                *a += r;
+            }
+        }
+        sums[c0..c0 + W].copy_from_slice(&acc);
+    }
+    let mut c0 = 0;
+    while c0 + 16 <= b {
+        block::<T, 16>(m, b, c0, sums);
+        c0 += 16;
+    }
+    if c0 + 8 <= b {
+        block::<T, 8>(m, b, c0, sums);
+        c0 += 8;
+    }
+    if c0 + 4 <= b {
+        block::<T, 4>(m, b, c0, sums);
+        c0 += 4;
+    }
+    for (j, s) in sums.iter_mut().enumerate().skip(c0) {
+        *s = m.iter().skip(j).step_by(b).fold(T::ZERO, |t, &r| t + r);
+    }
 }
 
 /// Batch MSE loss and its exact gradient by the layered path, for any shape.
@@ -177,10 +275,27 @@ pub fn loss_grad<T: Gemm>(
     grad: &mut [T],
     ws: &mut Workspace<T>,
 ) -> T {
+    #[cfg(target_arch = "x86_64")]
+    if super::blocked::available() {
+        // SAFETY: the CPU has the features (checked just now).
+        return unsafe { x86::loss_grad(dims, params, xs, ys, grad, ws) };
+    }
+    loss_grad_body(dims, params, xs, ys, grad, ws)
+}
+
+#[inline(always)]
+fn loss_grad_body<T: Gemm>(
+    dims: &[usize],
+    params: &[T],
+    xs: &[T],
+    ys: &[T],
+    grad: &mut [T],
+    ws: &mut Workspace<T>,
+) -> T {
     assert_eq!(grad.len(), params.len());
     let n = ys.len();
     let layers = dims.len() - 1;
-    forward(dims, params, xs, ws);
+    forward_body(dims, params, xs, ws);
     let loss = mse_residual(ws.acts.last().unwrap(), ys, &mut ws.delta);
     let loss = T::from_f64(loss.to_f64() / n as f64);
     let mut offs = params.len();
@@ -191,56 +306,21 @@ pub fn loss_grad<T: Gemm>(
         let input: &[T] = if l == 0 { xs } else { &ws.acts[l - 1] };
         // dW (b×a) = Δᵀ (b×n) · X (n×a); Δ is n×b row-major.
         // SAFETY: as above.
-        unsafe {
-            T::gemm(
-                b,
-                n,
-                a,
-                ws.delta.as_ptr(),
-                1,
-                b as isize,
-                input.as_ptr(),
-                a as isize,
-                1,
-                T::ZERO,
-                gw.as_mut_ptr(),
-                a as isize,
-                1,
-            );
-        }
-        gb.fill(T::ZERO);
-        for row in ws.delta.chunks_exact(b) {
-            gb.iter_mut().zip(row).for_each(|(g, &r)| *g += r);
-        }
+        unsafe { T::gemm(b, n, a, ws.delta.as_ptr(), 1, b as isize, input.as_ptr(), a, false, gw.as_mut_ptr(), a) };
+        column_sums(&ws.delta, b, gb);
         if l == 0 {
             break;
         }
         // dX (n×a) = Δ (n×b) · W (b×a), masked by the ReLU of layer l−1.
         let (w, _) = layer(dims, params, l);
-        ws.delta_prev.clear();
+        // Every entry is written by the product below (β = 0).
         ws.delta_prev.resize(n * a, T::ZERO);
         // SAFETY: as above.
         unsafe {
-            T::gemm(
-                n,
-                b,
-                a,
-                ws.delta.as_ptr(),
-                b as isize,
-                1,
-                w.as_ptr(),
-                a as isize,
-                1,
-                T::ZERO,
-                ws.delta_prev.as_mut_ptr(),
-                a as isize,
-                1,
-            );
-        }
+            T::gemm(n, b, a, ws.delta.as_ptr(), b as isize, 1, w.as_ptr(), a, false, ws.delta_prev.as_mut_ptr(), a)
+        };
         for (g, &h) in ws.delta_prev.iter_mut().zip(&ws.acts[l - 1]) {
-            if h <= T::ZERO {
-                *g = T::ZERO;
-            }
+            *g = if h <= T::ZERO { T::ZERO } else { *g };
         }
         std::mem::swap(&mut ws.delta, &mut ws.delta_prev);
     }

@@ -1,6 +1,7 @@
 //! ReLU networks: the multilayer perceptron, its kernels, residuals and Jacobian, and exact 1-D
 //! analysis.
 
+pub mod blocked;
 mod jacobian;
 pub mod layered;
 mod mlp;

@@ -61,28 +61,43 @@ macro_rules! kernels {
             use super::Isa;
 
             const LANES: usize = $lanes;
+            /// Units per sweep of the batch.
+            const UNITS: usize = 4;
 
             /// Forward contribution of unit j: F_i += a_j σ(w_j x_i + b_j).
             pub(crate) fn pass1(isa: Isa, resid: &mut [$t], xs: &[$t], wj: $t, bj: $t, aj: $t) {
+                pass1_units::<1>(isa, resid, xs, [wj], [bj], [aj])
+            }
+
+            /// Forward contribution of U units in one sweep, added in unit order: the same bits as
+            /// U sweeps of [`pass1`], with a U-th of the loads and stores of F.
+            fn pass1_units<const U: usize>(isa: Isa, resid: &mut [$t], xs: &[$t], w: [$t; U], b: [$t; U], a: [$t; U]) {
                 match isa {
                     // SAFETY: `isa` was checked against the CPU by `detect` or `supported`.
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx512 => unsafe { x86::pass1_avx512(resid, xs, wj, bj, aj) },
+                    Isa::Avx512 => unsafe { x86::pass1_avx512(resid, xs, w, b, a) },
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx2 => unsafe { x86::pass1_avx2(resid, xs, wj, bj, aj) },
-                    _ => pass1_body(resid, xs, wj, bj, aj),
+                    Isa::Avx2 => unsafe { x86::pass1_avx2(resid, xs, w, b, a) },
+                    _ => pass1_body(resid, xs, w, b, a),
                 }
             }
 
-            /// Lane sums of D_i σ(z_i), D_i x_i [z_i > 0], D_i [z_i > 0] over whole chunks of 8.
-            fn pass2(isa: Isa, xs: &[$t], resid: &[$t], wj: $t, bj: $t) -> [[$t; LANES]; 3] {
+            /// Per unit of U, lane sums of D_i σ(z_i), D_i x_i [z_i > 0], D_i [z_i > 0] over whole
+            /// chunks of LANES: each unit's lanes add in the order of a sweep of that unit alone.
+            fn pass2<const U: usize>(
+                isa: Isa,
+                xs: &[$t],
+                resid: &[$t],
+                w: [$t; U],
+                b: [$t; U],
+            ) -> [[[$t; LANES]; 3]; U] {
                 match isa {
                     // SAFETY: as above.
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx512 => unsafe { x86::pass2_avx512(xs, resid, wj, bj) },
+                    Isa::Avx512 => unsafe { x86::pass2_avx512(xs, resid, w, b) },
                     #[cfg(target_arch = "x86_64")]
-                    Isa::Avx2 => unsafe { x86::pass2_avx2(xs, resid, wj, bj) },
-                    _ => pass2_body(xs, resid, wj, bj),
+                    Isa::Avx2 => unsafe { x86::pass2_avx2(xs, resid, w, b) },
+                    _ => pass2_body(xs, resid, w, b),
                 }
             }
 
@@ -90,44 +105,67 @@ macro_rules! kernels {
             mod x86 {
                 use super::{LANES, pass1_body, pass2_body};
                 #[target_feature(enable = "avx512f")]
-                pub(super) fn pass1_avx512(r: &mut [$t], xs: &[$t], w: $t, b: $t, a: $t) {
+                pub(super) fn pass1_avx512<const U: usize>(
+                    r: &mut [$t],
+                    xs: &[$t],
+                    w: [$t; U],
+                    b: [$t; U],
+                    a: [$t; U],
+                ) {
                     pass1_body(r, xs, w, b, a)
                 }
                 #[target_feature(enable = "avx2")]
-                pub(super) fn pass1_avx2(r: &mut [$t], xs: &[$t], w: $t, b: $t, a: $t) {
+                pub(super) fn pass1_avx2<const U: usize>(r: &mut [$t], xs: &[$t], w: [$t; U], b: [$t; U], a: [$t; U]) {
                     pass1_body(r, xs, w, b, a)
                 }
                 #[target_feature(enable = "avx512f")]
-                pub(super) fn pass2_avx512(xs: &[$t], r: &[$t], w: $t, b: $t) -> [[$t; LANES]; 3] {
+                pub(super) fn pass2_avx512<const U: usize>(
+                    xs: &[$t],
+                    r: &[$t],
+                    w: [$t; U],
+                    b: [$t; U],
+                ) -> [[[$t; LANES]; 3]; U] {
                     pass2_body(xs, r, w, b)
                 }
                 #[target_feature(enable = "avx2")]
-                pub(super) fn pass2_avx2(xs: &[$t], r: &[$t], w: $t, b: $t) -> [[$t; LANES]; 3] {
+                pub(super) fn pass2_avx2<const U: usize>(
+                    xs: &[$t],
+                    r: &[$t],
+                    w: [$t; U],
+                    b: [$t; U],
+                ) -> [[[$t; LANES]; 3]; U] {
                     pass2_body(xs, r, w, b)
                 }
             }
 
             #[inline(always)]
-            fn pass1_body(resid: &mut [$t], xs: &[$t], wj: $t, bj: $t, aj: $t) {
+            fn pass1_body<const U: usize>(resid: &mut [$t], xs: &[$t], w: [$t; U], b: [$t; U], a: [$t; U]) {
                 for (f, &x) in resid.iter_mut().zip(xs) {
-                    *f += aj * relu(wj * x + bj);
+                    let mut v = *f;
+                    for u in 0..U {
+                        v += a[u] * relu(w[u] * x + b[u]);
+                    }
+                    *f = v;
                 }
             }
 
             #[inline(always)]
-            fn pass2_body(xs: &[$t], resid: &[$t], wj: $t, bj: $t) -> [[$t; LANES]; 3] {
-                let (mut sa, mut sx, mut s1) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+            fn pass2_body<const U: usize>(xs: &[$t], resid: &[$t], w: [$t; U], b: [$t; U]) -> [[[$t; LANES]; 3]; U] {
+                let mut s = [[[0.0; LANES]; 3]; U];
                 for (xc, dc) in xs.chunks_exact(LANES).zip(resid.chunks_exact(LANES)) {
-                    for l in 0..LANES {
-                        let z = wj * xc[l] + bj;
-                        let d = dc[l];
-                        let on = if z > 0.0 { d } else { 0.0 };
-                        sa[l] += d * relu(z);
-                        sx[l] += on * xc[l];
-                        s1[l] += on;
+                    for u in 0..U {
+                        let [sa, sx, s1] = &mut s[u];
+                        for l in 0..LANES {
+                            let z = w[u] * xc[l] + b[u];
+                            let d = dc[l];
+                            let on = if z > 0.0 { d } else { 0.0 };
+                            sa[l] += d * relu(z);
+                            sx[l] += on * xc[l];
+                            s1[l] += on;
+                        }
                     }
                 }
-                [sa, sx, s1]
+                s
             }
 
             pub(crate) fn kernel(
@@ -147,7 +185,13 @@ macro_rules! kernels {
                 let (a, c) = rest.split_at(m);
                 resid.clear();
                 resid.resize(n, c[0]);
-                for j in 0..m {
+                let mut j = 0;
+                while j + UNITS <= m {
+                    let at = |v: &[$t]| -> [$t; UNITS] { v[j..j + UNITS].try_into().unwrap() };
+                    pass1_units::<UNITS>(isa, resid, xs, at(w), at(b), at(a));
+                    j += UNITS;
+                }
+                for j in j..m {
                     pass1(isa, resid, xs, w[j], b[j], a[j]);
                 }
                 let scale = (2.0 / n as f64) as $t;
@@ -162,21 +206,34 @@ macro_rules! kernels {
                 let (ga, gc) = rest.split_at_mut(m);
                 gc[0] = crate::net::real::lane_sum(resid);
                 let split = n - n % LANES;
-                for j in 0..m {
-                    let (wj, bj) = (w[j], b[j]);
-                    let [sa, sx, s1] = pass2(isa, &xs[..split], &resid[..split], wj, bj);
-                    let (mut ta, mut tx, mut t1) = (sum_lanes(&sa), sum_lanes(&sx), sum_lanes(&s1));
-                    for i in split..n {
-                        let z = wj * xs[i] + bj;
-                        if z > 0.0 {
-                            ta += resid[i] * z;
-                            tx += resid[i] * xs[i];
-                            t1 += resid[i];
-                        }
+                // Units in blocks of UNITS (one sweep of the batch each), the rest one by one.
+                let mut j0 = 0;
+                while j0 < m {
+                    let u = if j0 + UNITS <= m { UNITS } else { 1 };
+                    let mut sums = [[[0.0; LANES]; 3]; UNITS];
+                    if u == UNITS {
+                        let at = |v: &[$t]| -> [$t; UNITS] { v[j0..j0 + UNITS].try_into().unwrap() };
+                        sums = pass2::<UNITS>(isa, &xs[..split], &resid[..split], at(w), at(b));
+                    } else {
+                        sums[0] = pass2::<1>(isa, &xs[..split], &resid[..split], [w[j0]], [b[j0]])[0];
                     }
-                    ga[j] = ta;
-                    gw[j] = a[j] * tx;
-                    gb[j] = a[j] * t1;
+                    for (du, [sa, sx, s1]) in sums[..u].iter().enumerate() {
+                        let j = j0 + du;
+                        let (wj, bj) = (w[j], b[j]);
+                        let (mut ta, mut tx, mut t1) = (sum_lanes(sa), sum_lanes(sx), sum_lanes(s1));
+                        for i in split..n {
+                            let z = wj * xs[i] + bj;
+                            if z > 0.0 {
+                                ta += resid[i] * z;
+                                tx += resid[i] * xs[i];
+                                t1 += resid[i];
+                            }
+                        }
+                        ga[j] = ta;
+                        gw[j] = a[j] * tx;
+                        gb[j] = a[j] * t1;
+                    }
+                    j0 += u;
                 }
                 (loss as f64 / n as f64) as $t
             }

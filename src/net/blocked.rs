@@ -1,0 +1,208 @@
+//! A register-blocked GEMM without packing, for the layer sizes of the trained deep references
+//! (widths 8–64): C (m × n) ← A (m × k) · B (k × n) [+ C], B's rows contiguous, C row-major.
+//!
+//! Each tile of C is MR rows × NV AVX-512 vectors held in 24 registers; per step of k it loads NV
+//! vectors of one row of B and broadcasts MR entries of A, MR·NV FMAs. Columns that do not fill a
+//! vector are masked, so every shape is handled without copies.
+//!
+//! **The same bits as the packed path.** Every element of C is one FMA chain over k in ascending
+//! order, c = fma(a_k, b_k, c) from 0, restarted every [`KC`] = 256 terms with the partial sum
+//! added to C. That is the order of `matrixmultiply`'s kernels on a CPU with FMA: their microkernel
+//! chains FMAs over one packed kc-block from zero and ends with C ← AB + βC, and kc is 256 for both
+//! precisions. So on such a CPU this kernel and dgemm/sgemm give identical bits (tested bit for
+//! bit over shapes with k up to 700), and [`super::layered`] picks either per call by speed
+//! alone: no stored result depends on the choice. It runs only where AVX-512F (which implies FMA)
+//! is present; elsewhere the packed path runs.
+
+/// The k-block after which each chain restarts (matrixmultiply's `kc` for f64 and f32).
+pub const KC: usize = 256;
+
+/// Whether this CPU runs the blocked kernel (AVX-512F with FMA).
+pub fn available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The kernel for one scalar type: its vector type, lane count and intrinsics.
+macro_rules! blocked {
+    ($m:ident, $t:ty, $v:ty, $mask:ty, $lanes:expr, $set1:ident, $load:ident, $store:ident, $fma:ident, $add:ident, $zero:ident) => {
+        #[cfg(target_arch = "x86_64")]
+        pub(crate) mod $m {
+            use super::KC;
+            use std::arch::x86_64::*;
+
+            const L: usize = $lanes;
+
+            /// One MR × NV tile over kc steps of k; `acc` adds the result to C instead of storing it.
+            #[inline(always)]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn tile<const MR: usize, const NV: usize>(
+                kc: usize,
+                a: *const $t,
+                rsa: isize,
+                csa: isize,
+                b: *const $t,
+                ldb: usize,
+                c: *mut $t,
+                ldc: usize,
+                masks: &[$mask; 4],
+                acc: bool,
+            ) {
+                // SAFETY (whole body): the caller guarantees an MR-row tile of A over kc steps, kc
+                // rows of B with the masked columns in bounds, and MR rows of C.
+                unsafe {
+                    let mut s = [[$zero(); NV]; MR];
+                    let (mut ap, mut bp) = (a, b);
+                    for _ in 0..kc {
+                        let mut bv = [$zero(); NV];
+                        for v in 0..NV {
+                            bv[v] = $load(masks[v], bp.add(v * L));
+                        }
+                        for r in 0..MR {
+                            let x = $set1(*ap.offset(r as isize * rsa));
+                            for v in 0..NV {
+                                s[r][v] = $fma(x, bv[v], s[r][v]);
+                            }
+                        }
+                        ap = ap.offset(csa);
+                        bp = bp.add(ldb);
+                    }
+                    for r in 0..MR {
+                        for v in 0..NV {
+                            let p = c.add(r * ldc + v * L);
+                            let out = if acc { $add($load(masks[v], p), s[r][v]) } else { s[r][v] };
+                            $store(p, masks[v], out);
+                        }
+                    }
+                }
+            }
+
+            /// All m rows of one column block: tiles of MR rows, the rest in tiles of 8, 4, 2, 1.
+            #[inline(always)]
+            #[allow(clippy::too_many_arguments)]
+            unsafe fn rows<const MR: usize, const NV: usize>(
+                m: usize,
+                kc: usize,
+                a: *const $t,
+                rsa: isize,
+                csa: isize,
+                b: *const $t,
+                ldb: usize,
+                c: *mut $t,
+                ldc: usize,
+                masks: &[$mask; 4],
+                acc: bool,
+            ) {
+                // SAFETY: each call covers rows i.. of A and C inside the m rows the caller owns.
+                unsafe {
+                    let at = |i: usize| a.offset(i as isize * rsa);
+                    let ct = |i: usize| c.add(i * ldc);
+                    let mut i = 0;
+                    while i + MR <= m {
+                        tile::<MR, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                        i += MR;
+                    }
+                    while i + 8 <= m {
+                        tile::<8, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                        i += 8;
+                    }
+                    if i + 4 <= m {
+                        tile::<4, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                        i += 4;
+                    }
+                    if i + 2 <= m {
+                        tile::<2, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                        i += 2;
+                    }
+                    if i < m {
+                        tile::<1, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                    }
+                }
+            }
+
+            /// C ← A·B (+ C if `acc`), A (m × k) at strides (rsa, csa), B (k × n) with row
+            /// stride `ldb` and contiguous columns, C (m × n) with row stride `ldc`.
+            ///
+            /// # Safety
+            /// The CPU must have AVX-512F and FMA ([`super::available`]); the pointers and strides
+            /// must describe valid matrices of those shapes, C not overlapping A or B.
+            #[target_feature(enable = "avx512f,fma")]
+            #[allow(clippy::too_many_arguments)]
+            pub(crate) unsafe fn gemm(
+                m: usize,
+                k: usize,
+                n: usize,
+                a: *const $t,
+                rsa: isize,
+                csa: isize,
+                b: *const $t,
+                ldb: usize,
+                c: *mut $t,
+                ldc: usize,
+                acc: bool,
+            ) {
+                // SAFETY: every block below stays inside the shapes the caller vouches for.
+                unsafe {
+                    let mut k0 = 0;
+                    while k0 < k {
+                        let kc = KC.min(k - k0);
+                        let add = acc || k0 > 0;
+                        let ak = a.offset(k0 as isize * csa);
+                        let bk = b.add(k0 * ldb);
+                        let mut j0 = 0;
+                        while j0 < n {
+                            let cols = (n - j0).min(4 * L);
+                            let mut masks: [$mask; 4] = [0; 4];
+                            for (v, mk) in masks.iter_mut().enumerate() {
+                                let lanes = cols.saturating_sub(v * L).min(L);
+                                *mk = ((1u32 << lanes) - 1) as $mask;
+                            }
+                            let (bj, cj) = (bk.add(j0), c.add(j0));
+                            match cols.div_ceil(L) {
+                                4 => rows::<6, 4>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
+                                3 => rows::<8, 3>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
+                                2 => rows::<12, 2>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
+                                _ => rows::<24, 1>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
+                            }
+                            j0 += cols;
+                        }
+                        k0 += kc;
+                    }
+                }
+            }
+        }
+    };
+}
+
+blocked!(
+    k64,
+    f64,
+    __m512d,
+    u8,
+    8,
+    _mm512_set1_pd,
+    _mm512_maskz_loadu_pd,
+    _mm512_mask_storeu_pd,
+    _mm512_fmadd_pd,
+    _mm512_add_pd,
+    _mm512_setzero_pd
+);
+blocked!(
+    k32,
+    f32,
+    __m512,
+    u16,
+    16,
+    _mm512_set1_ps,
+    _mm512_maskz_loadu_ps,
+    _mm512_mask_storeu_ps,
+    _mm512_fmadd_ps,
+    _mm512_add_ps,
+    _mm512_setzero_ps
+);

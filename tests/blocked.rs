@@ -1,0 +1,71 @@
+//! The blocked GEMM against packed GEMM: the same bits, so the layered path may pick either.
+
+use depthsep::net::blocked;
+use depthsep::net::layered::Gemm;
+use depthsep::rng::run_rng;
+use rand::RngExt;
+
+/// C ← A·B (+ C) by both kernels, on random data with A given at strides (rsa, csa).
+fn both<T: Gemm>(m: usize, k: usize, n: usize, transposed_a: bool, acc: bool, seed: u64) -> (Vec<T>, Vec<T>) {
+    let mut rng = run_rng(seed, "blocked gemm");
+    let mut draw = |len: usize| -> Vec<T> { (0..len).map(|_| T::from_f64(rng.random_range(-1.0..1.0))).collect() };
+    let (a, b, c0) = (draw(m * k), draw(k * n), draw(m * n));
+    let (rsa, csa) = if transposed_a { (1, m as isize) } else { (k as isize, 1) };
+    let (mut c1, mut c2) = (c0.clone(), c0);
+    // SAFETY: the buffers have exactly the shapes passed.
+    unsafe {
+        T::gemm(m, k, n, a.as_ptr(), rsa, csa, b.as_ptr(), n, acc, c1.as_mut_ptr(), n);
+        T::gemm_packed(m, k, n, a.as_ptr(), rsa, csa, b.as_ptr(), n, acc, c2.as_mut_ptr(), n);
+    }
+    (c1, c2)
+}
+
+const SHAPES: [(usize, usize, usize); 12] = [
+    (1024, 64, 64),
+    (64, 1024, 64),
+    (1024, 16, 16),
+    (16, 1024, 1),
+    (1024, 1, 8),
+    (1, 1024, 16),
+    (1024, 16, 1),
+    (37, 700, 19),
+    (5, 257, 33),
+    (23, 3, 70),
+    (13, 256, 48),
+    (1000, 8, 8),
+];
+
+#[test]
+fn blocked_gemm_gives_the_packed_gemms_bits_in_f64_and_f32() {
+    if !blocked::available() {
+        eprintln!("skipped: this CPU has no AVX-512F, so the blocked kernel never runs");
+        return;
+    }
+    for (s, &(m, k, n)) in SHAPES.iter().enumerate() {
+        for (t, acc) in [(false, false), (true, true), (false, true), (true, false)] {
+            let seed = s as u64 * 4 + t as u64 * 2 + acc as u64;
+            let (x, y) = both::<f64>(m, k, n, t, acc, seed);
+            assert!(x.iter().zip(&y).all(|(p, q)| p.to_bits() == q.to_bits()), "f64 {m}×{k}×{n} t={t} acc={acc}");
+            let (x, y) = both::<f32>(m, k, n, t, acc, seed);
+            assert!(x.iter().zip(&y).all(|(p, q)| p.to_bits() == q.to_bits()), "f32 {m}×{k}×{n} t={t} acc={acc}");
+        }
+    }
+}
+
+#[test]
+fn blocked_gemm_is_the_product_within_round_off() {
+    // Against a plain triple loop in f64, so the test also fails where the bits-test is skipped
+    // (there both sides are the packed GEMM).
+    for &(m, k, n) in &SHAPES {
+        let (c, _) = both::<f64>(m, k, n, false, false, 99);
+        let mut rng = run_rng(99, "blocked gemm");
+        let mut draw = |len: usize| -> Vec<f64> { (0..len).map(|_| rng.random_range(-1.0..1.0)).collect() };
+        let (a, b) = (draw(m * k), draw(k * n));
+        for i in 0..m {
+            for j in 0..n {
+                let want: f64 = (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum();
+                assert!((c[i * n + j] - want).abs() <= 1e-12 * k as f64, "{m}×{k}×{n} at ({i}, {j})");
+            }
+        }
+    }
+}
