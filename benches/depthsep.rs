@@ -90,8 +90,8 @@ fn train_step(c: &mut Criterion) {
     g.finish();
 }
 
-/// The two f32 paths for deep 1-input nets, loss and gradient only: feature-major narrow vs packed
-/// sgemm (what sets `Real::NARROW_MAX` for f32).
+/// The two f32 paths for deep 1-input nets, loss and gradient only: feature-major narrow vs the
+/// layered path (blocked GEMM on AVX-512, else packed sgemm): what sets `Real::NARROW_MAX` for f32.
 fn f32_kernels(c: &mut Criterion) {
     use depthsep::net::layered;
     use depthsep::net::narrow::{self, NarrowWorkspace};
@@ -110,7 +110,7 @@ fn f32_kernels(c: &mut Criterion) {
             b.iter(|| black_box(narrow::loss_grad(net.dims(), &p, &xs, &ys, &mut grad, &mut ws)))
         });
         let mut ws = Workspace::<f32>::default();
-        g.bench_function(BenchmarkId::new("sgemm", &name), |b| {
+        g.bench_function(BenchmarkId::new("layered", &name), |b| {
             b.iter(|| black_box(layered::loss_grad(net.dims(), &p, &xs, &ys, &mut grad, &mut ws)))
         });
     }
@@ -125,6 +125,40 @@ fn inference(c: &mut Criterion) {
         let shallow = construct::exact_shallow(k).unwrap();
         bench_infer(&mut g, BenchmarkId::new("deep", k), &deep, &xs);
         bench_infer(&mut g, BenchmarkId::new("shallow", k), &shallow, &xs);
+    }
+    g.finish();
+}
+
+/// The three products of one layer of a deep net at batch 1024 (forward n×a·a×b, weight gradient
+/// b×n·n×a, input gradient n×b·b×a), blocked against packed GEMM (the same bits), throughput in
+/// FLOPs (2·m·k·n) so criterion prints GFLOP/s.
+fn layer_gemm(c: &mut Criterion) {
+    use depthsep::net::layered::Gemm;
+    fn one<T: Gemm>(g: &mut Group, ty: &str, (m, k, n): (usize, usize, usize)) {
+        let a = vec![T::from_f64(0.5); m * k];
+        let b = vec![T::from_f64(0.25); k * n];
+        let mut out = vec![T::ZERO; m * n];
+        g.throughput(criterion::Throughput::Elements((2 * m * k * n) as u64));
+        let shape = format!("{ty}_{m}x{k}x{n}");
+        g.bench_function(BenchmarkId::new("blocked", &shape), |bch| {
+            // SAFETY: the buffers have exactly these shapes.
+            bch.iter(|| unsafe {
+                T::gemm(m, k, n, a.as_ptr(), k as isize, 1, b.as_ptr(), n, false, out.as_mut_ptr(), n)
+            })
+        });
+        g.bench_function(BenchmarkId::new("packed", &shape), |bch| {
+            // SAFETY: as above.
+            bch.iter(|| unsafe {
+                T::gemm_packed(m, k, n, a.as_ptr(), k as isize, 1, b.as_ptr(), n, false, out.as_mut_ptr(), n)
+            })
+        });
+    }
+    let mut g = c.benchmark_group("layer_gemm");
+    for w in [16, 64] {
+        for shape in [(BATCH, w, w), (w, BATCH, w)] {
+            one::<f64>(&mut g, "f64", shape);
+            one::<f32>(&mut g, "f32", shape);
+        }
     }
     g.finish();
 }
@@ -388,5 +422,5 @@ fn freeknot(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = train_step, f32_kernels, inference, gemm_peak, matched, search, freeknot }
+criterion_group! { name = benches; config = config(); targets = train_step, f32_kernels, layer_gemm, inference, gemm_peak, matched, search, freeknot }
 criterion_main!(benches);

@@ -105,6 +105,32 @@ fn fused_kernel_gives_identical_bits_on_every_instruction_set() {
 }
 
 #[test]
+fn fused_kernel_adds_units_in_unit_order_whatever_the_blocking() {
+    // The kernel sweeps the batch once per block of units; the forward pass and the loss must be
+    // the bits of the plain unit-by-unit sum c + a_0 σ(w_0 x + b_0) + a_1 σ(…) + … (m = 1..=9 covers
+    // whole blocks, remainders and both).
+    for m in 1..=9 {
+        let mut rng = run_rng(m as u64, "unit order");
+        let mut net = Mlp::with_hidden(1, &[m]).unwrap();
+        Init::Breakpoint.apply(&mut net, &mut rng);
+        let xs: Vec<f64> = (0..203).map(|_| rng.random()).collect();
+        let p = net.params();
+        let want: Vec<f64> = xs
+            .iter()
+            .map(|&x| {
+                (0..m).fold(p[3 * m], |f, j| {
+                    let z = p[j] * x + p[m + j];
+                    f + p[2 * m + j] * if z > 0.0 { z } else { 0.0 }
+                })
+            })
+            .collect();
+        let mut out = vec![0.0; xs.len()];
+        net.forward(&xs, &mut out);
+        assert!(out.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()), "m = {m}");
+    }
+}
+
+#[test]
 fn narrow_net_kernel_agrees_with_the_layered_path() {
     for (hidden, n) in [(vec![2; 8], 1024), (vec![3, 1, 4], 77), (vec![4; 12], 1000), (vec![1, 1], 5)] {
         assert_fast_path_agrees_with_layered(&hidden, n, Init::Torch);

@@ -27,9 +27,7 @@ pub fn forward<T: Shallow>(params: &[T], xs: &[T], out: &mut [T]) {
     let m = (params.len() - 1) / 3;
     let isa = Isa::detect();
     out.fill(params[3 * m]);
-    for j in 0..m {
-        T::shallow_pass1(isa, out, xs, params[j], params[m + j], params[2 * m + j]);
-    }
+    T::shallow_forward(isa, out, xs, &params[..m], &params[m..2 * m], &params[2 * m..3 * m]);
 }
 
 /// The fused kernel on a chosen instruction set (panics if the CPU lacks it). All give identical bits.
@@ -49,8 +47,9 @@ pub trait Shallow: Real {
         grad: &mut [Self],
         resid: &mut Vec<Self>,
     ) -> Self;
-    /// The forward contribution of one unit.
-    fn shallow_pass1(isa: Isa, out: &mut [Self], xs: &[Self], w: Self, b: Self, a: Self);
+    /// The forward contributions of all units (weights `w`, biases `b`, output weights `a`), added
+    /// into `out` in unit order.
+    fn shallow_forward(isa: Isa, out: &mut [Self], xs: &[Self], w: &[Self], b: &[Self], a: &[Self]);
 }
 
 /// The kernel for one scalar type and lane count, and its [`Shallow`] impl.
@@ -168,6 +167,20 @@ macro_rules! kernels {
                 s
             }
 
+            /// F += Σ_j a_j σ(w_j x + b_j) over all units, in unit order, UNITS per sweep.
+            pub(crate) fn forward_units(isa: Isa, out: &mut [$t], xs: &[$t], w: &[$t], b: &[$t], a: &[$t]) {
+                let m = w.len();
+                let mut j = 0;
+                while j + UNITS <= m {
+                    let at = |v: &[$t]| -> [$t; UNITS] { v[j..j + UNITS].try_into().unwrap() };
+                    pass1_units::<UNITS>(isa, out, xs, at(w), at(b), at(a));
+                    j += UNITS;
+                }
+                for j in j..m {
+                    pass1(isa, out, xs, w[j], b[j], a[j]);
+                }
+            }
+
             pub(crate) fn kernel(
                 isa: Isa,
                 params: &[$t],
@@ -185,15 +198,7 @@ macro_rules! kernels {
                 let (a, c) = rest.split_at(m);
                 resid.clear();
                 resid.resize(n, c[0]);
-                let mut j = 0;
-                while j + UNITS <= m {
-                    let at = |v: &[$t]| -> [$t; UNITS] { v[j..j + UNITS].try_into().unwrap() };
-                    pass1_units::<UNITS>(isa, resid, xs, at(w), at(b), at(a));
-                    j += UNITS;
-                }
-                for j in j..m {
-                    pass1(isa, resid, xs, w[j], b[j], a[j]);
-                }
+                forward_units(isa, resid, xs, w, b, a);
                 let scale = (2.0 / n as f64) as $t;
                 let mut loss = 0.0;
                 for (f, &y) in resid.iter_mut().zip(ys) {
@@ -264,8 +269,8 @@ macro_rules! impl_shallow {
             ) -> Self {
                 $k::kernel(isa, params, xs, ys, grad, resid)
             }
-            fn shallow_pass1(isa: Isa, out: &mut [Self], xs: &[Self], w: Self, b: Self, a: Self) {
-                $k::pass1(isa, out, xs, w, b, a)
+            fn shallow_forward(isa: Isa, out: &mut [Self], xs: &[Self], w: &[Self], b: &[Self], a: &[Self]) {
+                $k::forward_units(isa, out, xs, w, b, a)
             }
         }
     };
