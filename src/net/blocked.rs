@@ -143,9 +143,9 @@ macro_rules! blocked {
                 csa: isize,
                 b: *const $t,
                 ldb: usize,
+                acc: bool,
                 c: *mut $t,
                 ldc: usize,
-                acc: bool,
             ) {
                 // SAFETY: every block below stays inside the shapes the caller vouches for.
                 unsafe {

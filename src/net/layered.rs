@@ -1,6 +1,7 @@
 //! The kernels' seam: which kernel computes a net ([`Kernel`]), their buffers ([`Workspace`]), the
 //! dispatch over them in either precision ([`loss_grad_any`]), and the generic layer-by-layer path
-//! (packed GEMM through `matrixmultiply`: dgemm for f64, sgemm for f32), for any shape.
+//! for any shape: the register-blocked GEMM of [`super::blocked`] where the CPU has AVX-512F, else
+//! packed GEMM through `matrixmultiply` (dgemm for f64, sgemm for f32); the two give the same bits.
 //!
 //! Forward: Z_l (n × b) = H_{l−1} (n × a) · W_lᵀ + b_l, H_l = σ(Z_l). Backward with Δ = ∂loss/∂Z:
 //! ∂W_l = Δᵀ H_{l−1}, ∂b_l = Σ_i Δ_i, and Δ_{l−1} = (Δ W_l) ⊙ [H_{l−1} > 0].
@@ -17,7 +18,7 @@ pub enum Kernel {
     /// [`Kernel::of_in`]): the feature-major
     /// kernel of [`super::narrow`].
     Narrow,
-    /// Any shape: layer by layer through packed GEMM.
+    /// Any shape: layer by layer through GEMM ([`Gemm`]).
     Layered,
 }
 
@@ -120,7 +121,7 @@ macro_rules! impl_gemm {
                 #[cfg(target_arch = "x86_64")]
                 if super::blocked::available() {
                     // SAFETY: forwarded from the caller; the CPU was checked.
-                    unsafe { super::blocked::$blocked::gemm(m, k, n, a, rsa, csa, b, ldb, c, ldc, acc) };
+                    unsafe { super::blocked::$blocked::gemm(m, k, n, a, rsa, csa, b, ldb, acc, c, ldc) };
                     return;
                 }
                 // SAFETY: forwarded from the caller.
@@ -211,7 +212,7 @@ fn forward_body<T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &mut Worksp
         fill_rows(z, bias);
         // Z (n×b) += X (n×a) · Wᵀ (a×b); W is b×a row-major, so Wᵀ is copied row-major first.
         ws.wt.clear();
-        ws.wt.extend((0..a * b).map(|i| w[(i % b) * a + i / b]));
+        ws.wt.extend((0..a).flat_map(|k| w[k..].iter().step_by(a).copied()));
         // SAFETY: the shapes and strides match the buffers above.
         unsafe { T::gemm(n, a, b, input.as_ptr(), a as isize, 1, ws.wt.as_ptr(), b, true, z.as_mut_ptr(), b) };
         if l + 1 < layers {
