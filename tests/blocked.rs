@@ -20,7 +20,7 @@ fn both<T: Gemm>(m: usize, k: usize, n: usize, transposed_a: bool, acc: bool, se
     (c1, c2)
 }
 
-const SHAPES: [(usize, usize, usize); 12] = [
+const SHAPES: [(usize, usize, usize); 13] = [
     (1024, 64, 64),
     (64, 1024, 64),
     (1024, 16, 16),
@@ -33,6 +33,7 @@ const SHAPES: [(usize, usize, usize); 12] = [
     (23, 3, 70),
     (13, 256, 48),
     (1000, 8, 8),
+    (3, 0, 5),
 ];
 
 #[test]

@@ -9,10 +9,10 @@
 //! order, c = fma(a_k, b_k, c) from 0, restarted every [`KC`] = 256 terms with the partial sum
 //! added to C. That is the order of `matrixmultiply`'s kernels on a CPU with FMA: their microkernel
 //! chains FMAs over one packed kc-block from zero and ends with C ← AB + βC, and kc is 256 for both
-//! precisions. So on such a CPU this kernel and dgemm/sgemm give identical bits (tested bit for
-//! bit over shapes with k up to 700), and [`super::layered`] picks either per call by speed
-//! alone: no stored result depends on the choice. It runs only where AVX-512F (which implies FMA)
-//! is present; elsewhere the packed path runs.
+//! precisions (unless matrixmultiply is built with `MATMUL_DGEMM_KC`/`MATMUL_SGEMM_KC` set). So on
+//! such a CPU this kernel and dgemm/sgemm give identical bits (tested bit for bit over shapes with
+//! k from 0 to 700), and [`super::layered`] takes it wherever it runs without changing any result.
+//! It runs only where AVX-512F (which implies FMA) is present; elsewhere the packed path runs.
 
 /// The k-block after which each chain restarts (matrixmultiply's `kc` for f64 and f32).
 pub const KC: usize = 256;
@@ -149,6 +149,12 @@ macro_rules! blocked {
             ) {
                 // SAFETY: every block below stays inside the shapes the caller vouches for.
                 unsafe {
+                    if k == 0 && !acc {
+                        // An empty sum: C ← 0, as the packed path does.
+                        for i in 0..m {
+                            std::ptr::write_bytes(c.add(i * ldc), 0, n);
+                        }
+                    }
                     let mut k0 = 0;
                     while k0 < k {
                         let kc = KC.min(k - k0);
