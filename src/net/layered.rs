@@ -211,8 +211,12 @@ fn forward_body<T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &mut Worksp
         z.resize(n * b, T::ZERO);
         fill_rows(z, bias);
         // Z (n×b) += X (n×a) · Wᵀ (a×b); W is b×a row-major, so Wᵀ is copied row-major first.
-        ws.wt.clear();
-        ws.wt.extend((0..a).flat_map(|k| w[k..].iter().step_by(a).copied()));
+        ws.wt.resize(a * b, T::ZERO);
+        for (j, row) in w.chunks_exact(a).enumerate() {
+            for (k, &x) in row.iter().enumerate() {
+                ws.wt[k * b + j] = x;
+            }
+        }
         // SAFETY: the shapes and strides match the buffers above.
         unsafe { T::gemm(n, a, b, input.as_ptr(), a as isize, 1, ws.wt.as_ptr(), b, true, z.as_mut_ptr(), b) };
         if l + 1 < layers {

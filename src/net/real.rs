@@ -80,6 +80,8 @@ pub trait Real:
     fn to_f64(self) -> f64;
     /// `max(self, 0)` by the platform's max (NaN → 0).
     fn max0(self) -> Self;
+    /// The correctly rounded square root.
+    fn sqrt(self) -> Self;
 }
 
 /// `impl Real` for one type: its lane count and narrow-kernel limit.
@@ -98,6 +100,9 @@ macro_rules! impl_real {
             }
             fn max0(self) -> Self {
                 self.max(0.0)
+            }
+            fn sqrt(self) -> Self {
+                <$t>::sqrt(self)
             }
         }
     };

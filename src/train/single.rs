@@ -77,11 +77,7 @@ impl Single {
         let c1 = (1.0 - 0.9f64.powi(self.t)) as f32;
         let c2 = (1.0 - 0.999f64.powi(self.t)) as f32;
         let lr = lr as f32;
-        for (((p, &g), m), v) in self.params.iter_mut().zip(&self.grad).zip(&mut self.m).zip(&mut self.v) {
-            *m = b1 * *m + (1.0 - b1) * g;
-            *v = b2 * *v + (1.0 - b2) * g * g;
-            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
-        }
+        super::adam::update(&mut self.params, &self.grad, &mut self.m, &mut self.v, [b1, b2, c1, c2, eps, lr]);
         for (q, &p) in net.params_mut().iter_mut().zip(&self.params) {
             *q = p as f64;
         }
