@@ -6,6 +6,7 @@
 //! and collapse rules.
 
 pub mod adam;
+mod adam_update;
 mod eval;
 mod fit;
 pub mod freeknot;
