@@ -133,24 +133,33 @@ fn inference(c: &mut Criterion) {
 /// b×n·n×a, input gradient n×b·b×a), blocked against packed GEMM (the same bits), throughput in
 /// FLOPs (2·m·k·n) so criterion prints GFLOP/s.
 fn layer_gemm(c: &mut Criterion) {
-    use depthsep::net::layered::Gemm;
+    use depthsep::net::layered::{Gemm, Product};
     fn one<T: Gemm>(g: &mut Group, ty: &str, (m, k, n): (usize, usize, usize)) {
         let a = vec![T::from_f64(0.5); m * k];
         let b = vec![T::from_f64(0.25); k * n];
         let mut out = vec![T::ZERO; m * n];
+        let p = Product {
+            m,
+            k,
+            n,
+            a: a.as_ptr(),
+            rsa: k as isize,
+            csa: 1,
+            b: b.as_ptr(),
+            ldb: n,
+            acc: false,
+            c: out.as_mut_ptr(),
+            ldc: n,
+        };
         g.throughput(criterion::Throughput::Elements((2 * m * k * n) as u64));
         let shape = format!("{ty}_{m}x{k}x{n}");
         g.bench_function(BenchmarkId::new("blocked", &shape), |bch| {
             // SAFETY: the buffers have exactly these shapes.
-            bch.iter(|| unsafe {
-                T::gemm(m, k, n, a.as_ptr(), k as isize, 1, b.as_ptr(), n, false, out.as_mut_ptr(), n)
-            })
+            bch.iter(|| unsafe { T::gemm(p) })
         });
         g.bench_function(BenchmarkId::new("packed", &shape), |bch| {
             // SAFETY: as above.
-            bch.iter(|| unsafe {
-                T::gemm_packed(m, k, n, a.as_ptr(), k as isize, 1, b.as_ptr(), n, false, out.as_mut_ptr(), n)
-            })
+            bch.iter(|| unsafe { T::gemm_packed(p) })
         });
     }
     let mut g = c.benchmark_group("layer_gemm");

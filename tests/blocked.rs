@@ -1,7 +1,7 @@
 //! The blocked GEMM against packed GEMM: the same bits, so the layered path may pick either.
 
 use depthsep::net::blocked;
-use depthsep::net::layered::Gemm;
+use depthsep::net::layered::{Gemm, Product};
 use depthsep::rng::run_rng;
 use rand::RngExt;
 
@@ -14,8 +14,9 @@ fn both<T: Gemm>(m: usize, k: usize, n: usize, transposed_a: bool, acc: bool, se
     let (mut c1, mut c2) = (c0.clone(), c0);
     // SAFETY: the buffers have exactly the shapes passed.
     unsafe {
-        T::gemm(m, k, n, a.as_ptr(), rsa, csa, b.as_ptr(), n, acc, c1.as_mut_ptr(), n);
-        T::gemm_packed(m, k, n, a.as_ptr(), rsa, csa, b.as_ptr(), n, acc, c2.as_mut_ptr(), n);
+        let p = Product { m, k, n, a: a.as_ptr(), rsa, csa, b: b.as_ptr(), ldb: n, acc, c: c1.as_mut_ptr(), ldc: n };
+        T::gemm(p);
+        T::gemm_packed(Product { c: c2.as_mut_ptr(), ..p });
     }
     (c1, c2)
 }

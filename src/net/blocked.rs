@@ -14,6 +14,34 @@
 //! k from 0 to 700), and [`super::layered`] takes it wherever it runs without changing any result.
 //! It runs only where AVX-512F (which implies FMA) is present; elsewhere the packed path runs.
 
+/// One product C ← A·B (+ C if `acc`): A (m × k) at strides (rsa, csa), B (k × n) row-major with
+/// row stride `ldb`, C (m × n) row-major with row stride `ldc`.
+#[derive(Debug, Clone, Copy)]
+pub struct Product<T> {
+    /// Rows of A and C.
+    pub m: usize,
+    /// Columns of A, rows of B: the length of each sum.
+    pub k: usize,
+    /// Columns of B and C.
+    pub n: usize,
+    /// A's first entry.
+    pub a: *const T,
+    /// A's row stride.
+    pub rsa: isize,
+    /// A's column stride.
+    pub csa: isize,
+    /// B's first entry.
+    pub b: *const T,
+    /// B's row stride (its columns are contiguous).
+    pub ldb: usize,
+    /// Add the product to C instead of overwriting it.
+    pub acc: bool,
+    /// C's first entry.
+    pub c: *mut T,
+    /// C's row stride (its columns are contiguous).
+    pub ldc: usize,
+}
+
 /// The k-block after which each chain restarts (matrixmultiply's `kc` for f64 and f32).
 pub const KC: usize = 256;
 
@@ -126,27 +154,14 @@ macro_rules! blocked {
                 }
             }
 
-            /// C ← A·B (+ C if `acc`), A (m × k) at strides (rsa, csa), B (k × n) with row
-            /// stride `ldb` and contiguous columns, C (m × n) with row stride `ldc`.
+            /// The product `p` ([`super::Product`]).
             ///
             /// # Safety
             /// The CPU must have AVX-512F and FMA ([`super::available`]); the pointers and strides
             /// must describe valid matrices of those shapes, C not overlapping A or B.
             #[target_feature(enable = "avx512f,fma")]
-            #[allow(clippy::too_many_arguments)]
-            pub(crate) unsafe fn gemm(
-                m: usize,
-                k: usize,
-                n: usize,
-                a: *const $t,
-                rsa: isize,
-                csa: isize,
-                b: *const $t,
-                ldb: usize,
-                acc: bool,
-                c: *mut $t,
-                ldc: usize,
-            ) {
+            pub(crate) unsafe fn gemm(p: super::Product<$t>) {
+                let super::Product { m, k, n, a, rsa, csa, b, ldb, acc, c, ldc } = p;
                 // SAFETY: every block below stays inside the shapes the caller vouches for.
                 unsafe {
                     if k == 0 && !acc {

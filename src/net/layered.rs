@@ -6,6 +6,7 @@
 //! Forward: Z_l (n × b) = H_{l−1} (n × a) · W_lᵀ + b_l, H_l = σ(Z_l). Backward with Δ = ∂loss/∂Z:
 //! ∂W_l = Δᵀ H_{l−1}, ∂b_l = Σ_i Δ_i, and Δ_{l−1} = (Δ W_l) ⊙ [H_{l−1} > 0].
 
+pub use super::blocked::Product;
 use super::real::{Real, mse_residual};
 use super::shallow1d::Shallow;
 
@@ -58,89 +59,40 @@ pub struct Workspace<T = f64> {
     pub(super) small: super::narrow::NarrowWorkspace<T>,
 }
 
-/// A scalar with a GEMM: C ← A·B (+ C if `acc`), A (m × k) at strides (rsa, csa), B (k × n)
-/// row-major with row stride `ldb`, C (m × n) row-major with row stride `ldc`. The blocked kernel
-/// ([`super::blocked`]) where the CPU has AVX-512F, else packed GEMM (`matrixmultiply`); both give
-/// the same bits on a CPU with FMA.
+/// A scalar with a GEMM ([`Product`]): the blocked kernel ([`super::blocked`]) where the CPU has
+/// AVX-512F, else packed GEMM (`matrixmultiply`); both give the same bits on a CPU with FMA.
 pub trait Gemm: Shallow {
+    /// C ← A·B (+ C) by the fastest kernel this CPU runs.
+    ///
     /// # Safety
     /// The pointers and strides must describe valid m × k, k × n and m × n matrices, C overlapping
     /// neither A nor B.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gemm(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        ldb: usize,
-        acc: bool,
-        c: *mut Self,
-        ldc: usize,
-    );
+    unsafe fn gemm(p: Product<Self>);
 
     /// The same product by packed GEMM alone (`matrixmultiply`), whatever the CPU.
     ///
     /// # Safety
     /// As [`Gemm::gemm`].
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gemm_packed(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        ldb: usize,
-        acc: bool,
-        c: *mut Self,
-        ldc: usize,
-    );
+    unsafe fn gemm_packed(p: Product<Self>);
 }
 
 /// `impl Gemm` for one type: its blocked kernel and its packed GEMM.
 macro_rules! impl_gemm {
     ($t:ty, $blocked:ident, $packed:ident) => {
         impl Gemm for $t {
-            unsafe fn gemm(
-                m: usize,
-                k: usize,
-                n: usize,
-                a: *const $t,
-                rsa: isize,
-                csa: isize,
-                b: *const $t,
-                ldb: usize,
-                acc: bool,
-                c: *mut $t,
-                ldc: usize,
-            ) {
+            unsafe fn gemm(p: Product<$t>) {
                 #[cfg(target_arch = "x86_64")]
                 if super::blocked::available() {
                     // SAFETY: forwarded from the caller; the CPU was checked.
-                    unsafe { super::blocked::$blocked::gemm(m, k, n, a, rsa, csa, b, ldb, acc, c, ldc) };
+                    unsafe { super::blocked::$blocked::gemm(p) };
                     return;
                 }
                 // SAFETY: forwarded from the caller.
-                unsafe { Self::gemm_packed(m, k, n, a, rsa, csa, b, ldb, acc, c, ldc) }
+                unsafe { Self::gemm_packed(p) }
             }
 
-            unsafe fn gemm_packed(
-                m: usize,
-                k: usize,
-                n: usize,
-                a: *const $t,
-                rsa: isize,
-                csa: isize,
-                b: *const $t,
-                ldb: usize,
-                acc: bool,
-                c: *mut $t,
-                ldc: usize,
-            ) {
+            unsafe fn gemm_packed(p: Product<$t>) {
+                let Product { m, k, n, a, rsa, csa, b, ldb, acc, c, ldc } = p;
                 let beta = if acc { 1.0 } else { 0.0 };
                 // SAFETY: forwarded from the caller.
                 unsafe {
@@ -218,7 +170,21 @@ fn forward_body<T: Gemm>(dims: &[usize], params: &[T], xs: &[T], ws: &mut Worksp
             }
         }
         // SAFETY: the shapes and strides match the buffers above.
-        unsafe { T::gemm(n, a, b, input.as_ptr(), a as isize, 1, ws.wt.as_ptr(), b, true, z.as_mut_ptr(), b) };
+        unsafe {
+            T::gemm(Product {
+                m: n,
+                k: a,
+                n: b,
+                a: input.as_ptr(),
+                rsa: a as isize,
+                csa: 1,
+                b: ws.wt.as_ptr(),
+                ldb: b,
+                acc: true,
+                c: z.as_mut_ptr(),
+                ldc: b,
+            })
+        };
         if l + 1 < layers {
             z.iter_mut().for_each(|v| *v = v.max0());
         }
@@ -311,7 +277,21 @@ fn loss_grad_body<T: Gemm>(
         let input: &[T] = if l == 0 { xs } else { &ws.acts[l - 1] };
         // dW (b×a) = Δᵀ (b×n) · X (n×a); Δ is n×b row-major.
         // SAFETY: as above.
-        unsafe { T::gemm(b, n, a, ws.delta.as_ptr(), 1, b as isize, input.as_ptr(), a, false, gw.as_mut_ptr(), a) };
+        unsafe {
+            T::gemm(Product {
+                m: b,
+                k: n,
+                n: a,
+                a: ws.delta.as_ptr(),
+                rsa: 1,
+                csa: b as isize,
+                b: input.as_ptr(),
+                ldb: a,
+                acc: false,
+                c: gw.as_mut_ptr(),
+                ldc: a,
+            })
+        };
         column_sums(&ws.delta, b, gb);
         if l == 0 {
             break;
@@ -322,7 +302,19 @@ fn loss_grad_body<T: Gemm>(
         ws.delta_prev.resize(n * a, T::ZERO);
         // SAFETY: as above.
         unsafe {
-            T::gemm(n, b, a, ws.delta.as_ptr(), b as isize, 1, w.as_ptr(), a, false, ws.delta_prev.as_mut_ptr(), a)
+            T::gemm(Product {
+                m: n,
+                k: b,
+                n: a,
+                a: ws.delta.as_ptr(),
+                rsa: b as isize,
+                csa: 1,
+                b: w.as_ptr(),
+                ldb: a,
+                acc: false,
+                c: ws.delta_prev.as_mut_ptr(),
+                ldc: a,
+            })
         };
         for (g, &h) in ws.delta_prev.iter_mut().zip(&ws.acts[l - 1]) {
             *g = if h <= T::ZERO { T::ZERO } else { *g };
