@@ -62,106 +62,81 @@ macro_rules! blocked {
     ($m:ident, $t:ty, $v:ty, $mask:ty, $lanes:expr, $set1:ident, $load:ident, $store:ident, $fma:ident, $add:ident, $zero:ident) => {
         #[cfg(target_arch = "x86_64")]
         pub(crate) mod $m {
-            use super::KC;
+            use super::{KC, Product};
             use std::arch::x86_64::*;
 
             const L: usize = $lanes;
 
-            /// One MR × NV tile over kc steps of k; `acc` adds the result to C instead of storing it.
+            /// One MR × NV tile: rows `p.a`.. of A and `p.c`.. of C, columns `p.b`.. of B, over
+            /// `p.k` steps; `p.acc` adds the result to C instead of storing it.
             #[inline(always)]
-            #[allow(clippy::too_many_arguments)]
-            unsafe fn tile<const MR: usize, const NV: usize>(
-                kc: usize,
-                a: *const $t,
-                rsa: isize,
-                csa: isize,
-                b: *const $t,
-                ldb: usize,
-                c: *mut $t,
-                ldc: usize,
-                masks: &[$mask; 4],
-                acc: bool,
-            ) {
-                // SAFETY (whole body): the caller guarantees an MR-row tile of A over kc steps, kc
-                // rows of B with the masked columns in bounds, and MR rows of C.
+            unsafe fn tile<const MR: usize, const NV: usize>(p: Product<$t>, masks: &[$mask; 4]) {
+                // SAFETY (whole body): the caller guarantees an MR-row tile of A over p.k steps,
+                // p.k rows of B with the masked columns in bounds, and MR rows of C.
                 unsafe {
                     let mut s = [[$zero(); NV]; MR];
-                    let (mut ap, mut bp) = (a, b);
-                    for _ in 0..kc {
+                    let (mut ap, mut bp) = (p.a, p.b);
+                    for _ in 0..p.k {
                         let mut bv = [$zero(); NV];
                         for v in 0..NV {
                             bv[v] = $load(masks[v], bp.add(v * L));
                         }
                         for r in 0..MR {
-                            let x = $set1(*ap.offset(r as isize * rsa));
+                            let x = $set1(*ap.offset(r as isize * p.rsa));
                             for v in 0..NV {
                                 s[r][v] = $fma(x, bv[v], s[r][v]);
                             }
                         }
-                        ap = ap.offset(csa);
-                        bp = bp.add(ldb);
+                        ap = ap.offset(p.csa);
+                        bp = bp.add(p.ldb);
                     }
                     for r in 0..MR {
                         for v in 0..NV {
-                            let p = c.add(r * ldc + v * L);
-                            let out = if acc { $add($load(masks[v], p), s[r][v]) } else { s[r][v] };
-                            $store(p, masks[v], out);
+                            let c = p.c.add(r * p.ldc + v * L);
+                            let out = if p.acc { $add($load(masks[v], c), s[r][v]) } else { s[r][v] };
+                            $store(c, masks[v], out);
                         }
                     }
                 }
             }
 
-            /// All m rows of one column block: tiles of MR rows, the rest in tiles of 8, 4, 2, 1.
+            /// All `p.m` rows of one column block: tiles of MR rows, the rest in tiles of 8, 4, 2, 1.
             #[inline(always)]
-            #[allow(clippy::too_many_arguments)]
-            unsafe fn rows<const MR: usize, const NV: usize>(
-                m: usize,
-                kc: usize,
-                a: *const $t,
-                rsa: isize,
-                csa: isize,
-                b: *const $t,
-                ldb: usize,
-                c: *mut $t,
-                ldc: usize,
-                masks: &[$mask; 4],
-                acc: bool,
-            ) {
-                // SAFETY: each call covers rows i.. of A and C inside the m rows the caller owns.
+            unsafe fn rows<const MR: usize, const NV: usize>(p: Product<$t>, masks: &[$mask; 4]) {
+                // SAFETY: each tile covers rows i.. of A and C inside the p.m rows the caller owns.
                 unsafe {
-                    let at = |i: usize| a.offset(i as isize * rsa);
-                    let ct = |i: usize| c.add(i * ldc);
+                    let at = |i: usize| Product { a: p.a.offset(i as isize * p.rsa), c: p.c.add(i * p.ldc), ..p };
                     let mut i = 0;
-                    while i + MR <= m {
-                        tile::<MR, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                    while i + MR <= p.m {
+                        tile::<MR, NV>(at(i), masks);
                         i += MR;
                     }
-                    while i + 8 <= m {
-                        tile::<8, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                    while i + 8 <= p.m {
+                        tile::<8, NV>(at(i), masks);
                         i += 8;
                     }
-                    if i + 4 <= m {
-                        tile::<4, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                    if i + 4 <= p.m {
+                        tile::<4, NV>(at(i), masks);
                         i += 4;
                     }
-                    if i + 2 <= m {
-                        tile::<2, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                    if i + 2 <= p.m {
+                        tile::<2, NV>(at(i), masks);
                         i += 2;
                     }
-                    if i < m {
-                        tile::<1, NV>(kc, at(i), rsa, csa, b, ldb, ct(i), ldc, masks, acc);
+                    if i < p.m {
+                        tile::<1, NV>(at(i), masks);
                     }
                 }
             }
 
-            /// The product `p` ([`super::Product`]).
+            /// The product `p` ([`Product`]).
             ///
             /// # Safety
             /// The CPU must have AVX-512F and FMA ([`super::available`]); the pointers and strides
             /// must describe valid matrices of those shapes, C not overlapping A or B.
             #[target_feature(enable = "avx512f,fma")]
-            pub(crate) unsafe fn gemm(p: super::Product<$t>) {
-                let super::Product { m, k, n, a, rsa, csa, b, ldb, acc, c, ldc } = p;
+            pub(crate) unsafe fn gemm(p: Product<$t>) {
+                let Product { m, k, n, a, csa, b, ldb, acc, c, ldc, .. } = p;
                 // SAFETY: every block below stays inside the shapes the caller vouches for.
                 unsafe {
                     if k == 0 && !acc {
@@ -184,12 +159,12 @@ macro_rules! blocked {
                                 let lanes = cols.saturating_sub(v * L).min(L);
                                 *mk = ((1u32 << lanes) - 1) as $mask;
                             }
-                            let (bj, cj) = (bk.add(j0), c.add(j0));
+                            let block = Product { k: kc, n: cols, a: ak, b: bk.add(j0), acc: add, c: c.add(j0), ..p };
                             match cols.div_ceil(L) {
-                                4 => rows::<6, 4>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
-                                3 => rows::<8, 3>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
-                                2 => rows::<12, 2>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
-                                _ => rows::<24, 1>(m, kc, ak, rsa, csa, bj, ldb, cj, ldc, &masks, add),
+                                4 => rows::<6, 4>(block, &masks),
+                                3 => rows::<8, 3>(block, &masks),
+                                2 => rows::<12, 2>(block, &masks),
+                                _ => rows::<24, 1>(block, &masks),
                             }
                             j0 += cols;
                         }
