@@ -30,6 +30,7 @@ fn main() -> anyhow::Result<()> {
             lsq_every: 250,
         },
         dtype: Default::default(),
+        sampled: Default::default(),
     };
     let ev = Evaluator::new(&target, Metric::Nmse);
     let run = fit(&target, &[m], &cfg, &ev, &[1e-4], &mut run_rng(1, "example"))?;

@@ -136,6 +136,11 @@ pub struct RunSummary {
     /// a closed form); absent when exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<f64>,
+    /// Training points of a run on a target with d > 1 inputs (the data rule of
+    /// [`crate::train::data`] sizes them by the net); absent for 1-D targets, whose size is the
+    /// target's `data_n`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_n: Option<usize>,
 }
 
 impl RunSummary {
@@ -155,6 +160,9 @@ pub struct SweepSummary {
     pub seed: u32,
     /// Error in the suite's metric at width m = 1, 2, … (`None` where not finite).
     pub errors: Vec<Option<f64>>,
+    /// Half-widths of the errors' 95% intervals when they are Monte Carlo estimates; empty when exact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intervals: Vec<f64>,
     /// Whether it stopped at the target's stop tolerance (else at m_max or with nothing to split).
     pub reached: bool,
 }
@@ -172,7 +180,8 @@ pub struct TargetResult {
     pub pieces: usize,
     /// Errors are exact (closed form on the target's knots) rather than sampled.
     pub exact: bool,
-    /// Training points used for every run on this target (shallow runs).
+    /// Training points of the first shallow trainer's runs on this 1-D target; on a target with
+    /// d > 1 inputs the rule's fewest (`sampled.min`), and every run records its own (`data_n`).
     pub data_n: usize,
     /// The tolerance at which every shallow run stopped early: min τ over all searches.
     pub stop_tolerance: f64,
@@ -182,6 +191,36 @@ pub struct TargetResult {
     pub shallow_runs: Vec<RunSummary>,
     /// Every sweep (the sweep trainers' evidence), by trainer and seed.
     pub sweeps: Vec<SweepSummary>,
+    /// The sufficiency check of the data rule on this target (empty when not checked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sufficiency: Vec<SufficiencyCheck>,
+}
+
+/// One search rerun on `factor` times the training points (a sweep trainer's, so every seed's
+/// first width reaching τ is known at both sizes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SufficiencyCheck {
+    /// The sweep trainer.
+    pub trainer: String,
+    /// The reference whose error set τ.
+    pub reference: crate::suite::ReferenceKind,
+    /// The floor of the ladder.
+    pub floor: f64,
+    /// τ = max(reference error, floor).
+    pub tau: f64,
+    /// How many times the data rule's points the rerun had.
+    pub factor: u32,
+    /// Training points of the sweeps at the rule's size and at `factor` times it.
+    pub data_n: [Option<usize>; 2],
+    /// m* at the rule's size and at `factor` times it.
+    pub m_star: [MStar; 2],
+    /// Each seed's first width reaching τ (`None`: not within the cap), at both sizes.
+    pub seed_widths: [Vec<Option<u64>>; 2],
+    /// The seed-to-seed spread: the larger over both sizes of (widest − narrowest) first width.
+    pub noise: u64,
+    /// m* moved by more than `noise` (or was found at one size and censored at the other): the
+    /// cell's m* was set by the sample size, not by the target.
+    pub flagged: bool,
 }
 
 /// A deep reference net and the searches that match its error.

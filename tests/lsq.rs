@@ -170,6 +170,7 @@ fn the_hybrid_run_is_evaluated_after_its_solves_and_ends_on_one() {
             lsq_every: 50,
         },
         dtype: Default::default(),
+        sampled: Default::default(),
     };
     let ev = Evaluator::new(&t, Metric::Nmse);
     let rng = run_rng(4, "hybrid ends on a solve");

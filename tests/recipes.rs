@@ -151,7 +151,7 @@ fn levenberg_marquardt_never_increases_the_training_loss_and_fits_the_tent_exact
     let data = Data { xs, ys, d: 1 };
     let mut net = Mlp::with_hidden(1, &[8, 8]).unwrap();
     Init::Breakpoint.apply(&mut net, &mut rng);
-    let mut trainer = s.trainer(net.n_params()).unwrap();
+    let mut trainer = s.trainer(net.n_params(), 1).unwrap();
     let mut ws = depthsep::net::Workspace::default();
     let mut last = f64::INFINITY;
     let mut first = f64::NAN;
@@ -173,7 +173,7 @@ fn levenberg_marquardt_never_increases_the_training_loss_and_fits_the_tent_exact
     let data = Data { ys, ..data };
     let mut net = Mlp::with_hidden(1, &[8]).unwrap();
     Init::Breakpoint.apply(&mut net, &mut rng);
-    let mut trainer = s.trainer(net.n_params()).unwrap();
+    let mut trainer = s.trainer(net.n_params(), 1).unwrap();
     let loss = (0..30).map(|step| trainer.step(&mut net, &data, step, &mut rng, &mut ws)).last().unwrap();
     assert!(loss < 1e-8 * t.variance(), "LM on Δ¹ with 8 units: {loss}");
 }

@@ -173,8 +173,10 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
         TargetSpec::Max { d_min: 3, d_max: 3 },
     ];
     cfg.references = vec![ReferenceKind::Constructed];
-    cfg.shallow.truncate(2); // freeknot and hybrid
-    cfg.shallow[1].m_max = 64;
+    cfg.shallow.truncate(3); // freeknot, greedy and hybrid
+    cfg.shallow[1].m_max = 16;
+    cfg.shallow[2].m_max = 64;
+    cfg.shallow[2].m_max_sampled = None;
     for s in &mut cfg.shallow {
         s.prune_with_theory = false; // so the certified lower bound is a real check
     }
@@ -191,11 +193,26 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
         let r = &t.references[0];
         let searches = r.searches.len();
         if target.dim() > 1 {
-            // max of 3: Monte Carlo errors with their interval; freeknot (1-D) does not search it.
-            assert!(t.sweeps.is_empty() && r.searches.iter().all(|s| s.trainer == "hybrid"));
+            // max of 3: Monte Carlo errors with their interval; greedy and hybrid search it, freeknot
+            // (1-D) does not; every run trained on the data rule's 65 536 points or more.
+            let trainers: Vec<&str> = r.searches.iter().map(|s| s.trainer.as_str()).collect();
+            assert_eq!(trainers, ["greedy"; 2].iter().chain(&["hybrid"; 2]).copied().collect::<Vec<_>>());
+            assert!(t.sweeps.iter().all(|s| s.trainer == "greedy" && s.intervals.len() == s.errors.len()));
             assert!(r.error.unwrap() <= 1e-24, "the max tree is exact");
             assert!(t.shallow_runs.iter().all(|s| s.interval.is_some_and(|i| i > 0.0)));
-            for s in &r.searches {
+            assert!(
+                t.shallow_runs.iter().all(|s| s.data_n.is_some_and(|n| n >= 65536 && n >= 20 * (5 * s.hidden[0] + 1)))
+            );
+            for s in r.searches.iter().filter(|s| s.trainer == "greedy") {
+                // A greedy m* is a width whose whole interval some seed's sweep put at or below τ.
+                if let MStar::Found { m } = s.m_star {
+                    let at = |w: &depthsep::results::SweepSummary| {
+                        w.errors.get(m as usize - 1).copied().flatten().map(|e| e + w.intervals[m as usize - 1])
+                    };
+                    assert!(t.sweeps.iter().any(|w| at(w).is_some_and(|e| e <= s.tau)), "{}: greedy m* = {m}", t.label);
+                }
+            }
+            for s in r.searches.iter().filter(|s| s.trainer == "hybrid") {
                 if let MStar::Found { m } = s.m_star {
                     let ok = t.shallow_runs.iter().filter(|x| x.hidden[0] as u64 == m).any(|x| x.reaches(s.tau));
                     assert!(ok, "{}: m* = {m} needs a run whose whole interval is below τ", t.label);

@@ -13,6 +13,7 @@ fn settings(lr: f64) -> TrainSettings {
         data_min: 256,
         optimizer: Optimizer::Adam { lr, schedule: Schedule::Cosine { final_frac: 0.01 }, batch: None },
         dtype: Default::default(),
+        sampled: Default::default(),
     }
 }
 

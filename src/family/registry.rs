@@ -158,6 +158,12 @@ impl TargetSpec {
         TargetSpec::Sawtooth { k_min, k_max }
     }
 
+    /// Whether its targets have d > 1 inputs (sampled errors, the data rule of
+    /// [`crate::train::data`]).
+    pub fn is_many_input(&self) -> bool {
+        matches!(self, TargetSpec::Max { .. })
+    }
+
     /// Build every member.
     pub fn build_all(&self) -> Result<Vec<Box<dyn Target>>, TargetError> {
         self.expand().iter().map(|id| id.build()).collect()

@@ -145,6 +145,17 @@ impl Methods {
                 self.cite(&["jupp1978"]),
                 self.cite(&["levenberg1944", "marquardt1963", "golub1973"])
             ),
+            Optimizer::Greedy { candidates, global_iters } => format!(
+                "{}, greedy growth one ridge unit at a time (each the best fit to the residual among {candidates} \
+                 random and several data-driven directions, every bias scored at once, refined by Levenberg{}Marquardt), \
+                 the output layer solved exactly after each insertion, and every unit polished for {global_iters} \
+                 Levenberg{}Marquardt iterations with the output layer solved inside{} whenever the width grows by a \
+                 quarter; one sweep per seed gives the error at every width",
+                self.code("greedy"),
+                if self.tex { "--" } else { "–" },
+                if self.tex { "--" } else { "–" },
+                self.cite(&["levenberg1944", "marquardt1963", "golub1973"])
+            ),
             Optimizer::Hybrid { lr, schedule, batch, lsq_every } => format!(
                 "{}, exact least-squares solves of the output layer at step 0, every {lsq_every} steps and after \
                  the last{} with Adam{} between ({} steps, learning rate {lr} {}, {}; {init})",
@@ -173,12 +184,30 @@ impl Methods {
         };
         let what =
             if tr.dtype == crate::train::Dtype::F32 { format!("{what}, trained in single precision") } else { what };
+        let many = r.targets.iter().any(|t| t.dim > 1);
+        let one = r.targets.iter().any(|t| t.dim == 1);
+        let mut data = Vec::new();
+        if one && tr.optimizer.fits_dim(1) {
+            data.push(format!(
+                "{} training points per linear piece of the target (at least {})",
+                tr.data_per_piece, tr.data_min
+            ));
+        }
+        if many && tr.optimizer.fits_dim(2) {
+            let batch = (tr.optimizer.gradient().is_some_and(|g| g.batch.is_none()))
+                .then(|| format!(" and minibatches of {}", tr.sampled.batch))
+                .unwrap_or_default();
+            data.push(format!(
+                "on targets with {} inputs {} training points per parameter of the net (at least {}){batch}",
+                self.m("d > 1", "d > 1"),
+                tr.sampled.per_param,
+                tr.sampled.min
+            ));
+        }
         format!(
-            "{what}, with {} seeds per width, {} training points per linear piece of the target (at least {}) and \
-             widths up to {}{}",
+            "{what}, with {} seeds per width, {} and widths up to {}{}",
             sh.seeds,
-            tr.data_per_piece,
-            tr.data_min,
+            data.join("; "),
             sh.m_max,
             sh.max_pieces.map_or(String::new(), |p| format!(" (run on targets of at most {p} pieces)")),
         )
@@ -234,10 +263,11 @@ impl Methods {
         );
         if trained {
             s += &format!(
-                "; a trained deep reference (width {}, {depth}, best of {} seeds, {} steps of the {} trainer{}) is \
+                "; a trained deep reference (width {}{}, {depth}, best of {} seeds, {} steps of the {} trainer{}) is \
                  matched as well, and searches against a reference that collapsed to the constant or did not fit are \
                  flagged and not read as separations",
                 c.deep.width,
+                c.deep.width_by_family.iter().map(|(f, w)| format!(" ({w} for {f})")).collect::<String>(),
                 c.deep.seeds,
                 c.deep.train.steps,
                 self.code(c.deep.train.optimizer.name()),

@@ -110,9 +110,12 @@ fn from_runs(search: &crate::search::Search, by_width: &BTreeMap<u64, Vec<&RunRe
 }
 
 /// A sweep trainer's search, from every seed's width → error curve.
-fn from_sweeps(sweeps: &[&RunRecord], tau: f64) -> anyhow::Result<Answer> {
+fn from_sweeps(sweeps: &[&RunRecord], tau: f64, dim: usize) -> anyhow::Result<Answer> {
     let grown = sweeps.iter().map(|r| r.curve.len()).max().unwrap_or(0);
-    let at = |r: &RunRecord, m: usize| r.curve.get(m - 1).copied().flatten();
+    // The error at width m, counted at the upper end of its 95% interval when sampled.
+    let at = |r: &RunRecord, m: usize| {
+        r.curve.get(m - 1).copied().flatten().map(|e| e + r.intervals.get(m - 1).copied().unwrap_or(0.0))
+    };
     // A width is evidence against m* only where every seed grew through it: a seed stops at the
     // target's smallest τ, so a seed that already succeeded is not tried at wider widths.
     let tried = |m: usize| !sweeps.is_empty() && sweeps.iter().all(|r| r.curve.len() >= m);
@@ -137,7 +140,7 @@ fn from_sweeps(sweeps: &[&RunRecord], tau: f64) -> anyhow::Result<Answer> {
         .min_by(|a, b| at(a, m).unwrap().total_cmp(&at(b, m).unwrap()))
         .expect("m* has a successful seed");
     // Nets above the storage cap are recorded by shape and error only.
-    let stored = Mlp::count_params(1, &[m]) <= super::MAX_STORED_PARAMS;
+    let stored = Mlp::count_params(dim, &[m]) <= super::MAX_STORED_PARAMS;
     let matched = match best.nets.iter().find(|(w, _)| *w == m) {
         Some((_, net)) => net.clone(),
         None if !stored => vec![],
@@ -171,17 +174,20 @@ pub(super) fn results(
         // Step trainers' evidence: trainer → width → runs (seed order); sweeps: trainer → runs.
         let mut by_width: BTreeMap<&str, BTreeMap<u64, Vec<&RunRecord>>> = BTreeMap::new();
         let mut sweeps: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
+        let mut doubled: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
         for r in cache.values().filter(mine) {
             match &r.id.role {
                 Role::Shallow { trainer } => {
                     by_width.entry(trainer).or_default().entry(r.id.hidden[0] as u64).or_default().push(r)
                 }
                 Role::Sweep { trainer } => sweeps.entry(trainer).or_default().push(r),
+                Role::Sufficiency { trainer, .. } => doubled.entry(trainer).or_default().push(r),
                 Role::Deep => {}
             }
         }
         by_width.values_mut().flat_map(|w| w.values_mut()).for_each(|v| v.sort_by_key(|r| r.id.seed));
-        sweeps.values_mut().for_each(|v| v.sort_by_key(|r| r.id.seed));
+        sweeps.values_mut().chain(doubled.values_mut()).for_each(|v| v.sort_by_key(|r| r.id.seed));
+        let mut sufficiency = Vec::new();
         // A trained reference whose error is above every floor fits the target to no tolerance the
         // suite asks about; a family matched at its reference's own error has no such floor.
         let largest_floor =
@@ -189,9 +195,15 @@ pub(super) fn results(
         for r in refs[t].iter_mut() {
             for p in plans.iter().filter(|p| p.target == t && p.reference == r.kind) {
                 let trainer = cfg.shallow[p.trainer].train.optimizer.name();
+                if let (Some(base), Some(more), Some(suf)) =
+                    (sweeps.get(trainer), doubled.get(trainer), &cfg.sufficiency)
+                {
+                    let c = super::sufficiency::check(trainer, r.kind, p.floor, p.tau, suf.factor, [base, more]);
+                    sufficiency.push(c);
+                }
                 let a = match &p.search {
                     Some(search) => from_runs(search, by_width.get(trainer).unwrap_or(&BTreeMap::new()), p.tau),
-                    None => from_sweeps(sweeps.get(trainer).map_or(&[][..], |v| v), p.tau)?,
+                    None => from_sweeps(sweeps.get(trainer).map_or(&[][..], |v| v), p.tau, target.dim())?,
                 };
                 let shallow_params = a.m_star.width().map(|m| Mlp::count_params(target.dim(), &[m as usize]));
                 let trained = r.kind == ReferenceKind::Trained;
@@ -227,7 +239,7 @@ pub(super) fn results(
             dim: target.dim(),
             pieces: target.pieces(),
             exact: target.pwl().is_some(),
-            data_n: cfg.shallow.first().map_or(0, |s| s.train.data_n(target.pieces())),
+            data_n: cfg.shallow.first().map_or(0, |s| s.train.points(target.as_ref(), 0)),
             stop_tolerance: ctx.stop[t],
             references: std::mem::take(&mut refs[t]),
             shallow_runs: by_width.values().flat_map(|w| w.values().flatten()).map(|r| r.summary.clone()).collect(),
@@ -238,9 +250,11 @@ pub(super) fn results(
                     trainer: r.summary.trainer.clone(),
                     seed: r.id.seed,
                     errors: r.curve.clone(),
+                    intervals: r.intervals.clone(),
                     reached: r.summary.outcome == crate::train::Outcome::Reached,
                 })
                 .collect(),
+            sufficiency,
         });
     }
     Ok(Results {
@@ -282,16 +296,18 @@ mod tests {
             solve_failures: 0,
             trainer: "freeknot".into(),
             interval: None,
+            data_n: None,
         };
         let nets = (1..=curve.len()).map(|m| (m, vec![0.0; 3 * m + 1])).collect();
-        RunRecord { id, stop: 0.1, summary, weights: vec![], curve: curve.iter().map(|&e| Some(e)).collect(), nets }
+        let curve = curve.iter().map(|&e| Some(e)).collect();
+        RunRecord { id, stop: 0.1, summary, weights: vec![], curve, intervals: vec![], nets }
     }
 
     #[test]
     fn a_seed_that_stopped_after_succeeding_is_no_evidence_against_wider_widths() {
         // Seed 0 reaches τ = 0.1 at width 3 and stops; seed 1 grows on and fails at width 4.
         let (a, b) = (sweep(0, &[1.0, 0.5, 0.05]), sweep(1, &[1.0, 0.6, 0.2, 0.15]));
-        let ans = from_sweeps(&[&a, &b], 0.1).unwrap();
+        let ans = from_sweeps(&[&a, &b], 0.1, 1).unwrap();
         assert_eq!(ans.m_star, MStar::Found { m: 3 });
         assert_eq!((ans.failed_below, ans.failed_above, ans.non_monotone), (Some(2), None, false));
         assert_eq!(ans.successes, 1);
@@ -300,7 +316,7 @@ mod tests {
     #[test]
     fn a_wider_width_every_seed_grew_through_and_failed_is_non_monotone_evidence() {
         let (a, b) = (sweep(0, &[1.0, 0.05, 0.2, 0.3]), sweep(1, &[1.0, 0.3, 0.3, 0.3]));
-        let ans = from_sweeps(&[&a, &b], 0.1).unwrap();
+        let ans = from_sweeps(&[&a, &b], 0.1, 1).unwrap();
         assert_eq!(ans.m_star, MStar::Found { m: 2 });
         assert_eq!((ans.failed_above, ans.non_monotone), (Some(4), true));
         assert_eq!(ans.matched.len(), 7, "the width-2 net of the successful seed");

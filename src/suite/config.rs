@@ -61,6 +61,26 @@ pub struct SuiteConfig {
     /// absent = [`crate::train::SAMPLE_EVAL_POINTS`] (65 536).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eval_points: Option<usize>,
+    /// The sufficiency check of the data rule (absent: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sufficiency: Option<Sufficiency>,
+}
+
+/// The sufficiency check: the sweep trainers' searches of `targets` rerun on `factor` times the
+/// training points ([`crate::train::data`]); a search whose m* moves by more than its seeds spread
+/// is flagged as set by the sample size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sufficiency {
+    /// Targets with d > 1 inputs of this suite, e.g. `{ family = "max", d = 4 }`.
+    pub targets: Vec<crate::family::TargetId>,
+    /// How many times the data (2..=8).
+    #[serde(default = "two")]
+    pub factor: u32,
+}
+
+fn two() -> u32 {
+    2
 }
 
 /// Kind of deep reference net.
@@ -115,6 +135,9 @@ pub struct DeepConfig {
     /// Per-family exceptions to `recipe`, e.g. `{ takagi = "curriculum" }` (keys: family names).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub recipe_by_family: std::collections::BTreeMap<String, Recipe>,
+    /// Per-family exceptions to `width`, e.g. `{ max = 32 }` (keys: family names).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub width_by_family: std::collections::BTreeMap<String, usize>,
     /// Training settings.
     pub train: TrainSettings,
 }
@@ -126,6 +149,10 @@ impl DeepConfig {
     /// The recipe for targets of `family`.
     pub fn recipe_for(&self, family: &str) -> Recipe {
         self.recipe_by_family.get(family).copied().unwrap_or(self.recipe)
+    }
+    /// The hidden width for targets of `family`.
+    pub fn width_for(&self, family: &str) -> usize {
+        self.width_by_family.get(family).copied().unwrap_or(self.width)
     }
 }
 
@@ -141,6 +168,10 @@ pub struct ShallowConfig {
     pub seeds: u32,
     /// Largest width tried; beyond it the result is censored.
     pub m_max: usize,
+    /// Largest width tried on targets with d > 1 inputs, whose training sets grow with the net
+    /// ([`crate::train::data`]); absent = `m_max`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m_max_sampled: Option<usize>,
     /// Start each search at the certified lower bound (narrower widths cannot succeed).
     #[serde(default = "yes")]
     pub prune_with_theory: bool,
@@ -211,6 +242,10 @@ impl SuiteConfig {
             &self.deep.max_pieces,
             "an integer ≥ 1 or absent",
         )?;
+        for (family, w) in &self.deep.width_by_family {
+            check(FAMILIES.contains(&family.as_str()), "deep.width_by_family", family, family, &FAMILIES.join(", "))?;
+            check(*w >= 1, "deep.width_by_family", family, w, "an integer ≥ 1")?;
+        }
         for family in self.deep.recipe_by_family.keys() {
             check(FAMILIES.contains(&family.as_str()), "deep.recipe_by_family", family, family, &FAMILIES.join(", "))?;
         }
@@ -222,11 +257,35 @@ impl SuiteConfig {
             &self.deep.train.optimizer.name(),
             "\"adam\" or \"hybrid\" (freeknot grows one-hidden-layer nets only)",
         )?;
+        if let Some(suf) = &self.sufficiency {
+            check((2..=8).contains(&suf.factor), "sufficiency", "factor", &suf.factor, "an integer in 2..=8")?;
+            let all: Vec<crate::family::TargetId> = self.targets.iter().flat_map(|t| t.expand()).collect();
+            for t in &suf.targets {
+                let ok = all.contains(t) && matches!(t, crate::family::TargetId::Max { .. });
+                check(ok, "sufficiency", "targets", &t.to_string(), "targets of this suite with d > 1 inputs")?;
+            }
+        }
         check(!self.shallow.is_empty(), "", "shallow", &0, "at least one [[shallow]] table")?;
         for (i, sh) in self.shallow.iter().enumerate() {
             let at = format!("shallow[{i}]");
             check(sh.seeds >= 1, &at, "seeds", &sh.seeds, "an integer ≥ 1")?;
             check(sh.m_max >= 1, &at, "m_max", &sh.m_max, "an integer ≥ 1")?;
+            let ms = sh.m_max_sampled;
+            check(ms.is_none_or(|m| m >= 1), &at, "m_max_sampled", &ms, "an integer ≥ 1, or absent for m_max")?;
+            let many = self.targets.iter().any(|t| t.is_many_input());
+            let one = self.targets.iter().any(|t| !t.is_many_input());
+            let opt = &sh.train.optimizer;
+            check(
+                (one && opt.fits_dim(1)) || (many && opt.fits_dim(2)),
+                &format!("{at}.train.optimizer"),
+                "kind",
+                &opt.name(),
+                if many && !one {
+                    "a trainer that fits targets with d > 1 inputs: \"greedy\", \"hybrid\" or \"adam\" (\"freeknot\" grows 1-D splines)"
+                } else {
+                    "a trainer that fits 1-D targets: \"freeknot\", \"hybrid\" or \"adam\" (\"greedy\" is for d > 1 inputs)"
+                },
+            )?;
             check(sh.max_pieces.is_none_or(|p| p >= 1), &at, "max_pieces", &sh.max_pieces, "an integer ≥ 1 or absent")?;
             sh.train.validate(&format!("{at}.train"))?;
             let name = sh.train.optimizer.name();
@@ -265,11 +324,17 @@ impl SuiteConfig {
         if target.own_tolerance() { vec![0.0] } else { self.floors.clone() }
     }
 
-    /// Whether shallow trainer `i` searches `target`.
-    /// A sweep trainer (`freeknot`) grows 1-D nets only, so it skips targets with d > 1.
+    /// Whether shallow trainer `i` searches `target`: `freeknot` fits 1-D targets only and `greedy`
+    /// targets with d > 1 inputs only ([`crate::train::Optimizer::fits_dim`]); `max_pieces` caps the rest.
     pub fn searches(&self, i: usize, target: &dyn Target) -> bool {
-        let one_d = self.shallow[i].train.optimizer.sweep().is_none() || target.dim() == 1;
-        one_d && self.shallow[i].max_pieces.is_none_or(|p| target.pieces() <= p)
+        let fits = self.shallow[i].train.optimizer.fits_dim(target.dim());
+        fits && self.shallow[i].max_pieces.is_none_or(|p| target.pieces() <= p)
+    }
+
+    /// The largest width shallow trainer `i` tries on `target`.
+    pub fn m_max(&self, i: usize, target: &dyn Target) -> usize {
+        let sh = &self.shallow[i];
+        if target.dim() > 1 { sh.m_max_sampled.unwrap_or(sh.m_max) } else { sh.m_max }
     }
 
     /// Hidden widths of the trained deep reference for `target`.
@@ -278,7 +343,7 @@ impl SuiteConfig {
             Depth::PerK(PerK::K) => target.natural_depth(),
             Depth::Fixed(d) => d,
         };
-        vec![self.deep.width; depth]
+        vec![self.deep.width_for(target.id().family()); depth]
     }
 }
 

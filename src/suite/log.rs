@@ -31,6 +31,10 @@ pub struct RunRecord {
     /// A sweep's error at every width m = 1, 2, … (`None` where not finite); empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub curve: Vec<Option<f64>>,
+    /// Half-widths of the 95% intervals of `curve` when its errors are Monte Carlo estimates
+    /// (infinite where the error was not finite); empty when exact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intervals: Vec<f64>,
     /// A sweep's nets kept for the report: (width, weights) of the first width reaching each τ.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nets: Vec<(usize, Vec<f64>)>,

@@ -9,6 +9,7 @@ pub mod plan;
 mod provenance;
 mod runner;
 pub mod shard;
+mod sufficiency;
 mod sweep;
 
 /// Weights are stored (run log, results) only for nets with at most this many parameters: every net

@@ -19,10 +19,17 @@ pub enum Role {
         /// The trainer's name (`adam`, `hybrid`).
         trainer: String,
     },
-    /// A seed of a whole width sweep by a sweep trainer (`freeknot`).
+    /// A seed of a whole width sweep by a sweep trainer (`freeknot`, `greedy`).
     Sweep {
         /// The trainer's name.
         trainer: String,
+    },
+    /// A seed of the sufficiency check: the same sweep on `factor` times the training points.
+    Sufficiency {
+        /// The sweep trainer's name.
+        trainer: String,
+        /// How many times the data rule's points.
+        factor: u32,
     },
 }
 
@@ -31,7 +38,7 @@ impl Role {
     pub fn trainer(&self) -> Option<&str> {
         match self {
             Role::Deep => None,
-            Role::Shallow { trainer } | Role::Sweep { trainer } => Some(trainer),
+            Role::Shallow { trainer } | Role::Sweep { trainer } | Role::Sufficiency { trainer, .. } => Some(trainer),
         }
     }
 }
@@ -58,6 +65,7 @@ impl RunId {
             Role::Deep => format!("{} deep hidden={:?} seed={}", self.target, self.hidden, self.seed),
             Role::Shallow { .. } => format!("{} shallow hidden={:?} seed={}", self.target, self.hidden, self.seed),
             Role::Sweep { .. } => format!("{} sweep seed={}", self.target, self.seed),
+            Role::Sufficiency { factor, .. } => format!("{} sweep seed={} data={factor}x", self.target, self.seed),
         }
     }
 

@@ -86,8 +86,17 @@ impl Ctx<'_> {
         let target = self.targets[t].as_ref();
         let ev = self.cfg.evaluator(target);
         let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
-        if let Role::Sweep { .. } = id.role {
-            return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
+        match id.role {
+            Role::Sweep { .. } => {
+                return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
+            }
+            Role::Sufficiency { factor, .. } => {
+                let mut s = self.settings(id).clone();
+                s.sampled.min = s.sampled.min.saturating_mul(factor as usize);
+                s.sampled.per_param = s.sampled.per_param.saturating_mul(factor as usize);
+                return super::sweep::run(target, id, &s, &ev, self.stop[t], &self.taus[t], &mut rng);
+            }
+            _ => {}
         }
         let recipe = self.cfg.deep.recipe_for(id.target.family());
         let rep = if id.role == Role::Deep && !recipe.is_plain() {
@@ -115,8 +124,10 @@ impl Ctx<'_> {
             solve_failures: rep.solve_failures,
             trainer: self.settings(id).optimizer.name().to_string(),
             interval: rep.best.interval.filter(|_| finite),
+            data_n: (target.dim() > 1).then_some(rep.data_n),
         };
-        Ok(RunRecord { id: id.clone(), stop: self.stop[t], summary, weights, curve: vec![], nets: vec![] })
+        let stop = self.stop[t];
+        Ok(RunRecord { id: id.clone(), stop, summary, weights, curve: vec![], intervals: vec![], nets: vec![] })
     }
 }
 
@@ -215,7 +226,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
                     let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
                     let start = if sh.prune_with_theory { lower.unwrap_or(1) } else { 1 };
                     let sweeps = sh.train.optimizer.sweep().is_some();
-                    let search = (!sweeps).then(|| Search::new(start, sh.m_max as u64));
+                    let search = (!sweeps).then(|| Search::new(start, cfg.m_max(i, ctx.targets[t].as_ref()) as u64));
                     plans.push(SearchPlan { target: t, trainer: i, reference: r.kind, floor, tau, search });
                 }
             }
@@ -232,14 +243,37 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
                 .iter()
                 .enumerate()
                 .filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref()))
-                .flat_map(|(_, sh)| {
+                .flat_map(|(i, sh)| {
                     let role = Role::Sweep { trainer: sh.train.optimizer.name().to_string() };
-                    let target = t.id();
-                    (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![sh.m_max], seed })
+                    let (target, m_max) = (t.id(), cfg.m_max(i, t.as_ref()));
+                    (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![m_max], seed })
                 })
         })
         .collect();
     execute(&ctx, sweeps, &mut cache)?;
+
+    // The sufficiency check: the same sweeps on `factor` times the data, for the listed targets.
+    if let Some(suf) = &cfg.sufficiency {
+        pb.set_message("sufficiency check");
+        let runs: Vec<RunId> = ctx
+            .targets
+            .iter()
+            .filter(|t| suf.targets.contains(&t.id()))
+            .flat_map(|t| {
+                cfg.shallow
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref()))
+                    .flat_map(|(i, sh)| {
+                        let role =
+                            Role::Sufficiency { trainer: sh.train.optimizer.name().to_string(), factor: suf.factor };
+                        let (target, m_max) = (t.id(), cfg.m_max(i, t.as_ref()));
+                        (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![m_max], seed })
+                    })
+            })
+            .collect();
+        execute(&ctx, runs, &mut cache)?;
+    }
 
     // Phase 3: step trainers' searches, advanced in rounds.
     pb.set_message("width searches");

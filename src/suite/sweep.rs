@@ -1,21 +1,22 @@
 //! One sweep run: a sweep trainer grows a one-hidden-layer net on one seed's samples, and every
-//! width's exact error is kept (the curve), with the weights of the first width that reaches each τ.
+//! width's error is kept (the curve), with the weights of the first width that reaches each τ.
 //!
-//! The curve's error at width m is the exact error of the spline of that width (closed form on the
-//! merged knots for 1-D piecewise-linear targets, sampled otherwise). A width whose spline reaches
-//! a τ not reached before is converted to ReLU weights at once and the weights' own exact error is
-//! recorded instead: a width counts as reaching τ only when its weights do, so every error a search
-//! reports is the error of weights it stores.
+//! `freeknot` (1-D) grows splines: the curve's error at width m is the exact error of the spline of
+//! that width (closed form on the merged knots), and a width whose spline reaches a τ not reached
+//! before is converted to ReLU weights at once and the weights' own exact error is recorded instead:
+//! a width counts as reaching τ only when its weights do. `greedy` (d > 1 inputs) grows the ReLU
+//! weights themselves; their Monte Carlo error on the held-out set is recorded with its 95%
+//! interval, and a width reaches τ only when the whole interval is at or below it. Either way, every
+//! error a search reports is the error of weights it stores.
 
 use super::RunRecord;
 use super::plan::RunId;
 use crate::family::Target;
-use crate::net::Pwl;
+use crate::net::{Mlp, Pwl};
 use crate::results::RunSummary;
-use crate::train::freeknot::{Control, Samples, sweep, to_mlp};
-use crate::train::{Eval, Evaluator, Outcome, TrainSettings};
+use crate::train::freeknot::{self, Control, Samples, to_mlp};
+use crate::train::{Eval, Evaluator, Outcome, Sweep, TrainSettings, greedy};
 use anyhow::ensure;
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// Run the sweep `id` on `target`, stopping at error ≤ `stop`; `id.hidden = [m_max]` caps the width.
@@ -29,87 +30,139 @@ pub(super) fn run(
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<RunRecord> {
     let name = settings.optimizer.name();
-    let cfg = settings.optimizer.sweep().expect("a sweep trainer");
-    ensure!(target.dim() == 1, "the {name} trainer fits 1-D targets; {} has {} inputs", target.label(), target.dim());
-    let n = settings.data_n(target.pieces());
-    let xs: Vec<f64> = (0..n).map(|_| rng.random()).collect();
-    let mut ys = vec![0.0; n];
-    target.eval_batch(&xs, &mut ys);
-    let samples = Samples::new(&xs, &ys);
-    let exact = target.pwl();
+    let sweep = settings.optimizer.sweep().expect("a sweep trainer");
+    let d = target.dim();
+    ensure!(settings.optimizer.fits_dim(d), "the {name} trainer does not fit {} ({d} inputs)", target.label());
     let m_max = id.hidden.first().copied().unwrap_or(usize::MAX);
-    let mut curve: Vec<Option<f64>> = Vec::new();
-    let mut first: Vec<Option<usize>> = vec![None; taus.len()];
-    let mut nets: Vec<(usize, Vec<f64>)> = Vec::new();
-    let mut best: Option<(usize, Eval)> = None;
-    let mut failure = None;
-    sweep(&samples, &cfg, m_max, |m, sp| {
-        let e = match &exact {
-            Some(t) => {
-                let g = Pwl::new(sp.t.clone(), sp.u.clone());
-                Ok(ev.from_errors(g.errors(t), Some(g.pieces())))
-            }
-            None => to_mlp(sp).and_then(|net| ev.eval(&net)),
-        };
-        let e = match e {
-            Ok(e) => e,
-            Err(err) => {
-                failure = Some(err);
-                return Control::Stop;
-            }
-        };
-        let mut v = e.value.is_finite().then_some(e.value);
-        let mut net = None;
-        if let Some(x) = v
-            && first.iter().zip(taus).any(|(f, &tau)| f.is_none() && x <= tau)
-        {
-            match to_mlp(sp).and_then(|n| Ok((ev.eval(&n)?, n))) {
-                Ok((e, n)) => {
-                    v = e.value.is_finite().then_some(e.value);
-                    net = Some(n);
+    let data = crate::train::data::draw(target, settings.points(target, Mlp::count_params(d, &[m_max])), rng)?;
+    let mut rec = Recorder {
+        ev,
+        taus,
+        stop,
+        curve: vec![],
+        intervals: vec![],
+        first: vec![None; taus.len()],
+        nets: vec![],
+        best: None,
+        reached: false,
+    };
+    match sweep {
+        Sweep::Freeknot(cfg) => {
+            let samples = Samples::new(&data.xs, &data.ys);
+            let exact = target.pwl();
+            let mut failure = None;
+            freeknot::sweep(&samples, &cfg, m_max, |m, sp| {
+                let e = match &exact {
+                    Some(t) => {
+                        let g = Pwl::new(sp.t.clone(), sp.u.clone());
+                        Ok(ev.from_errors(g.errors(t), Some(g.pieces())))
+                    }
+                    None => to_mlp(sp).and_then(|net| ev.eval(&net)),
+                };
+                match e.and_then(|e| rec.see(m, e, || to_mlp(sp))) {
+                    Ok(c) => c,
+                    Err(err) => {
+                        failure = Some(err);
+                        Control::Stop
+                    }
                 }
-                Err(err) => {
-                    failure = Some(err);
-                    return Control::Stop;
-                }
+            });
+            if let Some(err) = failure {
+                return Err(err);
             }
         }
-        curve.push(v);
-        let Some(v) = v else { return Control::Continue };
+        Sweep::Greedy(cfg) => {
+            greedy::sweep(&data.xs, &data.ys, d, &cfg, m_max, rng, |m, net| {
+                let e = ev.eval(net)?;
+                rec.see(m, e, || Ok(net.clone()))
+            })?;
+        }
+    }
+    Ok(rec.finish(id, name, (d > 1).then_some(data.ys.len())))
+}
+
+/// What a sweep has seen so far.
+struct Recorder<'a> {
+    ev: &'a Evaluator<'a>,
+    taus: &'a [f64],
+    stop: f64,
+    curve: Vec<Option<f64>>,
+    intervals: Vec<f64>,
+    first: Vec<Option<usize>>,
+    nets: Vec<(usize, Vec<f64>)>,
+    best: Option<(usize, Eval)>,
+    /// The last width seen reached the stop tolerance.
+    reached: bool,
+}
+
+impl Recorder<'_> {
+    /// See width `m` with error `e`; `weights` gives the net of that width (called only when it may
+    /// reach a new τ, and its own error then replaces `e`).
+    fn see(&mut self, m: usize, e: Eval, weights: impl FnOnce() -> anyhow::Result<Mlp>) -> anyhow::Result<Control> {
+        let new_tau = |e: &Eval, first: &[Option<usize>]| {
+            e.value.is_finite() && first.iter().zip(self.taus).any(|(f, &tau)| f.is_none() && e.reaches(tau))
+        };
+        let (mut e, mut net) = (e, None);
+        // The best width's summary keeps the error as first seen (for freeknot the spline's, equal to
+        // its weights' to round-off), so that run logs stay byte-identical to earlier versions.
+        let seen = e;
+        if new_tau(&e, &self.first) {
+            let n = weights()?;
+            e = self.ev.eval(&n)?;
+            net = Some(n);
+        }
+        let finite = e.value.is_finite();
+        self.curve.push(finite.then_some(e.value));
+        if let Some(iv) = e.interval {
+            self.intervals.push(if finite { iv } else { f64::INFINITY });
+        }
+        if !finite {
+            return Ok(Control::Continue);
+        }
         let mut keep = false;
-        for (f, &tau) in first.iter_mut().zip(taus) {
-            if f.is_none() && v <= tau {
+        for (f, &tau) in self.first.iter_mut().zip(self.taus) {
+            if f.is_none() && e.reaches(tau) {
                 *f = Some(m);
                 keep = true;
             }
         }
         if keep && let Some(n) = net.filter(|n| n.n_params() <= super::MAX_STORED_PARAMS) {
-            nets.push((m, n.params().to_vec()));
+            self.nets.push((m, n.params().to_vec()));
         }
-        if best.as_ref().is_none_or(|(_, b)| v < b.value) {
-            best = Some((m, e));
+        if self.best.as_ref().is_none_or(|(_, b)| e.value < b.value) {
+            self.best = Some((m, seen));
         }
-        if v <= stop { Control::Stop } else { Control::Continue }
-    });
-    if let Some(err) = failure {
-        return Err(err);
+        self.reached = e.reaches(self.stop);
+        Ok(if self.reached { Control::Stop } else { Control::Continue })
     }
-    let reached = curve.last().copied().flatten().is_some_and(|v| v <= stop);
-    // Written so that a sweep with no finite error counts as collapsed.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    let collapsed = !best.as_ref().is_some_and(|(_, b)| b.value < 0.95 * ev.constant_baseline());
-    let summary = RunSummary {
-        hidden: vec![best.as_ref().map_or(1, |(m, _)| *m)],
-        seed: id.seed,
-        error: best.as_ref().map(|(_, b)| b.value),
-        errors: best.as_ref().map(|(_, b)| b.errors),
-        pieces: best.as_ref().and_then(|(_, b)| b.pieces),
-        steps: curve.len(),
-        outcome: if reached { Outcome::Reached } else { Outcome::Budget },
-        collapsed,
-        solve_failures: 0,
-        trainer: name.to_string(),
-        interval: None,
-    };
-    Ok(RunRecord { id: id.clone(), stop, summary, weights: vec![], curve, nets })
+
+    fn finish(self, id: &RunId, trainer: &str, data_n: Option<usize>) -> RunRecord {
+        // Written so that a sweep with no finite error counts as collapsed.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        let collapsed = !self.best.as_ref().is_some_and(|(_, b)| b.value < 0.95 * self.ev.constant_baseline());
+        let best = self.best.as_ref();
+        let summary = RunSummary {
+            hidden: vec![best.map_or(1, |(m, _)| *m)],
+            seed: id.seed,
+            error: best.map(|(_, b)| b.value),
+            errors: best.map(|(_, b)| b.errors),
+            pieces: best.and_then(|(_, b)| b.pieces),
+            steps: self.curve.len(),
+            outcome: if self.reached { Outcome::Reached } else { Outcome::Budget },
+            collapsed,
+            solve_failures: 0,
+            trainer: trainer.to_string(),
+            interval: best.and_then(|(_, b)| b.interval),
+            data_n,
+        };
+        RunRecord {
+            id: id.clone(),
+            stop: self.stop,
+            summary,
+            weights: vec![],
+            curve: self.curve,
+            intervals: self.intervals,
+            nets: self.nets,
+        }
+    }
 }

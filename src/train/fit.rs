@@ -15,7 +15,6 @@ use super::trainer::Data;
 use super::{Evaluator, eval::Eval};
 use crate::family::Target;
 use crate::net::{Mlp, Workspace};
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -51,10 +50,12 @@ pub struct RunReport {
     pub collapsed: bool,
     /// Least-squares solves that failed (singular or non-finite) and were skipped.
     pub solve_failures: usize,
+    /// Training points.
+    pub data_n: usize,
 }
 
 /// Train a net with `d = target.dim()` inputs and the given hidden widths on
-/// `settings.data_n(target.pieces())` uniform points.
+/// `settings.points(target, parameters)` uniform points ([`super::data`]).
 pub fn fit(
     target: &dyn Target,
     hidden: &[usize],
@@ -63,21 +64,21 @@ pub fn fit(
     tolerances: &[f64],
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<RunReport> {
-    anyhow::ensure!(settings.data_n(target.pieces()) >= 1, "data_n must be ≥ 1");
-    let data = sample(target, settings, rng);
+    let data = sample(target, settings, Mlp::count_params(target.dim(), hidden), rng)?;
     let mut net = Mlp::with_hidden(data.d, hidden)?;
     settings.init.apply(&mut net, rng);
     fit_from(net, &data, settings, evaluator, tolerances, rng)
 }
 
-/// `settings.data_n(target.pieces())` uniform training points of `target` from `rng`.
-pub fn sample(target: &dyn Target, settings: &TrainSettings, rng: &mut ChaCha8Rng) -> Data {
-    let d = target.dim();
-    let n = settings.data_n(target.pieces());
-    let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
-    let mut ys = vec![0.0; n];
-    target.eval_batch(&xs, &mut ys);
-    Data { xs, ys, d }
+/// The training set of a net of `params` parameters on `target` ([`super::data`]'s rule), drawn
+/// uniformly from `rng`.
+pub fn sample(
+    target: &dyn Target,
+    settings: &TrainSettings,
+    params: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Data> {
+    super::data::draw(target, settings.points(target, params), rng)
 }
 
 /// Train `net` as it is (no initialisation) on `data`: the loop of [`fit`].
@@ -91,7 +92,7 @@ pub fn fit_from(
 ) -> anyhow::Result<RunReport> {
     let (steps, eval_every) = (settings.steps, settings.eval_every);
     anyhow::ensure!(steps >= 1 && eval_every >= 1, "steps and eval_every must be ≥ 1");
-    let Some(mut trainer) = settings.trainer(net.n_params()) else {
+    let Some(mut trainer) = settings.trainer(net.n_params(), data.d) else {
         anyhow::bail!(
             "the {} trainer grows whole width sweeps; it does not train one net step by step",
             settings.optimizer.name()
@@ -139,5 +140,15 @@ pub fn fit_from(
     // Written so that a NaN error (a net that never had a finite evaluation) counts as collapsed.
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
     let collapsed = !(best.value < 0.95 * evaluator.constant_baseline());
-    Ok(RunReport { net, best, steps_used, reached, outcome, collapsed, solve_failures: trainer.solve_failures() })
+    let data_n = data.ys.len();
+    Ok(RunReport {
+        net,
+        best,
+        steps_used,
+        reached,
+        outcome,
+        collapsed,
+        solve_failures: trainer.solve_failures(),
+        data_n,
+    })
 }

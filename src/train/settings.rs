@@ -11,7 +11,9 @@
 //! The fit loop reads these settings directly: nothing is copied field by field.
 
 use super::adam::{AdamTrainer, GradientSettings};
+use super::data::SampledData;
 use super::freeknot::FreeknotSettings;
+use super::greedy::GreedySettings;
 use super::hybrid::HybridTrainer;
 use super::trainer::Trainer;
 use super::{Init, Schedule};
@@ -42,6 +44,10 @@ pub struct TrainSettings {
     /// written then, so f64 configs keep their hashes.
     #[serde(default, skip_serializing_if = "Dtype::is_f64")]
     pub dtype: Dtype,
+    /// The data rule of targets with d > 1 inputs (see [`super::data`]): N = max(min, per_param ·
+    /// parameters), minibatches of `batch`. Absent = the defaults, and not written then.
+    #[serde(default, skip_serializing_if = "SampledData::is_default")]
+    pub sampled: SampledData,
 }
 
 /// Precision of a trainer's arithmetic.
@@ -114,6 +120,25 @@ pub enum Optimizer {
         #[serde(default = "default_global")]
         global_iters: usize,
     },
+    /// Greedy growth of a one-hidden-layer net on d inputs, one ridge unit σ(w·x − b) at a time
+    /// chosen from many candidate directions, with exact least squares for the output layer and
+    /// Levenberg–Marquardt on every unit (see [`super::greedy`]); one sweep per seed gives the whole
+    /// width → error curve. Shallow searches of targets with d > 1 inputs only.
+    Greedy {
+        /// Random candidate directions per insertion.
+        #[serde(default = "default_candidates")]
+        candidates: usize,
+        /// LM iterations of each global polish.
+        #[serde(default = "default_greedy_global")]
+        global_iters: usize,
+    },
+}
+
+fn default_candidates() -> usize {
+    GreedySettings::default().candidates
+}
+fn default_greedy_global() -> usize {
+    GreedySettings::default().global_iters
 }
 
 fn default_window() -> usize {
@@ -133,6 +158,7 @@ impl Optimizer {
             Optimizer::Adam { .. } => "adam",
             Optimizer::Hybrid { .. } => "hybrid",
             Optimizer::Freeknot { .. } => "freeknot",
+            Optimizer::Greedy { .. } => "greedy",
             Optimizer::Lm {} => "lm",
         }
     }
@@ -143,35 +169,61 @@ impl Optimizer {
             Optimizer::Adam { lr, schedule, batch } | Optimizer::Hybrid { lr, schedule, batch, .. } => {
                 Some(GradientSettings { lr, schedule, batch })
             }
-            Optimizer::Freeknot { .. } | Optimizer::Lm {} => None,
+            Optimizer::Freeknot { .. } | Optimizer::Greedy { .. } | Optimizer::Lm {} => None,
         }
     }
 
     /// The settings of a sweep trainer (one run per seed gives every width).
-    pub fn sweep(&self) -> Option<FreeknotSettings> {
+    pub fn sweep(&self) -> Option<Sweep> {
         match *self {
             Optimizer::Freeknot { window, local_iters, global_iters } => {
-                Some(FreeknotSettings { window, local_iters, global_iters })
+                Some(Sweep::Freeknot(FreeknotSettings { window, local_iters, global_iters }))
+            }
+            Optimizer::Greedy { candidates, global_iters } => {
+                Some(Sweep::Greedy(GreedySettings { candidates, global_iters }))
             }
             _ => None,
         }
     }
+
+    /// Which input dimensions the trainer fits: `freeknot` grows 1-D splines, `greedy` ridge units
+    /// on d > 1 inputs, the others any.
+    pub fn fits_dim(&self, d: usize) -> bool {
+        match self {
+            Optimizer::Freeknot { .. } => d == 1,
+            Optimizer::Greedy { .. } => d > 1,
+            _ => true,
+        }
+    }
+}
+
+/// A sweep trainer's settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Sweep {
+    /// 1-D free-knot growth.
+    Freeknot(FreeknotSettings),
+    /// d-input greedy ridge-unit growth.
+    Greedy(GreedySettings),
 }
 
 impl TrainSettings {
-    /// The step trainer this config asks for, for a net with `n_params` parameters; `None` for a
-    /// sweep trainer (`freeknot`, see [`super::freeknot::sweep`]), which is not run step by step.
-    pub fn trainer(&self, n_params: usize) -> Option<Box<dyn Trainer>> {
+    /// The step trainer this config asks for, for a net with `n_params` parameters and `d` inputs;
+    /// `None` for a sweep trainer (`freeknot`, `greedy`), which is not run step by step. On d > 1
+    /// inputs the gradient steps take minibatches of `sampled.batch` unless the optimizer names one.
+    pub fn trainer(&self, n_params: usize, d: usize) -> Option<Box<dyn Trainer>> {
         if self.optimizer == (Optimizer::Lm {}) {
             return Some(Box::new(super::lm::LmTrainer::default()));
         }
-        let g = self.optimizer.gradient()?;
+        let mut g = self.optimizer.gradient()?;
+        if d > 1 {
+            g.batch = g.batch.or(Some(self.sampled.batch));
+        }
         Some(match self.optimizer {
             Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, self.steps).with_dtype(self.dtype)),
             Optimizer::Hybrid { lsq_every, .. } => {
                 Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every).with_dtype(self.dtype))
             }
-            Optimizer::Freeknot { .. } | Optimizer::Lm {} => return None,
+            Optimizer::Freeknot { .. } | Optimizer::Greedy { .. } | Optimizer::Lm {} => return None,
         })
     }
 
@@ -183,9 +235,15 @@ impl TrainSettings {
         }
     }
 
-    /// Training points for a target with `pieces` linear pieces.
+    /// Training points for a 1-D target with `pieces` linear pieces.
     pub fn data_n(&self, pieces: usize) -> usize {
         self.data_min.max(self.data_per_piece.saturating_mul(pieces))
+    }
+
+    /// Training points for a net of `params` parameters on `target` (see [`super::data`]): the
+    /// pieces rule in 1-D, the sampled rule on d > 1 inputs.
+    pub fn points(&self, target: &dyn crate::family::Target, params: usize) -> usize {
+        if target.dim() > 1 { self.sampled.points(params) } else { self.data_n(target.pieces()) }
     }
 
     /// Check every field; errors name the field under `at` (e.g. `shallow.train`).
@@ -199,10 +257,19 @@ impl TrainSettings {
             &self.dtype.name(),
             "\"f64\", or \"f32\" with optimizer kind \"adam\" or \"hybrid\"",
         )?;
-        if let Some(f) = self.optimizer.sweep() {
-            let at = &format!("{at}.optimizer");
-            check(f.local_iters >= 1, at, "local_iters", &f.local_iters, "an integer ≥ 1")?;
-            return check(f.global_iters >= 1, at, "global_iters", &f.global_iters, "an integer ≥ 1");
+        self.sampled.validate(at)?;
+        match self.optimizer.sweep() {
+            Some(Sweep::Freeknot(f)) => {
+                let at = &format!("{at}.optimizer");
+                check(f.local_iters >= 1, at, "local_iters", &f.local_iters, "an integer ≥ 1")?;
+                return check(f.global_iters >= 1, at, "global_iters", &f.global_iters, "an integer ≥ 1");
+            }
+            Some(Sweep::Greedy(g)) => {
+                let at = &format!("{at}.optimizer");
+                check((1..=4096).contains(&g.candidates), at, "candidates", &g.candidates, "an integer in 1..=4096")?;
+                return check(g.global_iters >= 1, at, "global_iters", &g.global_iters, "an integer ≥ 1");
+            }
+            None => {}
         }
         check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
         check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;

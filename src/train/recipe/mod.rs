@@ -110,7 +110,7 @@ pub fn train_deep(
     if recipe == Recipe::Curriculum {
         let mut net: Option<Mlp> = None;
         for (j, t) in targets.iter().enumerate() {
-            let data = sample(t.as_ref(), settings, rng);
+            let data = sample(t.as_ref(), settings, Mlp::count_params(t.dim(), &vec![width; j + 1]), rng)?;
             let start = match net.take() {
                 None => {
                     let mut n = Mlp::with_hidden(1, &[width])?;
@@ -135,7 +135,7 @@ pub fn train_deep(
         if recipe == Recipe::Triangle && j < last {
             continue;
         }
-        let d = sample(t.as_ref(), settings, rng);
+        let d = sample(t.as_ref(), settings, Mlp::count_params(t.dim(), &vec![width; j + 1]), rng)?;
         let from = a.len();
         while a.len() < j + 1 {
             a.push(rng.random_range(0.2..0.8));

@@ -1,0 +1,99 @@
+//! The global polish: Levenberg–Marquardt on every unit's (w, b) with the output layer solved
+//! exactly inside (variable projection, Golub & Pereyra 1973).
+//!
+//! With the output (c, a) fixed, the Jacobian of the net's output with respect to unit j's
+//! parameters is a_j·1[w_j·x + b_j > 0]·(x, 1). The step solves the block-diagonal part of the
+//! Gauss–Newton system, one (d + 1) × (d + 1) block per unit, damped by λ·diag: O(n·m·d²) a step
+//! instead of O(n·(m·d)²) for the full system, which at m = 512 units on 8 inputs would be a
+//! 4608-square system. After the step the output layer is solved again on all the data, and the
+//! step is kept only if the squared error dropped (else λ grows and the step is retried), so the
+//! polish never loses fit.
+
+use super::Ridge;
+use super::candidate::{Unit, damped_solve};
+
+/// Points the Gauss–Newton blocks are summed over (the acceptance test uses every point).
+const BLOCK_POINTS: usize = 1 << 15;
+
+impl Ridge<'_> {
+    /// Up to `iters` accepted LM steps on every unit. Returns the number accepted.
+    pub fn polish(&mut self, iters: usize) -> usize {
+        let (d, n, m) = (self.d, self.n, self.units.len());
+        if m == 0 {
+            return 0;
+        }
+        let p = d + 1;
+        let ns = n.min(BLOCK_POINTS);
+        let mut lambda = 1e-2;
+        let mut accepted = 0;
+        for _ in 0..iters {
+            let mut blocks = vec![0.0; m * p * p];
+            let mut grads = vec![0.0; m * p];
+            for j in 0..m {
+                let (a, g) = (&mut blocks[j * p * p..(j + 1) * p * p], &mut grads[j * p..(j + 1) * p]);
+                let aj = self.a[j];
+                let col = &self.h[j * n..j * n + ns];
+                for (i, &h) in col.iter().enumerate() {
+                    if h <= 0.0 {
+                        continue;
+                    }
+                    let x = &self.xs[i * d..(i + 1) * d];
+                    let e = self.r[i];
+                    for s in 0..p {
+                        let vs = if s < d { x[s] } else { 1.0 };
+                        g[s] += aj * vs * e;
+                        for t in 0..=s {
+                            let vt = if t < d { x[t] } else { 1.0 };
+                            a[s * p + t] += aj * aj * vs * vt;
+                        }
+                    }
+                }
+            }
+            let mut kept = false;
+            for _ in 0..5 {
+                let trial: Option<Vec<Unit>> = (0..m)
+                    .map(|j| {
+                        let u = &self.units[j];
+                        if grads[j * p..(j + 1) * p].iter().all(|v| *v == 0.0) {
+                            return Some(u.clone());
+                        }
+                        let s =
+                            damped_solve(&blocks[j * p * p..(j + 1) * p * p], &grads[j * p..(j + 1) * p], p, lambda)?;
+                        Some(Unit { w: u.w.iter().zip(&s).map(|(w, v)| w + v).collect(), b: u.b + s[d] })
+                    })
+                    .collect();
+                if let Some(t) = trial
+                    && self.try_units(t)
+                {
+                    kept = true;
+                    break;
+                }
+                lambda *= 4.0;
+            }
+            if !kept {
+                break;
+            }
+            accepted += 1;
+            lambda = (lambda / 3.0).max(1e-9);
+        }
+        accepted
+    }
+
+    /// Replace the units when the exact output solve on them lowers the squared error.
+    fn try_units(&mut self, units: Vec<Unit>) -> bool {
+        let n = self.n;
+        let mut h = vec![0.0; units.len() * n];
+        for (u, col) in units.iter().zip(h.chunks_exact_mut(n)) {
+            super::column(u, self.xs, self.d, col);
+        }
+        let gram = super::gram::Gram::rebuild(&h, n, self.y);
+        let Some((c, a)) = gram.solve() else { return false };
+        let r = super::residual(self.y, &h, c, &a);
+        let sse = super::gram::dot(&r, &r);
+        if !(sse < self.sse) {
+            return false;
+        }
+        (self.units, self.h, self.gram, self.c, self.a, self.r, self.sse) = (units, h, gram, c, a, r, sse);
+        true
+    }
+}
