@@ -219,3 +219,35 @@ fn takagi_square_and_max_parameters_out_of_range_name_their_field() {
     let e = err(&tiny().replacen("floors =", "eval_points = 10\nfloors =", 1));
     assert!(e.contains("eval_points") && e.contains("≥ 100"), "{e}");
 }
+
+#[test]
+fn a_many_input_suite_refuses_one_d_trainers_and_absurd_data_sizes_naming_the_field() {
+    let max = |to: &str| {
+        tiny().replace("family = \"sawtooth\"\nk_min = 1\nk_max = 3", "family = \"max\"\nd_min = 2\nd_max = 4") + to
+    };
+    // freeknot grows 1-D splines: with only d-input targets it is refused, with the trainers that fit.
+    let e = err(&max(""));
+    assert!(e.contains("shallow[0].train.optimizer.kind") && e.contains("greedy"), "{e}");
+    // greedy with only 1-D targets is refused too.
+    let e = err(&tiny().replacen("kind = \"freeknot\"", "kind = \"greedy\"", 1));
+    assert!(e.contains("shallow[0].train.optimizer.kind") && e.contains("d > 1"), "{e}");
+    let ok = max("").replacen("kind = \"freeknot\"", "kind = \"greedy\"", 1);
+    assert!(SuiteConfig::from_toml(&ok, "t.toml").is_ok());
+    // A zero or absurd data size, and a bad sufficiency check.
+    let e = err(&ok.replacen(
+        "optimizer = { kind = \"greedy\" }",
+        "sampled = { min = 0 }, optimizer = { kind = \"greedy\" }",
+        1,
+    ));
+    assert!(e.contains("shallow[0].train.sampled.min") && e.contains("1024..=16777216"), "{e}");
+    let e = err(&ok.replacen(
+        "optimizer = { kind = \"greedy\" }",
+        "sampled = { per_param = 100000 }, optimizer = { kind = \"greedy\" }",
+        1,
+    ));
+    assert!(e.contains("shallow[0].train.sampled.per_param"), "{e}");
+    let e = err(&format!("{ok}\n[sufficiency]\ntargets = [{{ family = \"max\", d = 9 }}]\n"));
+    assert!(e.contains("sufficiency.targets") && e.contains("max d=9"), "{e}");
+    let e = err(&format!("{ok}\n[sufficiency]\ntargets = [{{ family = \"max\", d = 3 }}]\nfactor = 1\n"));
+    assert!(e.contains("sufficiency.factor") && e.contains("2..=8"), "{e}");
+}

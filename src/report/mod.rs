@@ -17,6 +17,7 @@ mod html;
 mod methods;
 pub mod pdf;
 mod plot;
+mod sufficiency;
 mod tables;
 
 use crate::results::Results;
@@ -38,6 +39,7 @@ pub fn artifacts() -> Vec<Box<dyn Artifact>> {
     let mut v = figures::all();
     v.extend(tables::all());
     v.push(Box::new(frontier::FrontierTable));
+    v.push(Box::new(sufficiency::SufficiencyTable));
     v.push(Box::new(headline::Headline));
     v.push(Box::new(headline::HeadlineTex));
     v.extend(methods::all());
