@@ -71,11 +71,24 @@ fn bench_infer(g: &mut Group, id: BenchmarkId, net: &Mlp, xs: &[f64]) {
 
 /// Bench one f32 training step as `dtype = "f32"` runs it (train::single: the net's weights read
 /// and written back, f32 loss, gradient and Adam update).
-fn bench_train_f32(g: &mut Group, id: BenchmarkId, mut net: Mlp, xs: &[f64], ys: &[f64]) {
-    let data = Data { xs: xs.to_vec(), ys: ys.to_vec(), d: 1 };
+fn bench_train_f32(g: &mut Group, id: BenchmarkId, mut net: Mlp, xs: &[f64], ys: &[f64], d: usize) {
+    let data = Data { xs: xs.to_vec(), ys: ys.to_vec(), d };
     let mut single = Single::new(net.n_params());
     let mut rng = run_rng(9, "bench f32");
     g.bench_function(id, |b| b.iter(|| black_box(single.step(&mut net, &data, None, 1e-3, &mut rng))));
+}
+
+/// The many-input workloads (`torch_step.py --dim D`): (d, name, hidden widths).
+fn workloads_many() -> Vec<(usize, &'static str, Vec<usize>)> {
+    [8, 32].into_iter().flat_map(|d| [(d, "shallow_m256", vec![256]), (d, "deep_w16_L4", vec![16; 4])]).collect()
+}
+
+/// A batch of `d`-input points with the max of the inputs as target (as `torch_step.py --dim`).
+fn batch_many(seed: u64, d: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = run_rng(seed, "bench batch many");
+    let xs: Vec<f64> = (0..BATCH * d).map(|_| rng.random()).collect();
+    let ys = xs.chunks_exact(d).map(|p| p.iter().copied().fold(f64::MIN, f64::max)).collect();
+    (xs, ys)
 }
 
 fn train_step(c: &mut Criterion) {
@@ -85,7 +98,15 @@ fn train_step(c: &mut Criterion) {
         let mut net = Mlp::with_hidden(1, &hidden).unwrap();
         Init::Torch.apply(&mut net, &mut run_rng(2, name));
         bench_train(&mut g, BenchmarkId::new("f64", name), net.clone(), &xs, &ys);
-        bench_train_f32(&mut g, BenchmarkId::new("f32", name), net, &xs, &ys);
+        bench_train_f32(&mut g, BenchmarkId::new("f32", name), net, &xs, &ys, 1);
+    }
+    for (d, name, hidden) in workloads_many() {
+        let (xs, ys) = batch_many(1, d);
+        let mut net = Mlp::with_hidden(d, &hidden).unwrap();
+        Init::Torch.apply(&mut net, &mut run_rng(2, name));
+        let id = format!("d{d}_{name}");
+        bench_train(&mut g, BenchmarkId::new("f64", &id), net.clone(), &xs, &ys);
+        bench_train_f32(&mut g, BenchmarkId::new("f32", &id), net, &xs, &ys, d);
     }
     g.finish();
 }

@@ -163,6 +163,9 @@ pub struct SweepSummary {
     /// Half-widths of the errors' 95% intervals when they are Monte Carlo estimates; empty when exact.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub intervals: Vec<f64>,
+    /// Training points (targets with d > 1 inputs; absent in 1-D, where the target's `data_n` holds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_n: Option<usize>,
     /// Whether it stopped at the target's stop tolerance (else at m_max or with nothing to split).
     pub reached: bool,
 }

@@ -194,9 +194,11 @@ impl Methods {
             ));
         }
         if many && tr.optimizer.fits_dim(2) {
-            let batch = (tr.optimizer.gradient().is_some_and(|g| g.batch.is_none()))
-                .then(|| format!(" and minibatches of {}", tr.sampled.batch))
-                .unwrap_or_default();
+            let batch = if tr.optimizer.gradient().is_some_and(|g| g.batch.is_none()) {
+                format!(" and minibatches of {}", tr.sampled.batch)
+            } else {
+                String::new()
+            };
             data.push(format!(
                 "on targets with {} inputs {} training points per parameter of the net (at least {}){batch}",
                 self.m("d > 1", "d > 1"),

@@ -251,6 +251,7 @@ pub(super) fn results(
                     seed: r.id.seed,
                     errors: r.curve.clone(),
                     intervals: r.intervals.clone(),
+                    data_n: r.summary.data_n,
                     reached: r.summary.outcome == crate::train::Outcome::Reached,
                 })
                 .collect(),

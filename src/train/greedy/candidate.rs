@@ -190,6 +190,8 @@ fn fit_one(unit: &Unit, xs: &[f64], d: usize, r: &[f64]) -> (f64, f64, f64) {
     }
     let n = r.len() as f64;
     let var = spp - sp * sp / n;
+    // Written so that a NaN variance counts as degenerate too.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     if !(var > 1e-12 * spp.max(1e-300)) {
         return (srr - sr * sr / n, 0.0, sr / n);
     }
