@@ -107,6 +107,10 @@ pub struct Provenance {
     pub started: String,
     /// End time, RFC 3339 UTC.
     pub finished: String,
+    /// Runs read back from the run log of an earlier, interrupted invocation (absent: none): the
+    /// times above then span only the last invocation, not the whole suite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed_runs: Option<usize>,
 }
 
 /// One training run, without its weights.
@@ -219,10 +223,11 @@ pub struct SufficiencyCheck {
     pub m_star: [MStar; 2],
     /// Each seed's first width reaching τ (`None`: not within the cap), at both sizes.
     pub seed_widths: [Vec<Option<u64>>; 2],
-    /// The seed-to-seed spread: the larger over both sizes of (widest − narrowest) first width.
+    /// The seed-to-seed spread: the larger over both sizes of (widest − narrowest) first width, a
+    /// seed that never reached τ counting as its cap + 1.
     pub noise: u64,
-    /// m* moved by more than `noise` (or was found at one size and censored at the other): the
-    /// cell's m* was set by the sample size, not by the target.
+    /// m* moved by more than `noise` (a censored m* counting as its cap + 1): the cell's m* was set
+    /// by the sample size, not by the target.
     pub flagged: bool,
 }
 

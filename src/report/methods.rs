@@ -251,7 +251,12 @@ impl Methods {
         let floors: Vec<String> = c.floors.iter().map(|f| f.to_string()).collect();
         let trainers: Vec<String> = (0..c.shallow.len()).map(|i| self.trainer(r, i)).collect();
         let p = &r.provenance;
-        let wall = wall_time(&p.started, &p.finished).map_or(String::new(), |w| format!(" in {w} of wall time"));
+        let wall = match p.resumed_runs {
+            Some(n) => format!(
+                " (resumed: {n} runs were read back from an earlier invocation's run log, so no wall time is given)"
+            ),
+            None => wall_time(&p.started, &p.finished).map_or(String::new(), |w| format!(" in {w} of wall time")),
+        };
         let mstar = self.m("m*", "m^*");
         let mut s = format!(
             "We measured depth separation with depthsep {}{} (suite {}, config hash {}, master seed {}). \

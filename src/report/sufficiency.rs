@@ -50,9 +50,10 @@ pub fn markdown(r: &Results) -> String {
         "**Is the data rule enough? m* at the rule's training-set size n and at {factor}n**\n\n{}\n\
          Each search of a sweep trainer on a checked target is rerun on {factor} times the training points \
          (N = max(min, per_param · parameters), both scaled). A seed's first width is the first at which \
-         its net's whole 95% interval is at or below τ; m* is the narrowest over seeds. The seed spread is the \
-         larger over both sizes of (widest − narrowest first width). **set by n**: m* moved by more than the \
-         spread (or was found at one size only), so the sample size, not the target, set it; ok: it did not.\n",
+         its net's whole 95% interval is at or below τ (– : not within the cap; counted as the cap + 1); m* is \
+         the narrowest over seeds. The seed spread is the larger over both sizes of (widest − narrowest first \
+         width). **set by n**: m* moved by more than the spread, so the sample size, not the target, set it; \
+         ok: it did not.\n",
         Grid { header, rows }.markdown()
     )
 }

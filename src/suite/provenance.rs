@@ -34,5 +34,6 @@ pub fn collect(threads: usize, started: String, git_commit: Option<String>) -> P
         threads,
         started,
         finished: now_rfc3339(),
+        resumed_runs: None,
     }
 }

@@ -152,6 +152,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         }
     }
     let (log, mut cache, skipped) = RunLog::open(&opts.out.join("runs.jsonl"), &hash)?;
+    let resumed = cache.len();
     if skipped > 0 {
         eprintln!(
             "note: {skipped} unreadable line(s) in the run log (torn by an interruption?): those runs are redone"
@@ -307,8 +308,9 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
     pb.finish_and_clear();
 
-    let results =
-        super::assemble::results(&ctx, &cache, refs, &plans, provenance::collect(opts.threads, started, commit))?;
+    let mut prov = provenance::collect(opts.threads, started, commit);
+    prov.resumed_runs = (resumed > 0).then_some(resumed);
+    let results = super::assemble::results(&ctx, &cache, refs, &plans, prov)?;
     write_atomic(&results_path, &serde_json::to_string_pretty(&results)?)?;
     Ok(results)
 }

@@ -1,12 +1,13 @@
 //! The sufficiency check of the data rule ([`crate::train::data`]): a sweep trainer's searches of a
 //! target with d > 1 inputs, rerun on `factor` times the training points.
 //!
-//! Every seed of a sweep gives the first width w_s at which its net reaches τ. With S seeds at the
-//! rule's size and S at `factor` times it, m* = min_s w_s at each size, and the seed-to-seed spread
-//! is noise = max over both sizes of (max_s w_s − min_s w_s). A cell is **flagged** when its m*
-//! moves by more than that noise between the sizes (or is found at one size and censored at the
-//! other): its m* was then set by the sample size, not by the target. An unflagged cell's m* does
-//! not depend on the data size within the trainer's own seed noise.
+//! Every seed of a sweep gives the first width w_s at which its net reaches τ; a seed that grew to
+//! its cap C without reaching τ counts as C + 1 (a lower bound). With S seeds at the rule's size and
+//! S at `factor` times it, m* = min_s w_s at each size, and the seed-to-seed spread is noise = max
+//! over both sizes of (max_s w_s − min_s w_s). A cell is **flagged** when its m* moves by more than
+//! that noise between the sizes: its m* was then set by the sample size, not by the target. An
+//! unflagged cell's m* does not depend on the data size within the trainer's own seed noise (a cell
+//! censored at both sizes says nothing and is not flagged).
 
 use super::RunRecord;
 use crate::results::SufficiencyCheck;
@@ -35,16 +36,15 @@ pub(super) fn check(
         Some(&m) => MStar::Found { m },
         None => MStar::Censored { m_max: runs[i].iter().map(|r| r.curve.len() as u64).max().unwrap_or(0) },
     });
-    let spread = |w: &[Option<u64>]| {
-        let found: Vec<u64> = w.iter().flatten().copied().collect();
-        found.iter().max().zip(found.iter().min()).map_or(0, |(a, b)| a - b)
+    // A seed that never reached τ counts as its cap + 1.
+    let bounded = |i: usize| -> Vec<u64> {
+        widths[i].iter().zip(runs[i]).map(|(w, r)| w.unwrap_or(r.curve.len() as u64 + 1)).collect()
     };
-    let noise = spread(&widths[0]).max(spread(&widths[1]));
-    let flagged = match (m_star[0].width(), m_star[1].width()) {
-        (Some(a), Some(b)) => a.abs_diff(b) > noise,
-        (None, None) => false,
-        _ => true,
-    };
+    let (lo, hi) = (bounded(0), bounded(1));
+    let spread = |w: &[u64]| w.iter().max().zip(w.iter().min()).map_or(0, |(a, b)| a - b);
+    let noise = spread(&lo).max(spread(&hi));
+    let (a, b) = (lo.iter().min(), hi.iter().min());
+    let flagged = a.zip(b).is_some_and(|(a, b)| a.abs_diff(*b) > noise);
     let data_n = runs.map(|rs| rs.first().and_then(|r| r.summary.data_n));
     SufficiencyCheck {
         trainer: trainer.to_string(),
@@ -105,8 +105,19 @@ mod tests {
         let f: Vec<&RunRecord> = far.iter().collect();
         let c = check("greedy", crate::suite::ReferenceKind::Constructed, 0.1, 0.1, 2, [&b, &f]);
         assert!(c.flagged && c.noise == 1, "m* 3 → 1 is beyond the spread 1");
+        // Censored at the cap 5 at 2n: counted as 6, so m* moved by at least 3 > the spread 1.
         let none = [sweep(0, &[0.5; 5]), sweep(1, &[0.5; 5])];
         let z: Vec<&RunRecord> = none.iter().collect();
         assert!(check("greedy", crate::suite::ReferenceKind::Constructed, 0.1, 0.1, 2, [&b, &z]).flagged);
+        // Found just below a cap of 4 at n by one seed, censored at 2n: a move of 1 within the spread 1.
+        let edge = [sweep(0, &[1.0, 0.5, 0.3, 0.05]), sweep(1, &[0.5; 4])];
+        let e: Vec<&RunRecord> = edge.iter().collect();
+        let cut = [sweep(0, &[0.5; 4]), sweep(1, &[0.5; 4])];
+        let c2: Vec<&RunRecord> = cut.iter().collect();
+        let c = check("greedy", crate::suite::ReferenceKind::Constructed, 0.1, 0.1, 2, [&e, &c2]);
+        assert_eq!((c.m_star[1], c.noise, c.flagged), (MStar::Censored { m_max: 4 }, 1, false));
+        // Censored at both sizes: no evidence either way.
+        let c = check("greedy", crate::suite::ReferenceKind::Constructed, 0.1, 0.1, 2, [&c2, &c2]);
+        assert!(!c.flagged);
     }
 }
