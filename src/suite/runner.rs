@@ -234,45 +234,35 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         }
     }
 
-    // Phase 2: sweep trainers, one run per target and seed.
+    // Phase 2: sweep trainers, one run per target and seed (`role` names the trainer's run).
+    let sweep_runs = |keep: &dyn Fn(&dyn Target) -> bool, role: &dyn Fn(&str) -> Role| -> Vec<RunId> {
+        let mut runs = Vec::new();
+        for t in ctx.targets.iter().filter(|t| keep(t.as_ref())) {
+            for (i, sh) in cfg.shallow.iter().enumerate() {
+                if sh.train.optimizer.sweep().is_some() && cfg.searches(i, t.as_ref()) {
+                    let (target, m_max, role) = (t.id(), cfg.m_max(i, t.as_ref()), role(sh.train.optimizer.name()));
+                    runs.extend((0..sh.seeds).map(|seed| RunId {
+                        target,
+                        role: role.clone(),
+                        hidden: vec![m_max],
+                        seed,
+                    }));
+                }
+            }
+        }
+        runs
+    };
     pb.set_message("width sweeps");
-    let sweeps: Vec<RunId> = ctx
-        .targets
-        .iter()
-        .flat_map(|t| {
-            cfg.shallow
-                .iter()
-                .enumerate()
-                .filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref()))
-                .flat_map(|(i, sh)| {
-                    let role = Role::Sweep { trainer: sh.train.optimizer.name().to_string() };
-                    let (target, m_max) = (t.id(), cfg.m_max(i, t.as_ref()));
-                    (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![m_max], seed })
-                })
-        })
-        .collect();
+    let sweeps = sweep_runs(&|_| true, &|name| Role::Sweep { trainer: name.to_string() });
     execute(&ctx, sweeps, &mut cache)?;
 
     // The sufficiency check: the same sweeps on `factor` times the data, for the listed targets.
     if let Some(suf) = &cfg.sufficiency {
         pb.set_message("sufficiency check");
-        let runs: Vec<RunId> = ctx
-            .targets
-            .iter()
-            .filter(|t| suf.targets.contains(&t.id()))
-            .flat_map(|t| {
-                cfg.shallow
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, sh)| sh.train.optimizer.sweep().is_some() && cfg.searches(*i, t.as_ref()))
-                    .flat_map(|(i, sh)| {
-                        let role =
-                            Role::Sufficiency { trainer: sh.train.optimizer.name().to_string(), factor: suf.factor };
-                        let (target, m_max) = (t.id(), cfg.m_max(i, t.as_ref()));
-                        (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![m_max], seed })
-                    })
-            })
-            .collect();
+        let runs = sweep_runs(&|t| suf.targets.contains(&t.id()), &|name| Role::Sufficiency {
+            trainer: name.to_string(),
+            factor: suf.factor,
+        });
         execute(&ctx, runs, &mut cache)?;
     }
 

@@ -149,14 +149,7 @@ pub fn refine(unit: &mut Unit, xs: &[f64], d: usize, r: &[f64], iters: usize) {
             if z <= 0.0 {
                 continue;
             }
-            for i in 0..p {
-                let vi = if i < d { x[i] } else { 1.0 };
-                g[i] += alpha * vi * e;
-                for j in 0..=i {
-                    let vj = if j < d { x[j] } else { 1.0 };
-                    a[i * p + j] += alpha * alpha * vi * vj;
-                }
-            }
+            accumulate(&mut a, &mut g, x, alpha, e);
         }
         let mut improved = false;
         for _ in 0..6 {
@@ -173,6 +166,20 @@ pub fn refine(unit: &mut Unit, xs: &[f64], d: usize, r: &[f64], iters: usize) {
         }
         if !improved {
             break;
+        }
+    }
+}
+
+/// Add one active point's Gauss–Newton terms for a unit of output weight `scale`: with v = (x, 1),
+/// the lower triangle of A += scale²·v·vᵀ (p × p, p = d + 1) and g += scale·e·v.
+pub(super) fn accumulate(a: &mut [f64], g: &mut [f64], x: &[f64], scale: f64, e: f64) {
+    let (d, p) = (x.len(), x.len() + 1);
+    for i in 0..p {
+        let vi = if i < d { x[i] } else { 1.0 };
+        g[i] += scale * vi * e;
+        for j in 0..=i {
+            let vj = if j < d { x[j] } else { 1.0 };
+            a[i * p + j] += scale * scale * vi * vj;
         }
     }
 }

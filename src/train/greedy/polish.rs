@@ -10,7 +10,7 @@
 //! polish never loses fit.
 
 use super::Ridge;
-use super::candidate::{Unit, damped_solve};
+use super::candidate::{Unit, accumulate, damped_solve};
 
 /// Points the Gauss–Newton blocks are summed over (the acceptance test uses every point).
 const BLOCK_POINTS: usize = 1 << 15;
@@ -37,16 +37,7 @@ impl Ridge<'_> {
                     if h <= 0.0 {
                         continue;
                     }
-                    let x = &self.xs[i * d..(i + 1) * d];
-                    let e = self.r[i];
-                    for s in 0..p {
-                        let vs = if s < d { x[s] } else { 1.0 };
-                        g[s] += aj * vs * e;
-                        for t in 0..=s {
-                            let vt = if t < d { x[t] } else { 1.0 };
-                            a[s * p + t] += aj * aj * vs * vt;
-                        }
-                    }
+                    accumulate(a, g, &self.xs[i * d..(i + 1) * d], aj, self.r[i]);
                 }
             }
             let mut kept = false;
