@@ -22,7 +22,7 @@
 
 pub mod candidate;
 pub mod gram;
-mod polish;
+pub mod polish;
 
 use crate::net::Mlp;
 use candidate::Unit;
