@@ -259,9 +259,8 @@ impl SuiteConfig {
         )?;
         if let Some(suf) = &self.sufficiency {
             check((2..=8).contains(&suf.factor), "sufficiency", "factor", &suf.factor, "an integer in 2..=8")?;
-            let all: Vec<crate::family::TargetId> = self.targets.iter().flat_map(|t| t.expand()).collect();
             for t in &suf.targets {
-                let ok = all.contains(t) && matches!(t, crate::family::TargetId::Max { .. });
+                let ok = self.targets.iter().any(|spec| spec.is_many_input() && spec.expand().contains(t));
                 check(ok, "sufficiency", "targets", &t.to_string(), "targets of this suite with d > 1 inputs")?;
             }
         }

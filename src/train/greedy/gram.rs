@@ -30,13 +30,13 @@ impl Gram {
         let mut row = vec![h.iter().sum::<f64>()];
         row.extend(cols.chunks_exact(n).map(|c| dot(c, h)));
         row.push(dot(h, h));
-        let mut g = self.g.clone().resize(m + 1, m + 1, 0.0);
+        let mut g = std::mem::replace(&mut self.g, DMatrix::zeros(0, 0)).resize(m + 1, m + 1, 0.0);
         for (j, v) in row.iter().enumerate() {
             g[(m, j)] = *v;
             g[(j, m)] = *v;
         }
         self.g = g;
-        self.gy = self.gy.clone().resize_vertically(m + 1, 0.0);
+        self.gy = std::mem::replace(&mut self.gy, DVector::zeros(0)).resize_vertically(m + 1, 0.0);
         self.gy[m] = dot(h, y);
     }
 
@@ -93,8 +93,8 @@ impl Gram {
     /// Drop the last unit.
     pub fn pop(&mut self) {
         let m = self.g.nrows() - 1;
-        self.g = self.g.clone().resize(m, m, 0.0);
-        self.gy = self.gy.clone().resize_vertically(m, 0.0);
+        self.g = std::mem::replace(&mut self.g, DMatrix::zeros(0, 0)).resize(m, m, 0.0);
+        self.gy = std::mem::replace(&mut self.gy, DVector::zeros(0)).resize_vertically(m, 0.0);
     }
 
     /// The least-squares (c, a), or `None` when G is not positive definite or the solution not finite.
