@@ -178,16 +178,7 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
 /// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
 /// The first member of the family named on the command line.
 fn series(family: &str) -> anyhow::Result<depthsep::family::TargetId> {
-    use depthsep::family::TargetId;
-    Ok(match family {
-        "sawtooth" => TargetId::Sawtooth { k: 1 },
-        "golden" => TargetId::Golden { t: 1 },
-        "square" => TargetId::Square { l: 1 },
-        f => match f.strip_prefix("takagi-a").and_then(|a| a.parse().ok()) {
-            Some(a) => TargetId::Takagi { a, k: 1 },
-            None => anyhow::bail!("--family {f}: allowed: sawtooth, golden, takagi-aA (A ≥ 2), square"),
-        },
-    })
+    depthsep::family::TargetId::parse_series(family).map_err(anyhow::Error::msg)
 }
 
 fn sawtooths(k_max: u32) -> anyhow::Result<Vec<Box<dyn Target>>> {

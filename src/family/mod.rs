@@ -12,13 +12,15 @@
 //! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
 
 pub mod golden;
+mod info;
 pub mod maxd;
 mod registry;
 pub mod sawtooth;
 pub mod square;
 pub mod takagi;
 
-pub use registry::{TargetId, TargetSpec};
+pub use info::{FamilyInfo, Math};
+pub use registry::{FAMILIES, TargetId, TargetSpec, family_info, family_names};
 
 use crate::net::{ExactErrors, Mlp, Pwl};
 pub use crate::optimum::{Bracket, Certified};
@@ -32,9 +34,16 @@ pub trait Target: Send + Sync {
     fn dim(&self) -> usize;
     /// Evaluate at `n = xs.len() / dim` points stored row-major (point i is `xs[i*dim..(i+1)*dim]`).
     fn eval_batch(&self, xs: &[f64], out: &mut [f64]);
-    /// Mean of the target under the uniform measure on `\[0,1\]^d` (the best constant predictor).
+    /// `n` input points (row-major) from the target's input distribution: by default uniform on
+    /// `\[0,1\]^d` (one `random()` per coordinate, in order). Training sets and held-out Monte Carlo
+    /// sets are drawn by this.
+    fn sample(&self, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<f64> {
+        use rand::RngExt;
+        (0..n * self.dim()).map(|_| rng.random()).collect()
+    }
+    /// Mean of the target under its input distribution (the best constant predictor).
     fn mean(&self) -> f64;
-    /// Variance under the uniform measure: the MSE of the best constant predictor.
+    /// Variance under the input distribution: the MSE of the best constant predictor.
     fn variance(&self) -> f64;
     /// L1 error of the best constant (median) predictor, when known in closed form.
     fn constant_l1(&self) -> Option<f64> {

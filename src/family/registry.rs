@@ -4,9 +4,23 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{Target, TargetError, golden, maxd, sawtooth, square, takagi};
+use super::{FamilyInfo, Target, TargetError, golden, maxd, sawtooth, square, takagi};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
+
+/// Every family's metadata, in the order configs and reports list them. A new family is its folder
+/// (with its `INFO`) plus one entry here and its arms in this file's `match`es.
+pub static FAMILIES: &[&FamilyInfo] = &[&sawtooth::INFO, &golden::INFO, &takagi::INFO, &square::INFO, &maxd::INFO];
+
+/// The family named `name` in configs and results.
+pub fn family_info(name: &str) -> Option<&'static FamilyInfo> {
+    FAMILIES.iter().copied().find(|f| f.name == name)
+}
+
+/// The family names, comma-separated (for errors listing the allowed values).
+pub fn family_names() -> String {
+    FAMILIES.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+}
 
 /// One target: a family and its parameters. Serialised as `{"family": "sawtooth", "k": 5}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -53,15 +67,35 @@ impl TargetId {
         }
     }
 
+    /// The family's metadata.
+    pub fn info(&self) -> &'static FamilyInfo {
+        match self {
+            TargetId::Sawtooth { .. } => &sawtooth::INFO,
+            TargetId::Golden { .. } => &golden::INFO,
+            TargetId::Takagi { .. } => &takagi::INFO,
+            TargetId::Square { .. } => &square::INFO,
+            TargetId::Max { .. } => &maxd::INFO,
+        }
+    }
+
     /// Family name, e.g. `"sawtooth"`.
     pub fn family(&self) -> &'static str {
-        match self {
-            TargetId::Sawtooth { .. } => "sawtooth",
-            TargetId::Golden { .. } => "golden",
-            TargetId::Takagi { .. } => "takagi",
-            TargetId::Square { .. } => "square",
-            TargetId::Max { .. } => "max",
-        }
+        self.info().name
+    }
+
+    /// The first member of the series named on the command line (`--family`): `sawtooth`,
+    /// `golden`, `takagi-a2`, `square`; the error lists every family's form.
+    pub fn parse_series(name: &str) -> Result<TargetId, String> {
+        let id = match name {
+            "sawtooth" => Some(TargetId::Sawtooth { k: 1 }),
+            "golden" => Some(TargetId::Golden { t: 1 }),
+            "square" => Some(TargetId::Square { l: 1 }),
+            f => f.strip_prefix("takagi-a").and_then(|a| a.parse().ok()).map(|a| TargetId::Takagi { a, k: 1 }),
+        };
+        id.ok_or_else(|| {
+            let forms: Vec<&str> = FAMILIES.iter().filter_map(|f| f.cli).collect();
+            format!("--family {name}: allowed: {}", forms.join(", "))
+        })
     }
 
     /// The series a target belongs to in figures: the family and every parameter but the axis one
@@ -161,7 +195,7 @@ impl TargetSpec {
     /// Whether its targets have d > 1 inputs (sampled errors, the data rule of
     /// [`crate::train::data`]).
     pub fn is_many_input(&self) -> bool {
-        matches!(self, TargetSpec::Max { .. })
+        self.expand().first().is_some_and(|id| id.info().many_input)
     }
 
     /// Build every member.
@@ -205,6 +239,37 @@ mod tests {
         assert_eq!(id.to_string(), "sawtooth k=5");
         assert_eq!(id.build().unwrap().id(), id);
         assert!(serde_json::from_str::<TargetId>(r#"{"family":"sawtooth","k":5,"x":1}"#).is_err());
+    }
+
+    #[test]
+    fn every_registered_family_names_itself_and_parses_back_from_the_command_line() {
+        let members = [
+            TargetId::Sawtooth { k: 1 },
+            TargetId::Golden { t: 1 },
+            TargetId::Takagi { a: 2, k: 1 },
+            TargetId::Square { l: 1 },
+            TargetId::Max { d: 2 },
+        ];
+        assert_eq!(members.len(), FAMILIES.len(), "one member per registered family");
+        for id in members {
+            let info = id.info();
+            assert!(FAMILIES.iter().any(|f| std::ptr::eq(*f, info)), "{id}: its INFO is in FAMILIES");
+            assert_eq!(family_info(info.name).map(|f| f.name), Some(id.family()));
+            let json = serde_json::to_value(id).unwrap();
+            assert_eq!(json["family"], info.name, "{id}: results and configs use the registry's name");
+            for p in info.params {
+                assert!(json.get(p).is_some(), "{id}: parameter `{p}` is serialised");
+            }
+            assert!(!info.works.is_empty() && info.works.iter().all(|(k, e)| e.contains(&format!("{{{k},"))));
+            if info.cli.is_some() {
+                let cli = match id {
+                    TargetId::Takagi { a, .. } => format!("takagi-a{a}"),
+                    _ => info.name.to_string(),
+                };
+                assert_eq!(TargetId::parse_series(&cli), Ok(id), "{cli}");
+            }
+        }
+        assert!(TargetId::parse_series("quik").unwrap_err().contains("takagi-aA"));
     }
 
     #[test]

@@ -5,36 +5,9 @@
 use super::Artifact;
 use crate::results::Results;
 
-/// Fixed entries, by key; every key `methods` cites is here (a test checks).
+/// The trainers' and recipes' works, by key; the families' works come from the registry
+/// ([`crate::family::FAMILIES`]). Every key `methods` cites is in one of the two (a test checks).
 pub const WORKS: &[(&str, &str)] = &[
-    (
-        "telgarsky2015",
-        "@misc{telgarsky2015,\n  author = {Telgarsky, Matus},\n  title = {Representation Benefits of Deep Feedforward Networks},\n  howpublished = {arXiv:1509.08101},\n  year = {2015},\n  eprint = {1509.08101},\n  archivePrefix = {arXiv}\n}",
-    ),
-    (
-        "telgarsky2016",
-        "@inproceedings{telgarsky2016,\n  author = {Telgarsky, Matus},\n  title = {Benefits of Depth in Neural Networks},\n  booktitle = {Proceedings of the 29th Conference on Learning Theory (COLT)},\n  series = {Proceedings of Machine Learning Research},\n  volume = {49},\n  pages = {1517--1539},\n  year = {2016},\n  eprint = {1602.04485},\n  archivePrefix = {arXiv}\n}",
-    ),
-    (
-        "yarotsky2017",
-        "@article{yarotsky2017,\n  author = {Yarotsky, Dmitry},\n  title = {Error Bounds for Approximations with Deep {ReLU} Networks},\n  journal = {Neural Networks},\n  volume = {94},\n  pages = {103--114},\n  year = {2017},\n  eprint = {1610.01145},\n  archivePrefix = {arXiv}\n}",
-    ),
-    (
-        "chatziafratis2020sharkovsky",
-        "@inproceedings{chatziafratis2020sharkovsky,\n  author = {Chatziafratis, Vaggos and Nagarajan, Sai Ganesh and Panageas, Ioannis and Wang, Xiao},\n  title = {Depth-Width Trade-offs for {ReLU} Networks via {Sharkovsky}'s Theorem},\n  booktitle = {International Conference on Learning Representations (ICLR)},\n  year = {2020},\n  eprint = {1912.04378},\n  archivePrefix = {arXiv}\n}",
-    ),
-    (
-        "chatziafratis2020dynamical",
-        "@inproceedings{chatziafratis2020dynamical,\n  author = {Chatziafratis, Vaggos and Nagarajan, Sai Ganesh and Panageas, Ioannis},\n  title = {Better Depth-Width Trade-offs for Neural Networks through the Lens of Dynamical Systems},\n  booktitle = {Proceedings of the 37th International Conference on Machine Learning (ICML)},\n  year = {2020},\n  eprint = {2003.00777},\n  archivePrefix = {arXiv}\n}",
-    ),
-    (
-        "daubechies2022",
-        "@article{daubechies2022,\n  author = {Daubechies, Ingrid and DeVore, Ronald and Foucart, Simon and Hanin, Boris and Petrova, Guergana},\n  title = {Nonlinear Approximation and (Deep) {ReLU} Networks},\n  journal = {Constructive Approximation},\n  volume = {55},\n  pages = {127--172},\n  year = {2022},\n  eprint = {1905.02199},\n  archivePrefix = {arXiv}\n}",
-    ),
-    (
-        "safran2024",
-        "@inproceedings{safran2024,\n  author = {Safran, Itay and Reichman, Daniel and Valiant, Paul},\n  title = {How Many Neurons Does It Take to Approximate the Maximum?},\n  booktitle = {Proceedings of the 2024 ACM-SIAM Symposium on Discrete Algorithms (SODA)},\n  year = {2024},\n  eprint = {2307.09212},\n  archivePrefix = {arXiv}\n}",
-    ),
     (
         "milkert2025",
         "@inproceedings{milkert2025,\n  author = {Milkert, Max and Hyde, David and Laine, Forrest John},\n  title = {Compelling {ReLU} Networks to Exhibit Exponentially Many Linear Regions at Initialization and During Training},\n  booktitle = {Proceedings of the 42nd International Conference on Machine Learning (ICML)},\n  series = {Proceedings of Machine Learning Research},\n  volume = {267},\n  pages = {44175--44198},\n  year = {2025},\n  eprint = {2311.18022},\n  archivePrefix = {arXiv}\n}",
@@ -103,7 +76,8 @@ impl Artifact for References {
         );
         s += &software_entry(r);
         s += "\n\n";
-        for (_, entry) in WORKS {
+        let families = crate::family::FAMILIES.iter().flat_map(|f| f.works.iter());
+        for (_, entry) in families.chain(WORKS.iter()) {
             s += entry;
             s += "\n\n";
         }

@@ -52,44 +52,10 @@ impl Methods {
         if a == b { format!("{a}") } else { format!("{a}{dash}{b}") }
     }
 
-    fn family(&self, series: &str) -> (String, Vec<&'static str>) {
-        let fam = series.split(' ').next().unwrap_or(series);
-        match fam {
-            "sawtooth" => (
-                format!("the iterated tent map {} (sawtooth)", self.m("Δ^k", "\\Delta^k")),
-                vec!["telgarsky2015", "telgarsky2016"],
-            ),
-            "golden" => (
-                format!("the golden-ratio map {} (a map of period 3)", self.m("f^t", "f^t")),
-                vec!["chatziafratis2020sharkovsky", "chatziafratis2020dynamical"],
-            ),
-            "takagi" => {
-                let a = series.strip_prefix("takagi a=").unwrap_or("a");
-                (
-                    format!(
-                        "the Takagi sum {}",
-                        self.m(
-                            &format!("T_{{{a},K}} = Σ_{{s≤K}} {a}^(−s) Δ^s"),
-                            &format!("T_{{{a},K}} = \\sum_{{s\\le K}} {a}^{{-s}}\\Delta^s")
-                        )
-                    ),
-                    vec!["daubechies2022"],
-                )
-            }
-            "square" => (
-                format!(
-                    "{} on [0, 1], matched at the error of Yarotsky's depth-{} net",
-                    self.m("x²", "x^2"),
-                    self.m("L", "L")
-                ),
-                vec!["yarotsky2017"],
-            ),
-            "max" => (
-                format!("the maximum of {} inputs on {}", self.m("d", "d"), self.m("[0,1]^d", "[0,1]^d")),
-                vec!["safran2024"],
-            ),
-            other => (self.t(other), vec![]),
-        }
+    /// The family's sentence and citation keys, from the registry.
+    fn family(&self, id: &crate::family::TargetId) -> (String, Vec<&'static str>) {
+        let info = id.info();
+        ((info.describe)(id, &|md: &str, tex: &str| self.m(md, tex)), info.keys())
     }
 
     /// How the deep references were trained, e.g. `, grown layer by layer in the triangle-wave
@@ -230,7 +196,7 @@ impl Methods {
         let fams: Vec<String> = families(r)
             .iter()
             .map(|f| {
-                let (name, keys) = self.family(&f.name);
+                let (name, keys) = self.family(&f.targets[0].target);
                 let (lo, hi) = f.range();
                 let pieces = if f.targets.iter().all(|t| t.dim == 1) {
                     let p = f.targets.iter().map(|t| t.pieces as f64);

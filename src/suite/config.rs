@@ -30,7 +30,7 @@
 //! train = { data_per_piece = 32, data_min = 256, optimizer = { kind = "freeknot" } }
 //! ```
 
-use crate::family::{Target, TargetSpec};
+use crate::family::{Target, TargetSpec, family_info, family_names};
 use crate::train::recipe::Recipe;
 use crate::train::{Metric, TrainSettings};
 use crate::validate::{Invalid, check};
@@ -142,9 +142,6 @@ pub struct DeepConfig {
     pub train: TrainSettings,
 }
 
-/// The family names `recipe_by_family` accepts.
-const FAMILIES: [&str; 5] = ["sawtooth", "golden", "takagi", "square", "max"];
-
 impl DeepConfig {
     /// The recipe for targets of `family`.
     pub fn recipe_for(&self, family: &str) -> Recipe {
@@ -243,11 +240,11 @@ impl SuiteConfig {
             "an integer ≥ 1 or absent",
         )?;
         for (family, w) in &self.deep.width_by_family {
-            check(FAMILIES.contains(&family.as_str()), "deep.width_by_family", family, family, &FAMILIES.join(", "))?;
+            check(family_info(family).is_some(), "deep.width_by_family", family, family, &family_names())?;
             check(*w >= 1, "deep.width_by_family", family, w, "an integer ≥ 1")?;
         }
         for family in self.deep.recipe_by_family.keys() {
-            check(FAMILIES.contains(&family.as_str()), "deep.recipe_by_family", family, family, &FAMILIES.join(", "))?;
+            check(family_info(family).is_some(), "deep.recipe_by_family", family, family, &family_names())?;
         }
         self.deep.train.validate("deep.train")?;
         check(

@@ -26,7 +26,6 @@
 use super::trainer::Data;
 use crate::family::Target;
 use crate::validate::{Invalid, check};
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +83,7 @@ impl SampledData {
     }
 }
 
-/// `n` uniform points of `target` on \[0,1\]^d from `rng` (coordinates in row order).
+/// `n` points of `target` from its input distribution ([`Target::sample`]) and `rng` (coordinates in row order).
 pub fn draw(target: &dyn Target, n: usize, rng: &mut ChaCha8Rng) -> anyhow::Result<Data> {
     let d = target.dim();
     anyhow::ensure!(n >= 1, "a training set needs at least one point");
@@ -94,7 +93,7 @@ pub fn draw(target: &dyn Target, n: usize, rng: &mut ChaCha8Rng) -> anyhow::Resu
          (or m_max_sampled) or sampled.per_param",
         target.label()
     );
-    let xs: Vec<f64> = (0..n * d).map(|_| rng.random()).collect();
+    let xs = target.sample(n, rng);
     let mut ys = vec![0.0; n];
     target.eval_batch(&xs, &mut ys);
     Ok(Data { xs, ys, d })

@@ -10,7 +10,6 @@
 use crate::family::Target;
 use crate::net::{ExactErrors, Mlp, Pwl, pieces, quadratic};
 use crate::rng::run_rng;
-use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 /// The error a search compares against its tolerance.
@@ -102,7 +101,7 @@ impl<'a> Evaluator<'a> {
         let quadratic = if target.dim() == 1 && exact.is_none() { target.quadratic() } else { None };
         let sample = (exact.is_none() && quadratic.is_none()).then(|| {
             let mut rng = run_rng(0, &format!("eval set {}", target.label()));
-            let xs: Vec<f64> = (0..points * target.dim()).map(|_| rng.random()).collect();
+            let xs = target.sample(points, &mut rng);
             let mut ys = vec![0.0; points];
             target.eval_batch(&xs, &mut ys);
             (xs, ys)

@@ -18,9 +18,29 @@
 
 pub mod construct;
 
-use super::{Constructed, Target, TargetError, TargetId};
+use super::{Constructed, FamilyInfo, Target, TargetError, TargetId};
 use crate::net::Pwl;
 use crate::validate::{Invalid, check};
+
+/// This family's entry in the registry ([`super::FAMILIES`]).
+pub static INFO: FamilyInfo = FamilyInfo {
+    name: "golden",
+    label: "golden-ratio map f^t",
+    params: &["t"],
+    cli: Some("golden"),
+    many_input: false,
+    works: &[
+        (
+            "chatziafratis2020sharkovsky",
+            "@inproceedings{chatziafratis2020sharkovsky,\n  author = {Chatziafratis, Vaggos and Nagarajan, Sai Ganesh and Panageas, Ioannis and Wang, Xiao},\n  title = {Depth-Width Trade-offs for {ReLU} Networks via {Sharkovsky}'s Theorem},\n  booktitle = {International Conference on Learning Representations (ICLR)},\n  year = {2020},\n  eprint = {1912.04378},\n  archivePrefix = {arXiv}\n}",
+        ),
+        (
+            "chatziafratis2020dynamical",
+            "@inproceedings{chatziafratis2020dynamical,\n  author = {Chatziafratis, Vaggos and Nagarajan, Sai Ganesh and Panageas, Ioannis},\n  title = {Better Depth-Width Trade-offs for Neural Networks through the Lens of Dynamical Systems},\n  booktitle = {Proceedings of the 37th International Conference on Machine Learning (ICML)},\n  year = {2020},\n  eprint = {2003.00777},\n  archivePrefix = {arXiv}\n}",
+        ),
+    ],
+    describe: |_, m| format!("the golden-ratio map {} (a map of period 3)", m("f^t", "f^t")),
+};
 
 /// φ = (1 + √5)/2.
 pub const PHI: f64 = 1.618_033_988_749_895;

@@ -18,8 +18,22 @@
 
 pub mod construct;
 
-use super::{Constructed, Target, TargetError, TargetId};
+use super::{Constructed, FamilyInfo, Target, TargetError, TargetId};
 use crate::validate::{Invalid, check};
+
+/// This family's entry in the registry ([`super::FAMILIES`]).
+pub static INFO: FamilyInfo = FamilyInfo {
+    name: "max",
+    label: "max of d inputs",
+    params: &["d"],
+    cli: None,
+    many_input: true,
+    works: &[(
+        "safran2024",
+        "@inproceedings{safran2024,\n  author = {Safran, Itay and Reichman, Daniel and Valiant, Paul},\n  title = {How Many Neurons Does It Take to Approximate the Maximum?},\n  booktitle = {Proceedings of the 2024 ACM-SIAM Symposium on Discrete Algorithms (SODA)},\n  year = {2024},\n  eprint = {2307.09212},\n  archivePrefix = {arXiv}\n}",
+    )],
+    describe: |_, m| format!("the maximum of {} inputs on {}", m("d", "d"), m("[0,1]^d", "[0,1]^d")),
+};
 
 /// Largest supported d.
 pub const MAX_D: u32 = 64;

@@ -22,10 +22,30 @@ pub mod construct;
 pub mod optimized;
 pub mod theory;
 
-use super::{Bound, Certified, Constructed, Target, TargetError, TargetId};
+use super::{Bound, Certified, Constructed, FamilyInfo, Target, TargetError, TargetId};
 use crate::net::{Mlp, Pwl};
 use crate::train::Metric;
 use crate::validate::{Invalid, check};
+
+/// This family's entry in the registry ([`super::FAMILIES`]).
+pub static INFO: FamilyInfo = FamilyInfo {
+    name: "sawtooth",
+    label: "sawtooth Δ^k",
+    params: &["k"],
+    cli: Some("sawtooth"),
+    many_input: false,
+    works: &[
+        (
+            "telgarsky2015",
+            "@misc{telgarsky2015,\n  author = {Telgarsky, Matus},\n  title = {Representation Benefits of Deep Feedforward Networks},\n  howpublished = {arXiv:1509.08101},\n  year = {2015},\n  eprint = {1509.08101},\n  archivePrefix = {arXiv}\n}",
+        ),
+        (
+            "telgarsky2016",
+            "@inproceedings{telgarsky2016,\n  author = {Telgarsky, Matus},\n  title = {Benefits of Depth in Neural Networks},\n  booktitle = {Proceedings of the 29th Conference on Learning Theory (COLT)},\n  series = {Proceedings of Machine Learning Research},\n  volume = {49},\n  pages = {1517--1539},\n  year = {2016},\n  eprint = {1602.04485},\n  archivePrefix = {arXiv}\n}",
+        ),
+    ],
+    describe: |_, m| format!("the iterated tent map {} (sawtooth)", m("Δ^k", "\\Delta^k")),
+};
 
 /// Largest supported k.
 pub const MAX_K: u32 = 30;

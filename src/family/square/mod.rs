@@ -30,10 +30,26 @@
 pub mod theory;
 
 use super::takagi::construct::sum_net;
-use super::{Bound, Certified, Constructed, Target, TargetError, TargetId};
+use super::{Bound, Certified, Constructed, FamilyInfo, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Pwl};
 use crate::train::Metric;
 use crate::validate::{Invalid, check};
+
+/// This family's entry in the registry ([`super::FAMILIES`]).
+pub static INFO: FamilyInfo = FamilyInfo {
+    name: "square",
+    label: "x² (Yarotsky)",
+    params: &["l"],
+    cli: Some("square"),
+    many_input: false,
+    works: &[(
+        "yarotsky2017",
+        "@article{yarotsky2017,\n  author = {Yarotsky, Dmitry},\n  title = {Error Bounds for Approximations with Deep {ReLU} Networks},\n  journal = {Neural Networks},\n  volume = {94},\n  pages = {103--114},\n  year = {2017},\n  eprint = {1610.01145},\n  archivePrefix = {arXiv}\n}",
+    )],
+    describe: |_, m| {
+        format!("{} on [0, 1], matched at the error of Yarotsky's depth-{} net", m("x²", "x^2"), m("L", "L"))
+    },
+};
 
 /// Largest supported L (the deep error 0.375·16^{−L} stays far above rounding).
 pub const MAX_L: u32 = 12;

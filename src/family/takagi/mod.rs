@@ -24,9 +24,35 @@
 
 pub mod construct;
 
-use super::{Constructed, Target, TargetError, TargetId, sawtooth::Sawtooth};
+use super::{Constructed, FamilyInfo, Target, TargetError, TargetId, sawtooth::Sawtooth};
 use crate::net::Pwl;
 use crate::validate::{Invalid, check};
+
+/// This family's entry in the registry ([`super::FAMILIES`]).
+pub static INFO: FamilyInfo = FamilyInfo {
+    name: "takagi",
+    label: "Takagi sum T_{a,K}",
+    params: &["a", "k"],
+    cli: Some("takagi-aA (A ≥ 2)"),
+    many_input: false,
+    works: &[(
+        "daubechies2022",
+        "@article{daubechies2022,\n  author = {Daubechies, Ingrid and DeVore, Ronald and Foucart, Simon and Hanin, Boris and Petrova, Guergana},\n  title = {Nonlinear Approximation and (Deep) {ReLU} Networks},\n  journal = {Constructive Approximation},\n  volume = {55},\n  pages = {127--172},\n  year = {2022},\n  eprint = {1905.02199},\n  archivePrefix = {arXiv}\n}",
+    )],
+    describe: |id, m| {
+        let a = match id {
+            TargetId::Takagi { a, .. } => a.to_string(),
+            _ => "a".into(),
+        };
+        format!(
+            "the Takagi sum {}",
+            m(
+                &format!("T_{{{a},K}} = Σ_{{s≤K}} {a}^(−s) Δ^s"),
+                &format!("T_{{{a},K}} = \\sum_{{s\\le K}} {a}^{{-s}}\\Delta^s")
+            )
+        )
+    },
+};
 
 /// Largest supported K (2^K + 1 grid points).
 pub const MAX_K: u32 = 20;
