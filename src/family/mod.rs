@@ -11,9 +11,11 @@
 //! registry ([`TargetId`], [`TargetSpec`]); each family lives in its own folder with its
 //! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
 
+pub mod ball;
 pub mod golden;
 mod info;
 pub mod maxd;
+pub mod radial;
 mod registry;
 pub mod sawtooth;
 pub mod square;

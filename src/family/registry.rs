@@ -4,13 +4,14 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{FamilyInfo, Target, TargetError, golden, maxd, sawtooth, square, takagi};
+use super::{FamilyInfo, Target, TargetError, ball, golden, maxd, radial, sawtooth, square, takagi};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// Every family's metadata, in the order configs and reports list them. A new family is its folder
 /// (with its `INFO`) plus one entry here and its arms in this file's `match`es.
-pub static FAMILIES: &[&FamilyInfo] = &[&sawtooth::INFO, &golden::INFO, &takagi::INFO, &square::INFO, &maxd::INFO];
+pub static FAMILIES: &[&FamilyInfo] =
+    &[&sawtooth::INFO, &golden::INFO, &takagi::INFO, &square::INFO, &maxd::INFO, &ball::INFO, &radial::INFO];
 
 /// The family named `name` in configs and results.
 pub fn family_info(name: &str) -> Option<&'static FamilyInfo> {
@@ -53,6 +54,20 @@ pub enum TargetId {
         /// Inputs.
         d: u32,
     },
+    /// The unit ball in R^d with a ramp of width ramp_milli/1000 in ‖x‖² (0: the indicator).
+    Ball {
+        /// Inputs.
+        d: u32,
+        /// Ramp width in thousandths.
+        ramp_milli: u32,
+    },
+    /// Δ^k(‖x‖²) on the unit ball of R^d.
+    Radial {
+        /// Inputs.
+        d: u32,
+        /// Compositions of the tent map.
+        k: u32,
+    },
 }
 
 impl TargetId {
@@ -64,6 +79,8 @@ impl TargetId {
             TargetId::Takagi { a, k } => Ok(Box::new(takagi::Takagi::new(a, k)?)),
             TargetId::Square { l } => Ok(Box::new(square::Square::new(l)?)),
             TargetId::Max { d } => Ok(Box::new(maxd::MaxD::new(d)?)),
+            TargetId::Ball { d, ramp_milli } => Ok(Box::new(ball::Ball::new(d, ramp_milli)?)),
+            TargetId::Radial { d, k } => Ok(Box::new(radial::Radial::new(d, k)?)),
         }
     }
 
@@ -75,6 +92,8 @@ impl TargetId {
             TargetId::Takagi { .. } => &takagi::INFO,
             TargetId::Square { .. } => &square::INFO,
             TargetId::Max { .. } => &maxd::INFO,
+            TargetId::Ball { .. } => &ball::INFO,
+            TargetId::Radial { .. } => &radial::INFO,
         }
     }
 
@@ -90,7 +109,11 @@ impl TargetId {
             "sawtooth" => Some(TargetId::Sawtooth { k: 1 }),
             "golden" => Some(TargetId::Golden { t: 1 }),
             "square" => Some(TargetId::Square { l: 1 }),
-            f => f.strip_prefix("takagi-a").and_then(|a| a.parse().ok()).map(|a| TargetId::Takagi { a, k: 1 }),
+            f => match (f.strip_prefix("takagi-a"), f.strip_prefix("radial-d")) {
+                (Some(a), _) => a.parse().ok().map(|a| TargetId::Takagi { a, k: 1 }),
+                (_, Some(d)) => d.parse().ok().map(|d| TargetId::Radial { d, k: 1 }),
+                _ => None,
+            },
         };
         id.ok_or_else(|| {
             let forms: Vec<&str> = FAMILIES.iter().filter_map(|f| f.cli).collect();
@@ -103,6 +126,8 @@ impl TargetId {
     pub fn series(&self) -> String {
         match *self {
             TargetId::Takagi { a, .. } => format!("takagi a={a}"),
+            TargetId::Ball { ramp_milli, .. } => format!("ball δ={}", f64::from(ramp_milli) / 1000.0),
+            TargetId::Radial { d, .. } => format!("radial d={d}"),
             _ => self.family().to_string(),
         }
     }
@@ -115,7 +140,8 @@ impl TargetId {
             TargetId::Golden { .. } => Some(TargetId::Golden { t: v }),
             TargetId::Takagi { a, .. } => Some(TargetId::Takagi { a, k: v }),
             TargetId::Square { .. } => Some(TargetId::Square { l: v }),
-            TargetId::Max { .. } => None,
+            TargetId::Max { .. } | TargetId::Ball { .. } => None,
+            TargetId::Radial { d, .. } => Some(TargetId::Radial { d, k: v }),
         }
     }
 
@@ -126,7 +152,8 @@ impl TargetId {
             TargetId::Golden { t } => ("t", t as f64),
             TargetId::Takagi { k, .. } => ("K", k as f64),
             TargetId::Square { l } => ("L", l as f64),
-            TargetId::Max { d } => ("d", d as f64),
+            TargetId::Max { d } | TargetId::Ball { d, .. } => ("d", d as f64),
+            TargetId::Radial { k, .. } => ("k", k as f64),
         }
     }
 }
@@ -139,6 +166,8 @@ impl std::fmt::Display for TargetId {
             TargetId::Takagi { a, k } => write!(f, "takagi a={a} K={k}"),
             TargetId::Square { l } => write!(f, "square L={l}"),
             TargetId::Max { d } => write!(f, "max d={d}"),
+            TargetId::Ball { d, ramp_milli } => write!(f, "ball d={d} δ={}", f64::from(*ramp_milli) / 1000.0),
+            TargetId::Radial { d, k } => write!(f, "radial d={d} k={k}"),
         }
     }
 }
@@ -184,6 +213,24 @@ pub enum TargetSpec {
         /// Largest d (≤ 64).
         d_max: u32,
     },
+    /// The unit ball for d_min ≤ d ≤ d_max, ramp width ramp_milli/1000 (0: the indicator).
+    Ball {
+        /// Smallest d (≥ 2).
+        d_min: u32,
+        /// Largest d (≤ 64).
+        d_max: u32,
+        /// Ramp width in thousandths of the squared norm (0..=1000).
+        ramp_milli: u32,
+    },
+    /// Δ^k(‖x‖²) in d dimensions for k_min ≤ k ≤ k_max.
+    Radial {
+        /// Inputs (2..=64).
+        d: u32,
+        /// Smallest k (≥ 1).
+        k_min: u32,
+        /// Largest k (≤ 12).
+        k_max: u32,
+    },
 }
 
 impl TargetSpec {
@@ -211,6 +258,8 @@ impl TargetSpec {
             TargetSpec::Takagi { a, k_min, k_max } => takagi::validate_range(a, k_min, k_max),
             TargetSpec::Square { l_min, l_max } => square::validate_range(l_min, l_max),
             TargetSpec::Max { d_min, d_max } => maxd::validate_range(d_min, d_max),
+            TargetSpec::Ball { d_min, d_max, ramp_milli } => ball::validate_range(d_min, d_max, ramp_milli),
+            TargetSpec::Radial { d, k_min, k_max } => radial::validate_range(d, k_min, k_max),
         }
     }
 
@@ -222,6 +271,10 @@ impl TargetSpec {
             TargetSpec::Takagi { a, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Takagi { a, k }).collect(),
             TargetSpec::Square { l_min, l_max } => (l_min..=l_max).map(|l| TargetId::Square { l }).collect(),
             TargetSpec::Max { d_min, d_max } => (d_min..=d_max).map(|d| TargetId::Max { d }).collect(),
+            TargetSpec::Ball { d_min, d_max, ramp_milli } => {
+                (d_min..=d_max).map(|d| TargetId::Ball { d, ramp_milli }).collect()
+            }
+            TargetSpec::Radial { d, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Radial { d, k }).collect(),
         }
     }
 }
@@ -249,6 +302,8 @@ mod tests {
             TargetId::Takagi { a: 2, k: 1 },
             TargetId::Square { l: 1 },
             TargetId::Max { d: 2 },
+            TargetId::Ball { d: 2, ramp_milli: 0 },
+            TargetId::Radial { d: 2, k: 1 },
         ];
         assert_eq!(members.len(), FAMILIES.len(), "one member per registered family");
         for id in members {
@@ -264,6 +319,7 @@ mod tests {
             if info.cli.is_some() {
                 let cli = match id {
                     TargetId::Takagi { a, .. } => format!("takagi-a{a}"),
+                    TargetId::Radial { d, .. } => format!("radial-d{d}"),
                     _ => info.name.to_string(),
                 };
                 assert_eq!(TargetId::parse_series(&cli), Ok(id), "{cli}");
