@@ -12,6 +12,7 @@
 pub mod console;
 pub mod costs;
 pub mod durable;
+pub mod experiment;
 pub mod family;
 pub mod net;
 pub mod optimum;

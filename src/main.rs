@@ -22,7 +22,7 @@ struct Cli {
 enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
     Run {
-        /// Built-in suite (quick, full, tiny, families, sup) or a TOML file.
+        /// Built-in suite (quick, full, tiny, families, sup, landmarks) or a TOML file.
         #[arg(long, default_value = "quick")]
         suite: String,
         /// Output folder [default: results/<suite name>].
@@ -34,6 +34,19 @@ enum Cmd {
         /// Run only shard I of N (0 ≤ I < N), for job arrays; combine with `merge`.
         #[arg(long, value_name = "I/N", value_parser = depthsep::suite::shard::parse_shard)]
         shard: Option<depthsep::results::ShardInfo>,
+    },
+    /// Run an experiment (fixed architectures, error against training step, several seeds) and
+    /// draw its figure and table; an experiment already in OUT is redrawn, not rerun.
+    Experiment {
+        /// Built-in experiment (safran2017) or a TOML file.
+        #[arg(default_value = "safran2017")]
+        experiment: String,
+        /// Output folder [default: results/experiments/<name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Merge shard results (from `run --shard I/N`) into one results document and report.
     Merge {
@@ -331,6 +344,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(|v| first.with_axis_value(v).expect("a series member").build())
                 .collect::<Result<Vec<_>, _>>()?;
             print!("{}", console::bounds(&targets, &eps, metric.into())?)
+        }
+        Cmd::Experiment { experiment, out, threads: t } => {
+            let cfg = depthsep::experiment::load(&experiment)?;
+            let out = out.unwrap_or_else(|| PathBuf::from("results/experiments").join(&cfg.name));
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads(t)?).build()?;
+            let started = std::time::Instant::now();
+            let progress = |done: usize, total: usize| {
+                eprint!("\rexperiment {}: {done}/{total} runs, {:.0} s", cfg.name, started.elapsed().as_secs_f64());
+            };
+            let written = pool.install(|| depthsep::experiment::run_into(&cfg, &out, &progress))?;
+            eprintln!();
+            for p in written {
+                println!("{}", p.display());
+            }
         }
         Cmd::Constructions { k_max } => print!("{}", console::constructions(&sawtooths(k_max)?)?),
     }

@@ -250,7 +250,7 @@ impl Methods {
         s += &format!(
             ". For every reference and tolerance floor {} of the {metric}, we searched the minimal width {} \
              of a one-hidden-layer ReLU net that reaches {} with at least one seed, for each of {} trainers: {}. \
-             Training points are drawn uniformly from each run's own ChaCha8 stream, derived from the master seed, so \
+             Training points are drawn from the target's input distribution (uniform unless stated above) with each run's own ChaCha8 stream, derived from the master seed, so \
              every number is reproducible bit for bit. Errors of one-input nets are exact (closed form on the union of \
              the knots); errors on {} inputs are Monte Carlo estimates on {} held-out points, and a run reaches {} only \
              when its 95{} interval lies below it. The search starts at {}, doubles the width to the first success \

@@ -16,7 +16,7 @@ pub mod headline;
 mod html;
 mod methods;
 pub mod pdf;
-mod plot;
+pub(crate) mod plot;
 mod sufficiency;
 mod tables;
 

@@ -221,12 +221,13 @@ impl SuiteConfig {
         for (i, t) in self.targets.iter().enumerate() {
             t.validate().map_err(|e| e.under(&format!("targets[{i}]")))?;
             // A sample's maximum only bounds the sup error from below: sup needs exact errors.
+            let family = t.expand().first().map_or("", |id| id.family());
             check(
-                self.metric != Metric::Sup || !matches!(t, crate::family::TargetSpec::Max { .. }),
+                self.metric != Metric::Sup || !t.is_many_input(),
                 "",
                 "metric",
                 &"sup",
-                "\"nmse\" or \"l1\" with family \"max\" (sampled errors; sup needs an exact 1-D target)",
+                &format!("\"nmse\" or \"l1\" with family \"{family}\" (sampled errors; sup needs an exact 1-D target)"),
             )?;
         }
         check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
@@ -351,6 +352,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         "tiny" => Some(include_str!("../../suites/tiny.toml")),
         "families" => Some(include_str!("../../suites/families.toml")),
         "sup" => Some(include_str!("../../suites/sup.toml")),
+        "landmarks" => Some(include_str!("../../suites/landmarks.toml")),
         _ => None,
     }
 }

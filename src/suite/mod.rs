@@ -19,5 +19,5 @@ pub const MAX_STORED_PARAMS: usize = 2048;
 
 pub use config::{ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin};
 pub use log::{LOG_FORMAT, RunLog, RunRecord};
-pub use provenance::now_rfc3339;
+pub use provenance::{cpu_model, now_rfc3339};
 pub use runner::{RunOptions, load_suite, merge_into, run_suite, write_atomic};

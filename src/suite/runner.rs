@@ -46,7 +46,7 @@ pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
     }
     let text = std::fs::read_to_string(name_or_path).with_context(|| {
         format!(
-            "`{name_or_path}` is neither a built-in suite (quick, full, tiny, families, sup) nor a readable TOML file"
+            "`{name_or_path}` is neither a built-in suite (quick, full, tiny, families, sup, landmarks) nor a readable TOML file"
         )
     })?;
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)

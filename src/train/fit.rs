@@ -52,6 +52,8 @@ pub struct RunReport {
     pub solve_failures: usize,
     /// Training points.
     pub data_n: usize,
+    /// Every evaluation of the run: (steps taken, error in the evaluator's metric).
+    pub curve: Vec<(usize, f64)>,
 }
 
 /// Train a net with `d = target.dim()` inputs and the given hidden widths on
@@ -66,7 +68,7 @@ pub fn fit(
 ) -> anyhow::Result<RunReport> {
     let data = sample(target, settings, Mlp::count_params(target.dim(), hidden), rng)?;
     let mut net = Mlp::with_hidden(data.d, hidden)?;
-    settings.init.apply(&mut net, rng);
+    settings.init.apply_on(&mut net, target, rng);
     fit_from(net, &data, settings, evaluator, tolerances, rng)
 }
 
@@ -105,6 +107,7 @@ pub fn fit_from(
     let mut reached = vec![None; tolerances.len()];
     let mut outcome = Outcome::Budget;
     let mut steps_used = 0;
+    let mut curve = Vec::new();
     for step in 0..steps {
         let loss = trainer.step(&mut net, data, step, rng, &mut ws);
         steps_used = step + 1;
@@ -116,6 +119,7 @@ pub fn fit_from(
             continue;
         }
         let e = evaluator.eval(&net)?;
+        curve.push((steps_used, e.value));
         if !e.value.is_finite() {
             outcome = Outcome::Diverged { step };
             break;
@@ -150,5 +154,6 @@ pub fn fit_from(
         collapsed,
         solve_failures: trainer.solve_failures(),
         data_n,
+        curve,
     })
 }

@@ -4,8 +4,9 @@
 //!   with a PyTorch script). In 1-D a unit's breakpoint −b/w then often falls outside \[0,1\].
 //! - `he`: weights N(0, 2/fan_in), biases 0. In 1-D every first-layer breakpoint sits at x = 0.
 //! - `breakpoint` (default): He weights; each first-layer unit's hyperplane w·x + b = 0 passes
-//!   through a uniform random point u of \[0,1\]^d (b = −w·u), so in 1-D the breakpoints are spread
-//!   uniformly over \[0,1\]; deeper biases 0.
+//!   through a random point u of the target's input distribution (b = −w·u; uniform on \[0,1\]^d
+//!   unless the family says otherwise), so in 1-D the breakpoints are spread uniformly over
+//!   \[0,1\]; deeper biases 0.
 
 use crate::net::Mlp;
 use rand::RngExt;
@@ -20,7 +21,7 @@ pub enum Init {
     Torch,
     /// He normal weights, zero biases.
     He,
-    /// He normal weights, first-layer breakpoints uniform in \[0,1\]^d.
+    /// He normal weights, first-layer hyperplanes through points of the input distribution.
     #[default]
     Breakpoint,
     /// Randomised asymmetric initialisation against the collapse of deep narrow nets (after Lu,
@@ -31,8 +32,20 @@ pub enum Init {
 }
 
 impl Init {
-    /// Overwrite every parameter of `net` from `rng`.
+    /// Overwrite every parameter of `net` from `rng` (`breakpoint` hyperplanes through uniform
+    /// points of \[0,1\]^d).
     pub fn apply<R: rand::Rng>(self, net: &mut Mlp, rng: &mut R) {
+        self.apply_with(net, rng, |rng, d| (0..d).map(|_| rng.random::<f64>()).collect());
+    }
+
+    /// As [`Init::apply`], with `breakpoint` hyperplanes through points of `target`'s input
+    /// distribution ([`crate::family::Target::sample`]); for a target sampled uniformly on
+    /// \[0,1\]^d it draws the same numbers in the same order, so the net is the same bit for bit.
+    pub fn apply_on(self, net: &mut Mlp, target: &dyn crate::family::Target, rng: &mut rand_chacha::ChaCha8Rng) {
+        self.apply_with(net, rng, |rng, _| target.sample(1, rng));
+    }
+
+    fn apply_with<R: rand::Rng>(self, net: &mut Mlp, rng: &mut R, mut point: impl FnMut(&mut R, usize) -> Vec<f64>) {
         let dims = net.dims().to_vec();
         for (l, &fan_in) in dims[..net.n_layers()].iter().enumerate() {
             let (w, b) = net.layer_mut(l);
@@ -58,7 +71,8 @@ impl Init {
                     b.fill(0.0);
                     if self == Init::Breakpoint && l == 0 {
                         for (row, bias) in w.chunks_exact(fan_in).zip(b.iter_mut()) {
-                            *bias = -row.iter().map(|wi| wi * rng.random::<f64>()).sum::<f64>();
+                            let u = point(rng, fan_in);
+                            *bias = -row.iter().zip(&u).map(|(wi, ui)| wi * ui).sum::<f64>();
                         }
                     }
                 }

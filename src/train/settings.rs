@@ -33,9 +33,12 @@ pub struct TrainSettings {
     /// Evaluate the error every this many steps (≥ 1 for the gradient trainers), and after the last.
     #[serde(default)]
     pub eval_every: usize,
-    /// Training points per linear piece of the target: N = max(data_min, data_per_piece · pieces).
+    /// Training points per linear piece of a 1-D target: N = max(data_min, data_per_piece · pieces)
+    /// (absent = 32; unused by targets with d > 1 inputs, which follow `sampled`).
+    #[serde(default = "default_data_per_piece")]
     pub data_per_piece: usize,
-    /// Minimum number of training points.
+    /// Minimum number of training points of a 1-D target (absent = 256).
+    #[serde(default = "default_data_min")]
     pub data_min: usize,
     /// The trainer.
     pub optimizer: Optimizer,
@@ -291,4 +294,12 @@ impl TrainSettings {
         }
         Ok(())
     }
+}
+
+fn default_data_per_piece() -> usize {
+    32
+}
+
+fn default_data_min() -> usize {
+    256
 }

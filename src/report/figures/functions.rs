@@ -28,7 +28,15 @@ impl Artifact for Functions {
             t.target.build()?.eval_batch(&xs, &mut target_ys);
             sections.push((t.label.replace('=', " = "), target_ys, rows(r, t, &xs)?));
         }
-        anyhow::ensure!(!sections.is_empty(), "the results hold no targets");
+        anyhow::ensure!(!r.targets.is_empty(), "the results hold no targets");
+        if sections.is_empty() {
+            return svg((900, 60), |root| {
+                let text =
+                    "No one-input family in these results: functions are drawn on [0,1] for one-input targets only";
+                root.titled(text, (FONT, 18)).map_err(err)?;
+                Ok(())
+            });
+        }
         let height = |rows: &Vec<(String, Vec<f64>)>| 200 * rows.len() as u32 + 60;
         svg((900, sections.iter().map(|s| height(&s.2)).sum()), |root| {
             let mut rest = root.clone();

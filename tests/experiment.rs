@@ -1,0 +1,112 @@
+//! Experiments: a config error names its field, runs are the same at any thread count, every curve
+//! has the whole budget, and results of another config are never overwritten.
+
+use depthsep::experiment::{ExperimentConfig, ExperimentResults, load, run, run_into};
+
+const TINY: &str = r#"
+name = "tiny"
+about = "a test"
+master_seed = 3
+target = { family = "ball", d = 3, ramp_milli = 250 }
+architectures = [[4], [4, 4]]
+seeds = 2
+metric = "nmse"
+eval_points = 2048
+train = { init = "torch", steps = 30, eval_every = 10, sampled = { min = 2048 }, optimizer = { kind = "adam", lr = 1e-2, batch = 64, schedule = { kind = "constant" } } }
+"#;
+
+fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
+}
+
+#[test]
+fn an_experiment_is_the_same_at_one_and_two_threads_and_every_curve_has_the_whole_budget() {
+    let cfg = ExperimentConfig::from_toml(TINY).unwrap();
+    let a = in_pool(1, || run(&cfg, &|_, _| {}).unwrap());
+    let b = in_pool(2, || run(&cfg, &|_, _| {}).unwrap());
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert_eq!(a.runs.len(), 4, "2 architectures × 2 seeds");
+    for r in &a.runs {
+        let steps: Vec<usize> = r.curve.iter().map(|p| p.0).collect();
+        assert_eq!(steps, [10, 20, 30], "{:?} seed {}: one evaluation every 10 steps, none skipped", r.hidden, r.seed);
+        assert_eq!(r.last, r.curve[2].1);
+        assert!(r.best <= r.last && r.curve.iter().all(|p| p.1 >= r.best));
+        assert!(r.data_n >= 2048, "the sampled data rule's floor");
+    }
+    assert_eq!(a.runs[0].params, 3 * 4 + 4 + 4 + 1);
+    assert_eq!(a.runs[2].params, 3 * 4 + 4 + 4 * 4 + 4 + 4 + 1);
+    assert_ne!(a.runs[0].curve, a.runs[1].curve, "seeds differ");
+}
+
+#[test]
+fn a_bad_experiment_config_names_the_field() {
+    let cases = [
+        (TINY.replace("seeds = 2", "seeds = 0"), "seeds"),
+        (TINY.replace("[[4], [4, 4]]", "[[4], []]"), "architectures"),
+        (TINY.replace("architectures = [[4], [4, 4]]", "architectures = []"), "architectures"),
+        (TINY.replace("d = 3, ramp_milli = 250", "d = 1, ramp_milli = 250"), "target"),
+        (TINY.replace("eval_points = 2048", "eval_points = 10"), "eval_points"),
+        (
+            TINY.replace(
+                "kind = \"adam\", lr = 1e-2, batch = 64, schedule = { kind = \"constant\" }",
+                "kind = \"greedy\"",
+            ),
+            "optimizer",
+        ),
+        (TINY.replace("seeds = 2", "seeds = 2\nsteps = 5"), "steps"),
+    ];
+    for (text, field) in cases {
+        let e = format!("{:#}", ExperimentConfig::from_toml(&text).unwrap_err());
+        assert!(e.contains(field), "error for `{field}` does not name it: {e}");
+    }
+    assert!(load("safran2017").is_ok(), "the built-in experiment parses");
+    assert!(format!("{:#}", load("safran2071").unwrap_err()).contains("safran2017"), "a typo lists the built-in names");
+}
+
+#[test]
+fn results_of_another_config_are_reported_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = ExperimentConfig::from_toml(&TINY.replace("seeds = 2", "seeds = 1")).unwrap();
+    let written = run_into(&cfg, dir.path(), &|_, _| {}).unwrap();
+    assert_eq!(written.len(), 3, "results.json, curves.svg, curves.md");
+    let md = std::fs::read_to_string(dir.path().join("curves.md")).unwrap();
+    assert!(md.contains("| 3→4→1 |") && md.contains("| 3→4→4→1 |"), "{md}");
+    let before = std::fs::read(dir.path().join("results.json")).unwrap();
+    // The same config again: redrawn from the stored results, not rerun.
+    run_into(&cfg, dir.path(), &|_, _| panic!("rerun")).unwrap();
+    // Another config: an error, the file untouched.
+    let other = ExperimentConfig::from_toml(&TINY.replace("master_seed = 3", "master_seed = 4")).unwrap();
+    let e = run_into(&other, dir.path(), &|_, _| {}).unwrap_err().to_string();
+    assert!(e.contains("another config") && e.contains("not overwritten"), "{e}");
+    std::fs::write(dir.path().join("results.json"), "{ truncated").unwrap();
+    let e = format!("{:#}", run_into(&cfg, dir.path(), &|_, _| {}).unwrap_err());
+    assert!(e.contains("not an experiment's results"), "{e}");
+    assert_eq!(std::fs::read(dir.path().join("results.json")).unwrap(), b"{ truncated");
+    let stored: ExperimentResults = serde_json::from_slice(&before).unwrap();
+    assert_eq!(stored.config, cfg, "the document records the config it ran");
+}
+
+#[test]
+fn the_committed_experiment_redraws_byte_for_byte_and_shows_what_the_readme_says() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/safran2017");
+    let res: ExperimentResults =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    assert_eq!(res.config, load("safran2017").unwrap(), "the committed results are of the built-in config");
+    for (name, text) in [
+        ("curves.svg", depthsep::experiment::figure::svg_text(&res).unwrap()),
+        ("curves.md", depthsep::experiment::figure::markdown(&res).unwrap()),
+    ] {
+        assert!(std::fs::read_to_string(dir.join(name)).unwrap() == text, "reports/safran2017/{name} is stale");
+    }
+    // The README's reading: the two-hidden-layer net ends below every one-hidden-layer net in every
+    // seed, although the widest one-hidden-layer net has more parameters.
+    let last = |h: &[usize]| res.runs.iter().filter(|r| r.hidden == h).map(|r| r.last).collect::<Vec<f64>>();
+    let deep = last(&[100, 100]);
+    let deep_worst = deep.iter().copied().fold(0.0, f64::max);
+    for w in [100usize, 200, 400, 800, 1600] {
+        let best_shallow = last(&[w]).into_iter().fold(f64::INFINITY, f64::min);
+        assert!(deep_worst < best_shallow / 2.0, "width {w}: {best_shallow} vs deep {deep_worst}");
+    }
+    let p = |h: &[usize]| res.runs.iter().find(|r| r.hidden == h).unwrap().params;
+    assert!(p(&[1600]) > p(&[100, 100]));
+}
