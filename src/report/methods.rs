@@ -181,6 +181,27 @@ impl Methods {
         )
     }
 
+    /// "exactly", or which families' constructions approximate (within a proved bound).
+    fn construction_accuracy(&self, r: &Results) -> String {
+        let mut approx: Vec<&str> = Vec::new();
+        for t in &r.targets {
+            let constructed = t.references.iter().find(|x| x.kind == ReferenceKind::Constructed);
+            let inexact = constructed.and_then(|x| x.error).is_some_and(|e| e > 1e-12);
+            if inexact && !approx.contains(&t.target.family()) {
+                approx.push(t.target.family());
+            }
+        }
+        if approx.is_empty() {
+            "exactly".into()
+        } else {
+            let names: Vec<String> = approx.iter().map(|f| self.code(f)).collect();
+            format!(
+                "exactly, or within the error bound its family proves ({}; the net's measured error is the reference error)",
+                names.join(", ")
+            )
+        }
+    }
+
     fn paragraph(&self, r: &Results) -> String {
         let c = &r.config;
         let metric = match c.metric {
@@ -226,13 +247,14 @@ impl Methods {
         let mstar = self.m("m*", "m^*");
         let mut s = format!(
             "We measured depth separation with depthsep {}{} (suite {}, config hash {}, master seed {}). \
-             Targets: {}. Each target is computed exactly by a constructed deep ReLU net",
+             Targets: {}. Each target is computed {} by a constructed deep ReLU net with explicit weights",
             self.t(&p.crate_version),
             self.cite(&[super::bib::SOFTWARE_KEY]),
             self.code(&c.name),
             r.config_hash,
             c.master_seed,
             fams.join("; "),
+            self.construction_accuracy(r),
         );
         if trained {
             s += &format!(
