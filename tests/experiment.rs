@@ -110,3 +110,34 @@ fn the_committed_experiment_redraws_byte_for_byte_and_shows_what_the_readme_says
     let p = |h: &[usize]| res.runs.iter().find(|r| r.hidden == h).unwrap().params;
     assert!(p(&[1600]) > p(&[100, 100]));
 }
+
+#[test]
+fn an_interrupted_experiment_resumes_from_its_run_log_without_redoing_finished_runs() {
+    let cfg = ExperimentConfig::from_toml(TINY).unwrap();
+    let whole = tempfile::tempdir().unwrap();
+    run_into(&cfg, whole.path(), &|_, _| {}).unwrap();
+    let log = std::fs::read_to_string(whole.path().join("runs.jsonl")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 1 + 4, "a header and one line per finished run");
+    // Interrupted after two runs, the second line torn mid-write: one run is kept, three are redone.
+    let cut = tempfile::tempdir().unwrap();
+    let torn = format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..lines[2].len() / 2]);
+    std::fs::write(cut.path().join("runs.jsonl"), torn).unwrap();
+    let trained = std::sync::atomic::AtomicUsize::new(0);
+    run_into(&cfg, cut.path(), &|_, _| {
+        trained.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    })
+    .unwrap();
+    assert_eq!(trained.into_inner(), 4, "progress counts every run");
+    let a = std::fs::read(whole.path().join("results.json")).unwrap();
+    let b = std::fs::read(cut.path().join("results.json")).unwrap();
+    assert_eq!(a, b, "the resumed experiment is the same document");
+    let relog = std::fs::read_to_string(cut.path().join("runs.jsonl")).unwrap();
+    let good = relog.lines().filter(|l| serde_json::from_str::<depthsep::experiment::CurveRun>(l).is_ok()).count();
+    assert_eq!(good, 4, "one kept + three redone runs, the torn line skipped");
+    // A log of another config is refused and kept.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("runs.jsonl"), "{\"depthsep_experiment_log\":1,\"config_hash\":\"x\"}\n").unwrap();
+    let e = run_into(&cfg, other.path(), &|_, _| {}).unwrap_err().to_string();
+    assert!(e.contains("another config"), "{e}");
+}

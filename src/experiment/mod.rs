@@ -10,6 +10,7 @@
 //! The held-out error is the suite's Monte Carlo estimate with its 95% interval.
 
 pub mod figure;
+mod log;
 
 use crate::family::{Target, TargetId};
 use crate::rng::run_rng;
@@ -118,19 +119,34 @@ pub struct ExperimentResults {
 /// Run every architecture × seed (in parallel on the current rayon pool); `progress(done, total)`
 /// after each run.
 pub fn run(cfg: &ExperimentConfig, progress: &(dyn Fn(usize, usize) + Sync)) -> anyhow::Result<ExperimentResults> {
+    run_resuming(cfg, Vec::new(), &|_| Ok(()), progress)
+}
+
+/// [`run`], taking the runs in `done` as finished and calling `finished` on each new run as it ends.
+fn run_resuming(
+    cfg: &ExperimentConfig,
+    done: Vec<CurveRun>,
+    finished: &(dyn Fn(&CurveRun) -> anyhow::Result<()> + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<ExperimentResults> {
     cfg.validate()?;
     let target = cfg.target.build()?;
     let evaluator = Evaluator::with_points(target.as_ref(), cfg.metric, cfg.eval_points);
     let jobs: Vec<(Vec<usize>, u32)> =
         cfg.architectures.iter().flat_map(|h| (0..cfg.seeds).map(move |s| (h.clone(), s))).collect();
     let total = jobs.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
+    let count = std::sync::atomic::AtomicUsize::new(0);
     let runs = jobs
         .par_iter()
         .map(|(hidden, seed)| {
-            let r = one(cfg, target.as_ref(), &evaluator, hidden, *seed);
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, total);
-            r
+            if let Some(r) = done.iter().find(|r| &r.hidden == hidden && r.seed == *seed) {
+                progress(count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, total);
+                return Ok(r.clone());
+            }
+            let r = one(cfg, target.as_ref(), &evaluator, hidden, *seed)?;
+            finished(&r)?;
+            progress(count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, total);
+            Ok(r)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(ExperimentResults {
@@ -185,7 +201,8 @@ pub fn load(name_or_path: &str) -> anyhow::Result<ExperimentConfig> {
 
 /// Run `cfg` into `out` (`results.json`, `curves.svg`, `curves.md`) and return the files written.
 /// Results already in `out` for the same config are redrawn, not rerun; results of another config
-/// (or a file that does not parse) are an error and are left untouched.
+/// (or a file that does not parse) are an error and are left untouched. Each finished run is
+/// logged in `out/runs.jsonl` as it ends, so an interrupted experiment resumes where it stopped.
 pub fn run_into(
     cfg: &ExperimentConfig,
     out: &std::path::Path,
@@ -208,8 +225,11 @@ pub fn run_into(
             old
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let res = run(cfg, progress)?;
             std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+            let (log, done) = log::ExperimentLog::open(&out.join("runs.jsonl"), &cfg.hash())?;
+            let log = std::sync::Mutex::new(log);
+            let finished = |r: &CurveRun| log.lock().map_err(|_| anyhow::anyhow!("run log lock poisoned"))?.append(r);
+            let res = run_resuming(cfg, done, &finished, progress)?;
             crate::suite::write_atomic(&path, &serde_json::to_string_pretty(&res)?)?;
             res
         }
