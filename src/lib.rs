@@ -14,6 +14,7 @@ pub mod costs;
 pub mod durable;
 pub mod experiment;
 pub mod family;
+pub mod lock;
 pub mod net;
 pub mod optimum;
 pub mod report;

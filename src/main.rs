@@ -21,6 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
+    #[command(allow_negative_numbers = true)]
     Run {
         /// Built-in suite (quick, full, tiny, families, sup, landmarks) or a TOML file.
         #[arg(long, default_value = "quick")]
@@ -37,6 +38,7 @@ enum Cmd {
     },
     /// Run an experiment (fixed architectures, error against training step, several seeds) and
     /// draw its figure and table; an experiment already in OUT is redrawn, not rerun.
+    #[command(allow_negative_numbers = true)]
     Experiment {
         /// Built-in experiment (safran2017) or a TOML file.
         #[arg(default_value = "safran2017")]
@@ -58,6 +60,7 @@ enum Cmd {
         out: PathBuf,
     },
     /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings, overridable).
+    #[command(allow_negative_numbers = true)]
     Search {
         /// Number of compositions k of the sawtooth (1..=24: exact errors need the 2^k + 1 knots).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_EXACT_K as i64))]
@@ -110,10 +113,17 @@ enum Cmd {
         /// Criterion's output folder.
         #[arg(long, default_value = "target/criterion")]
         criterion: PathBuf,
+        /// Where the updated results and report go [default: results/costs].
+        #[arg(long, conflicts_with = "in_place")]
+        out: Option<PathBuf>,
+        /// Update the input's own folder (e.g. the committed reports/) instead.
+        #[arg(long)]
+        in_place: bool,
     },
     /// Measure the deep references' trainability frontier (recipes × widths × k = 1..k_max on the
     /// sawtooth, several seeds each), store it in a results document and redraw its report
     /// (frontier.svg, frontier.md).
+    #[command(allow_negative_numbers = true)]
     Frontier {
         /// Results document to update (its master seed and deep training settings are used).
         #[arg(long = "in", default_value = "reports/results.json")]
@@ -137,9 +147,16 @@ enum Cmd {
         /// Worker threads [default: all cores]. Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Where the updated results and report go [default: results/frontier].
+        #[arg(long, conflicts_with = "in_place")]
+        out: Option<PathBuf>,
+        /// Update the input's own folder (e.g. the committed reports/) instead.
+        #[arg(long)]
+        in_place: bool,
     },
     /// Print the certified bracket on the minimal shallow width per member and tolerance, and how
     /// each end was obtained.
+    #[command(allow_negative_numbers = true)]
     Bounds {
         /// Family: sawtooth, golden, takagi-aA (A ≥ 2) or square (golden and Takagi: sup only).
         #[arg(long, default_value = "sawtooth")]
@@ -155,6 +172,7 @@ enum Cmd {
         metric: MetricArg,
     },
     /// Print the exact constructions for sawtooth k = 1..=K: pieces, deep and shallow nets, exact errors.
+    #[command(allow_negative_numbers = true)]
     Constructions {
         /// Largest k (1..=20).
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=20))]
@@ -189,6 +207,18 @@ fn threads(n: Option<usize>) -> anyhow::Result<usize> {
 }
 
 /// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
+/// The folder `costs`/`frontier` write into: `out`, the input's own folder with `--in-place`, or
+/// `results/<what>` (created); never the committed report unless asked.
+fn destination(input: &std::path::Path, out: Option<PathBuf>, in_place: bool, what: &str) -> anyhow::Result<PathBuf> {
+    let dir = match (out, in_place) {
+        (_, true) => input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()),
+        (Some(d), false) => d,
+        (None, false) => PathBuf::from("results").join(what),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
 /// The first member of the family named on the command line.
 fn series(family: &str) -> anyhow::Result<depthsep::family::TargetId> {
     depthsep::family::TargetId::parse_series(family).map_err(anyhow::Error::msg)
@@ -263,15 +293,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             depthsep::report::write_report(&res, &out)?;
             eprintln!("merged results: {}", out.join("results.json").display());
         }
-        Cmd::Costs { input, criterion } => {
+        Cmd::Costs { input, criterion, out, in_place } => {
             let mut res = depthsep::results::Results::read(&input)?;
             let n = depthsep::costs::import_criterion(&mut res, &criterion)?;
-            depthsep::suite::write_atomic(&input, &serde_json::to_string_pretty(&res)?)?;
-            let dir = input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf());
+            let dir = destination(&input, out, in_place, "costs")?;
+            depthsep::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
             depthsep::report::write_report(&res, &dir)?;
-            eprintln!("{n} nets timed; costs written into {} and the report redrawn", input.display());
+            eprintln!("{n} nets timed; results with costs and the report written into {}", dir.display());
         }
-        Cmd::Frontier { input, k_max, seeds, widths, family, recipes, threads: t } => {
+        Cmd::Frontier { input, k_max, seeds, widths, family, recipes, threads: t, out, in_place } => {
+            let dir = destination(&input, out, in_place, "frontier")?;
             let series = series(&family)?;
             let mut res = depthsep::results::Results::read(&input)?;
             let mut specs = depthsep::suite::frontier::default_recipes(&res.config.deep.train);
@@ -300,13 +331,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             eprintln!();
             res.frontier = Some(f);
-            depthsep::suite::write_atomic(&input, &serde_json::to_string_pretty(&res)?)?;
-            let dir = input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf());
+            depthsep::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
             depthsep::report::write_report(&res, &dir)?;
             print!("{}", depthsep::report::frontier_markdown(&res));
             eprintln!(
-                "frontier written into {} and the report redrawn ({:.0} s)",
-                input.display(),
+                "results with the frontier and the report written into {} ({:.0} s)",
+                dir.display(),
                 started.elapsed().as_secs_f64()
             );
         }

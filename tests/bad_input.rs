@@ -147,6 +147,26 @@ fn cli_argument_errors_name_the_argument() {
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("FILES"));
     let o = depthsep(&["run", "--suite", "nosuch"], dir.path());
     assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("nosuch"));
+    // A mistyped built-in name gets a suggestion; a far one does not.
+    let o = depthsep(&["run", "--suite", "quik"], dir.path());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `quick`?"));
+    assert!(
+        !String::from_utf8_lossy(&depthsep(&["run", "--suite", "nosuch"], dir.path()).stderr).contains("did you mean")
+    );
+    let o = depthsep(&["experiment", "safran2071"], dir.path());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `safran2017`?"));
+    // A negative number is a bad value of its flag, not an unknown argument.
+    for args in
+        [&["search", "--k", "3", "--m-max", "-4"][..], &["run", "--threads", "-2"], &["bounds", "--k-max", "-1"]]
+    {
+        let o = depthsep(args, dir.path());
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let flag = args[args.len() - 2];
+        assert!(
+            !o.status.success() && stderr.contains(flag) && !stderr.contains("unexpected argument"),
+            "{args:?}: {stderr}"
+        );
+    }
     // A family with no L2 bracket says so and points at the sup norm; an unknown family lists the known.
     let o = depthsep(&["bounds", "--family", "golden", "--k-max", "3"], dir.path());
     let stderr = String::from_utf8_lossy(&o.stderr);

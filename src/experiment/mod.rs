@@ -192,8 +192,13 @@ pub fn load(name_or_path: &str) -> anyhow::Result<ExperimentConfig> {
     let text = match BUILTIN.iter().find(|(n, _)| *n == name_or_path) {
         Some((_, t)) => t.to_string(),
         None => std::fs::read_to_string(name_or_path).with_context(|| {
-            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-            format!("experiment `{name_or_path}` is neither built in ({}) nor a readable TOML file", names.join(", "))
+            let names: Vec<&'static str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            let hint = crate::suite::suggest(name_or_path, &names)
+                .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+            format!(
+                "experiment `{name_or_path}` is neither built in ({}) nor a readable TOML file{hint}",
+                names.join(", ")
+            )
         })?,
     };
     ExperimentConfig::from_toml(&text).with_context(|| format!("experiment config `{name_or_path}`"))
@@ -226,6 +231,7 @@ pub fn run_into(
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+            let _lock = crate::lock::DirLock::acquire(out, &format!("experiment `{}`", cfg.name))?;
             let (log, done) = log::ExperimentLog::open(&out.join("runs.jsonl"), &cfg.hash())?;
             let log = std::sync::Mutex::new(log);
             let finished = |r: &CurveRun| log.lock().map_err(|_| anyhow::anyhow!("run log lock poisoned"))?.append(r);

@@ -111,8 +111,15 @@ pub fn page(r: &Results, full: &Grid, files: &[(&str, String)]) -> String {
     );
     let methods = files.iter().find(|(n, _)| *n == "methods.md").map_or("", |(_, t)| t.as_str());
     body += "<h2 id=\"methods\">Methods</h2>\n";
-    for para in methods.split("\n\n").filter(|p| !p.trim().is_empty()) {
-        body += &format!("<p>{}</p>\n", code_spans(&e(para.trim())));
+    let bib = files.iter().find(|(n, _)| *n == "references.bib").map_or("", |(_, t)| t.as_str());
+    let mut cited = Vec::new();
+    for para in methods.split("\n\n").filter(|p| !p.trim().is_empty() && !p.starts_with("References: `references.bib`"))
+    {
+        body += &format!("<p>{}</p>\n", super::cite::author_year(&code_spans(&e(para.trim())), bib, &mut cited));
+    }
+    if !cited.is_empty() {
+        body += "<h3 id=\"references\">References</h3>\n";
+        body += &super::cite::reference_list(&cited, bib, e);
     }
     body += "<p>As LaTeX: <a href=\"methods.tex\">methods.tex</a>, with <a href=\"references.bib\">references.bib</a>.</p>\n";
     let p = &r.provenance;

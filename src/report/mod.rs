@@ -9,6 +9,7 @@
 
 mod bib;
 pub mod cells;
+mod cite;
 mod figures;
 mod frontier;
 pub mod grid;

@@ -344,6 +344,28 @@ impl SuiteConfig {
     }
 }
 
+/// The built-in suites' names.
+pub const BUILTIN_NAMES: [&str; 6] = ["quick", "full", "tiny", "families", "sup", "landmarks"];
+
+/// The built-in name closest to a mistyped `name` (at most two edits away), if any.
+pub fn suggest(name: &str, names: &[&'static str]) -> Option<&'static str> {
+    let dist = |a: &str, b: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    };
+    names.iter().copied().map(|n| (dist(name, n), n)).filter(|(d, _)| *d <= 2).min().map(|(_, n)| n)
+}
+
 /// The suites embedded in the binary.
 pub fn builtin(name: &str) -> Option<&'static str> {
     match name {

@@ -17,7 +17,9 @@ mod sweep;
 /// `reports/` hundreds of megabytes. Larger nets are recorded by shape, exact errors and pieces.
 pub const MAX_STORED_PARAMS: usize = 2048;
 
-pub use config::{ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin};
+pub use config::{
+    BUILTIN_NAMES, ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin, suggest,
+};
 pub use log::{LOG_FORMAT, RunLog, RunRecord};
 pub use provenance::{cpu_model, now_rfc3339};
 pub use runner::{RunOptions, load_suite, merge_into, run_suite, write_atomic};

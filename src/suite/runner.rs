@@ -45,8 +45,11 @@ pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
         return Ok(SuiteConfig::from_toml(text, &format!("built-in suite `{name_or_path}`"))?);
     }
     let text = std::fs::read_to_string(name_or_path).with_context(|| {
+        let hint = super::config::suggest(name_or_path, &super::config::BUILTIN_NAMES)
+            .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
         format!(
-            "`{name_or_path}` is neither a built-in suite (quick, full, tiny, families, sup, landmarks) nor a readable TOML file"
+            "`{name_or_path}` is neither a built-in suite ({}) nor a readable TOML file{hint}",
+            super::config::BUILTIN_NAMES.join(", ")
         )
     })?;
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)
@@ -138,6 +141,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let hash = cfg.hash();
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
+    let _lock = crate::lock::DirLock::acquire(&opts.out, &format!("run of suite `{}`", cfg.name))?;
     let results_path = opts.out.join("results.json");
     if results_path.exists() {
         let old = Results::read(&results_path).with_context(|| {
