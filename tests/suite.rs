@@ -292,3 +292,32 @@ fn in_the_sup_norm_no_trained_width_falls_below_the_fewest_kinks() {
     }
     assert!(found >= 10, "only {found} searches found a width");
 }
+
+#[test]
+fn the_progress_bars_fixed_total_counts_every_deep_run_sweep_and_search_of_the_results() {
+    // The bar's total is known before anything runs; the results say afterwards what was done.
+    let dir = tempfile::tempdir().unwrap();
+    let landmarks = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/landmarks/results.json");
+    for (cfg, res) in [
+        (load_suite("tiny").unwrap(), run(2, dir.path())),
+        (load_suite("landmarks").unwrap(), Results::read(&landmarks).unwrap()),
+    ] {
+        let targets: Vec<_> = res.targets.iter().map(|t| t.target.build().unwrap()).collect();
+        let sweepers: Vec<&str> = cfg
+            .shallow
+            .iter()
+            .filter(|s| s.train.optimizer.sweep().is_some())
+            .map(|s| s.train.optimizer.name())
+            .collect();
+        let mut done = 0u64;
+        for t in &res.targets {
+            done += t.references.iter().map(|r| r.seeds.len() as u64).sum::<u64>();
+            done += t.sweeps.len() as u64;
+            done += t.sufficiency.iter().map(|c| c.seed_widths[1].len() as u64).max().unwrap_or(0);
+            let searches = t.references.iter().flat_map(|r| &r.searches);
+            done += searches.filter(|s| !sweepers.contains(&s.trainer.as_str())).count() as u64;
+        }
+        assert!(done > 0);
+        assert_eq!(depthsep::suite::task_count(&cfg, &targets), done, "suite {}", cfg.name);
+    }
+}

@@ -22,4 +22,4 @@ pub use config::{
 };
 pub use log::{LOG_FORMAT, RunLog, RunRecord};
 pub use provenance::{cpu_model, now_rfc3339};
-pub use runner::{RunOptions, load_suite, merge_into, run_suite, write_atomic};
+pub use runner::{RunOptions, load_suite, merge_into, run_suite, task_count, write_atomic};

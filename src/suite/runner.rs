@@ -165,7 +165,12 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let log = Mutex::new(log);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build()?;
     let pb = if opts.progress && std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
-    pb.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} runs  {msg}")?);
+    // A fixed total of tasks, known before anything runs: every deep reference run, every sweep run
+    // and every width search (a search counts when it ends; how many runs it takes is not known in
+    // advance, so runs are reported beside the bar).
+    pb.set_style(ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} tasks, about {eta} left  {msg}",
+    )?);
 
     let mut targets = super::shard::expand_targets(cfg)?;
     if let Some(s) = opts.shard {
@@ -177,16 +182,30 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let n = targets.len();
     let stop = targets.iter().map(|t| min_floor(t.as_ref())).collect();
     let mut ctx = Ctx { cfg, stop, taus: vec![vec![]; n], targets, shard: opts.shard };
+    pb.set_length(task_count(cfg, &ctx.targets));
+    let phase = std::sync::Mutex::new("deep references");
+    let trained_runs = std::sync::atomic::AtomicUsize::new(0);
+    let show = |pb: &ProgressBar| {
+        let runs = trained_runs.load(std::sync::atomic::Ordering::Relaxed);
+        pb.set_message(format!("{} ({runs} runs trained, {resumed} read back)", phase.lock().unwrap()));
+    };
 
-    let execute = |ctx: &Ctx, ids: Vec<RunId>, cache: &mut Cache| -> anyhow::Result<()> {
-        let todo: Vec<RunId> = ids.into_iter().filter(|id| !cache.contains_key(&ctx.key(id))).collect();
-        pb.inc_length(todo.len() as u64);
+    // Runs `ids`; `counted`: each run is one task of the bar (deep references and sweeps).
+    let execute = |ctx: &Ctx, ids: Vec<RunId>, cache: &mut Cache, counted: bool| -> anyhow::Result<()> {
+        let todo: Vec<RunId> = ids.iter().filter(|id| !cache.contains_key(&ctx.key(id))).cloned().collect();
+        if counted {
+            pb.inc((ids.len() - todo.len()) as u64);
+        }
         let done: Vec<RunRecord> = pool.install(|| {
             todo.par_iter()
                 .map(|r| {
                     let rec = ctx.train(r)?;
                     log.lock().unwrap().append(&rec)?;
-                    pb.inc(1);
+                    trained_runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if counted {
+                        pb.inc(1);
+                    }
+                    show(&pb);
                     Ok(rec)
                 })
                 .collect::<anyhow::Result<_>>()
@@ -197,7 +216,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
 
     // Phase 1: trained deep references.
     let trained = cfg.references.contains(&ReferenceKind::Trained);
-    pb.set_message("deep references");
+    show(&pb);
     let deep_runs: Vec<RunId> = ctx
         .targets
         .iter()
@@ -207,7 +226,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
             (0..cfg.deep.seeds).map(move |seed| RunId { target, role: Role::Deep, hidden: hidden.clone(), seed })
         })
         .collect();
-    execute(&ctx, deep_runs, &mut cache)?;
+    execute(&ctx, deep_runs, &mut cache, true)?;
 
     // Reference errors fix each target's tolerances and hence its stop tolerance.
     let refs = super::assemble::references(&ctx, &cache)?;
@@ -221,7 +240,6 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
 
     // Phase 2: every search, advanced in rounds.
-    pb.set_message("width searches");
     let mut plans: Vec<SearchPlan> = Vec::new();
     for (t, target_refs) in refs.iter().enumerate() {
         for (i, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, ctx.targets[t].as_ref())) {
@@ -256,29 +274,33 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         }
         runs
     };
-    pb.set_message("width sweeps");
+    *phase.lock().unwrap() = "width sweeps";
+    show(&pb);
     let sweeps = sweep_runs(&|_| true, &|name| Role::Sweep { trainer: name.to_string() });
-    execute(&ctx, sweeps, &mut cache)?;
+    execute(&ctx, sweeps, &mut cache, true)?;
 
     // The sufficiency check: the same sweeps on `factor` times the data, for the listed targets.
     if let Some(suf) = &cfg.sufficiency {
-        pb.set_message("sufficiency check");
+        *phase.lock().unwrap() = "sufficiency check";
+        show(&pb);
         let runs = sweep_runs(&|t| suf.targets.contains(&t.id()), &|name| Role::Sufficiency {
             trainer: name.to_string(),
             factor: suf.factor,
         });
-        execute(&ctx, runs, &mut cache)?;
+        execute(&ctx, runs, &mut cache, true)?;
     }
 
     // Phase 3: step trainers' searches, advanced in rounds.
-    pb.set_message("width searches");
+    *phase.lock().unwrap() = "width searches";
+    show(&pb);
+    let mut ended = vec![false; plans.len()];
     // The runs of width m of a plan's trainer on its target.
     let runs_of = |target: usize, trainer: usize, m: u64| {
         let sh = &cfg.shallow[trainer];
         RunId::shallow(ctx.targets[target].id(), sh.train.optimizer.name(), m, sh.seeds)
     };
     loop {
-        for p in plans.iter_mut() {
+        for (p, ended) in plans.iter_mut().zip(ended.iter_mut()) {
             let (target, trainer, tau) = (p.target, p.trainer, p.tau);
             let Some(search) = p.search.as_mut() else { continue };
             while let Some(m) = search.next_width() {
@@ -286,6 +308,10 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
                 let runs: Option<Vec<&RunRecord>> = ids.iter().map(|id| cache.get(&ctx.key(id))).collect();
                 let Some(runs) = runs else { break };
                 search.record(m, runs.iter().any(|r| r.summary.reaches(tau)));
+            }
+            if !*ended && search.next_width().is_none() {
+                *ended = true;
+                pb.inc(1);
             }
         }
         let mut need: Vec<RunId> = plans
@@ -298,7 +324,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         }
         need.sort();
         need.dedup();
-        execute(&ctx, need, &mut cache)?;
+        execute(&ctx, need, &mut cache, false)?;
     }
     pb.finish_and_clear();
 
@@ -336,4 +362,25 @@ pub(super) fn tau(reference: Option<f64>, floor: f64) -> f64 {
 /// Write via a temporary file and rename, durably (see [`crate::durable`]).
 pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     crate::durable::write_atomic(path, text)
+}
+
+/// The progress bar's fixed total: deep reference runs, sweep runs (with the sufficiency check's)
+/// and step-trainer searches of the suite's (shard's) targets.
+pub fn task_count(cfg: &SuiteConfig, targets: &[Box<dyn Target>]) -> u64 {
+    let mut n = 0;
+    for t in targets.iter().map(|t| t.as_ref()) {
+        let refs = cfg.references_for(t);
+        if refs.contains(&ReferenceKind::Trained) {
+            n += u64::from(cfg.deep.seeds);
+        }
+        for (_, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, t)) {
+            if sh.train.optimizer.sweep().is_some() {
+                let checked = cfg.sufficiency.as_ref().is_some_and(|s| s.targets.contains(&t.id()));
+                n += u64::from(sh.seeds) * if checked { 2 } else { 1 };
+            } else {
+                n += (refs.len() * cfg.floors_for(t).len()) as u64;
+            }
+        }
+    }
+    n
 }
