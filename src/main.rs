@@ -348,7 +348,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
                         .with_context(|| format!("cannot read the README {}", path.display()))?;
-                    let block = depthsep::report::headline::markdown(&res);
+                    let block = depthsep::report::headline::readme_block(&res);
                     Some(
                         depthsep::report::headline::fill_block(&text, &block)
                             .with_context(|| path.display().to_string())?,

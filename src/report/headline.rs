@@ -206,6 +206,21 @@ pub fn markdown(r: &Results) -> String {
     s
 }
 
+/// The README's block: the first family's headline table (the sawtooth in the committed reports)
+/// and where every family's table is.
+pub fn readme_block(r: &Results) -> String {
+    let Some(t) = tables(r).into_iter().next() else { return String::new() };
+    format!(
+        "**{}**\n\n{}\n{}; `–` = not run. Every family's table: [reports/headline.md](reports/headline.md). \
+         Suite `{}`, config {}.\n",
+        t.title,
+        t.grid.markdown(),
+        cells::MARKERS,
+        r.config.name,
+        r.config_hash
+    )
+}
+
 /// Replace the marked block of `readme` (between [`BEGIN`] and [`END`], markers kept) with `block`.
 /// Fails, changing nothing, when the markers are missing or out of order.
 pub fn fill_block(readme: &str, block: &str) -> anyhow::Result<String> {
