@@ -372,8 +372,15 @@ mod fma {
 }
 
 /// Inference and one training step of every constructed deep reference and every matched shallow
-/// width in the committed `reports/results.json`, named as `depthsep costs` expects.
+/// width in the committed `reports/results.json`, named as `depthsep costs` expects. About 20
+/// minutes on 2 cores, so it runs only when asked: `cargo bench -- matched` (a filter naming the
+/// group) or `DEPTHSEP_BENCH_MATCHED=1 cargo bench`.
 fn matched(c: &mut Criterion) {
+    let asked = std::env::args().skip(1).any(|a| a.contains("matched"));
+    if !asked && std::env::var_os("DEPTHSEP_BENCH_MATCHED").is_none() {
+        eprintln!("matched: skipped by default (about 20 min); run `cargo bench -- matched` to time the matched nets");
+        return;
+    }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/results.json");
     let Ok(results) = depthsep::results::Results::read(&path) else {
         eprintln!("matched: no readable {}; skipped", path.display());

@@ -9,6 +9,7 @@
 //! L1/MSE/sup errors against a piecewise-linear target in closed form, without sampling.
 //! `docs/ARCHITECTURE.md` has the data path and how to add a family or a trainer.
 
+pub mod cli;
 pub mod console;
 pub mod costs;
 pub mod durable;

@@ -1,0 +1,198 @@
+//! The command line's arguments (clap derive): every subcommand and flag, with its `--help` text.
+
+use crate::family::sawtooth;
+use crate::train::Metric;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Measured depth separation: how wide must a one-hidden-layer ReLU net be to match a deep one?
+///
+/// With no subcommand, runs the quick suite (sawtooth k = 1..=8) into results/quick.
+#[derive(Parser)]
+#[command(version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
+    #[command(allow_negative_numbers = true)]
+    Run {
+        /// Built-in suite (quick, full, tiny, families, sup, landmarks) or a TOML file.
+        #[arg(long, default_value = "quick")]
+        suite: String,
+        /// Output folder [default: results/SUITE (the suite's name)].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run only shard I of N (0 ≤ I < N), for job arrays; combine with `merge`.
+        #[arg(long, value_name = "I/N", value_parser = crate::suite::shard::parse_shard)]
+        shard: Option<crate::results::ShardInfo>,
+    },
+    /// Run an experiment (fixed architectures, error against training step, several seeds) and
+    /// draw its figure and table; an experiment already in OUT is redrawn, not rerun.
+    #[command(allow_negative_numbers = true)]
+    Experiment {
+        /// Built-in experiment (safran2017) or a TOML file.
+        #[arg(default_value = "safran2017")]
+        experiment: String,
+        /// Output folder [default: results/experiments/NAME].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Merge shard results (from `run --shard I/N`) into one results document and report.
+    Merge {
+        /// The shards' results.json files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder for the merged results.json and report.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings, overridable).
+    #[command(allow_negative_numbers = true)]
+    Search {
+        /// Number of compositions k of the sawtooth (1..=24: exact errors need the 2^k + 1 knots).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_EXACT_K as i64))]
+        k: u32,
+        /// Tolerance floors, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "0.1,0.01,0.001")]
+        floors: Vec<f64>,
+        /// Error metric.
+        #[arg(long, value_enum, default_value = "nmse")]
+        metric: MetricArg,
+        /// Seeds per width.
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Largest width tried.
+        #[arg(long, default_value_t = 1024)]
+        m_max: usize,
+        /// Shallow trainers to run, comma-separated (the quick suite's: freeknot, hybrid, adam).
+        #[arg(long, value_delimiter = ',', default_value = "freeknot,hybrid,adam")]
+        trainers: Vec<String>,
+        /// Also train the deep reference (otherwise only the constructed one).
+        #[arg(long)]
+        trained: bool,
+        /// Output folder [default: results/search-kK].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Redraw the whole report from a results document (no training): SVG and PDF figures, tables,
+    /// headline.md, methods.md/.tex, references.bib and index.html.
+    Report {
+        /// Results document.
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Output folder [default: the results document's folder].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also fill this README's generated headline block (between its `<!-- headline:begin` and
+        /// `<!-- headline:end -->` lines) with the first family's headline table.
+        #[arg(long, value_name = "README")]
+        readme: Option<PathBuf>,
+    },
+    /// Import criterion's timings (`cargo bench -- matched`) of the deep and matched shallow nets into a
+    /// results document, then redraw its report.
+    Costs {
+        /// Results document to update.
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Criterion's output folder.
+        #[arg(long, default_value = "target/criterion")]
+        criterion: PathBuf,
+        /// Where the updated results and report go [default: results/costs].
+        #[arg(long, conflicts_with = "in_place")]
+        out: Option<PathBuf>,
+        /// Update the input's own folder (e.g. the committed reports/) instead.
+        #[arg(long)]
+        in_place: bool,
+    },
+    /// Measure the deep references' trainability frontier (recipes × widths × k = 1..k_max on the
+    /// sawtooth, several seeds each), store it in a results document and redraw its report
+    /// (frontier.svg, frontier.md).
+    #[command(allow_negative_numbers = true)]
+    Frontier {
+        /// Results document to update (its master seed and deep training settings are used).
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Largest k (1..=20).
+        #[arg(long, default_value_t = 12)]
+        k_max: u32,
+        /// Seeds per recipe, width and k.
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Hidden widths, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "2,8")]
+        widths: Vec<usize>,
+        /// Family: sawtooth, golden, takagi-a2 (any a ≥ 2), square.
+        #[arg(long, default_value = "sawtooth")]
+        family: String,
+        /// Recipes, comma-separated [default: all of plain, asymmetric, lm, curriculum, triangle,
+        /// triangle_curriculum].
+        #[arg(long, value_delimiter = ',')]
+        recipes: Vec<String>,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Where the updated results and report go [default: results/frontier].
+        #[arg(long, conflicts_with = "in_place")]
+        out: Option<PathBuf>,
+        /// Update the input's own folder (e.g. the committed reports/) instead.
+        #[arg(long)]
+        in_place: bool,
+    },
+    /// Print the certified bracket on the minimal shallow width per member and tolerance, and how
+    /// each end was obtained.
+    #[command(allow_negative_numbers = true)]
+    Bounds {
+        /// Family: sawtooth, golden, takagi-aA (A ≥ 2) or square (golden and Takagi: sup only).
+        #[arg(long, default_value = "sawtooth")]
+        family: String,
+        /// Largest member (k, t, K or L), from 1.
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_K as i64))]
+        k_max: u32,
+        /// Tolerances, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "0,0.001,0.01,0.1")]
+        eps: Vec<f64>,
+        /// Error metric.
+        #[arg(long, value_enum, default_value = "nmse")]
+        metric: MetricArg,
+    },
+    /// Print the exact constructions for sawtooth k = 1..=K: pieces, deep and shallow nets, exact errors.
+    #[command(allow_negative_numbers = true)]
+    Constructions {
+        /// Largest k (1..=20).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=20))]
+        k_max: u32,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum MetricArg {
+    /// Normalised MSE: MSE / Var(target).
+    Nmse,
+    /// L1 error.
+    L1,
+    /// Sup error max |f − g| (exact 1-D targets only).
+    Sup,
+}
+
+impl From<MetricArg> for Metric {
+    fn from(m: MetricArg) -> Self {
+        match m {
+            MetricArg::Nmse => Metric::Nmse,
+            MetricArg::L1 => Metric::L1,
+            MetricArg::Sup => Metric::Sup,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The command line: [`Cli`] parsed by `main.rs`, dispatched here to the library. Each arm reads its
+//! inputs, calls the library and prints what it wrote; the work is in the library's modules.
+
+mod args;
+
+pub use args::{Cli, Cmd, MetricArg};
+
+use crate::console;
+use crate::family::{Target, TargetSpec};
+use crate::suite::{ReferenceKind, RunOptions, load_suite, run_suite};
+use anyhow::Context;
+use std::path::PathBuf;
+
+fn threads(n: Option<usize>) -> anyhow::Result<usize> {
+    let n = n.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    anyhow::ensure!(n >= 1, "--threads must be ≥ 1");
+    Ok(n)
+}
+
+/// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
+/// The folder `costs`/`frontier` write into: `out`, the input's own folder with `--in-place`, or
+/// `results/<what>` (created); never the committed report unless asked.
+fn destination(input: &std::path::Path, out: Option<PathBuf>, in_place: bool, what: &str) -> anyhow::Result<PathBuf> {
+    let dir = match (out, in_place) {
+        (_, true) => input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()),
+        (Some(d), false) => d,
+        (None, false) => PathBuf::from("results").join(what),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// The first member of the family named on the command line.
+fn series(family: &str) -> anyhow::Result<crate::family::TargetId> {
+    crate::family::TargetId::parse_series(family).map_err(anyhow::Error::msg)
+}
+
+fn sawtooths(k_max: u32) -> anyhow::Result<Vec<Box<dyn Target>>> {
+    Ok(TargetSpec::sawtooth(1, k_max).build_all()?)
+}
+
+/// Run the command `cli` names (the quick suite when it names none).
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let cmd = cli.cmd.unwrap_or(Cmd::Run { suite: "quick".into(), out: None, threads: None, shard: None });
+    match cmd {
+        Cmd::Run { suite, out, threads: t, shard } => {
+            let cfg = load_suite(&suite)?;
+            let mut out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
+            if let Some(s) = shard {
+                out = out.join(format!("shard-{}-of-{}", s.index, s.count));
+            }
+            eprintln!("suite `{}` → {}", cfg.name, out.display());
+            let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard })?;
+            print!("{}", console::mstar(&res)?);
+            if shard.is_some() {
+                eprintln!(
+                    "shard results: {} (combine the shards with `depthsep merge`)",
+                    out.join("results.json").display()
+                );
+                return Ok(());
+            }
+            let written = crate::report::write_report(&res, &out)?;
+            eprintln!(
+                "results: {}; report: {} files in {}",
+                out.join("results.json").display(),
+                written.len(),
+                out.display()
+            );
+        }
+        Cmd::Search { k, floors, metric, seeds, m_max, trainers, trained, out, threads: t } => {
+            let mut cfg = load_suite("quick")?;
+            cfg.name = format!("search-k{k}");
+            cfg.targets = vec![TargetSpec::sawtooth(k, k)];
+            cfg.floors = floors;
+            cfg.metric = metric.into();
+            let known: Vec<&str> = cfg.shallow.iter().map(|s| s.train.optimizer.name()).collect();
+            if let Some(bad) = trainers.iter().find(|t| !known.contains(&t.as_str())) {
+                anyhow::bail!("--trainers: `{bad}` is not one of {}", known.join(", "));
+            }
+            cfg.shallow.retain(|s| trainers.iter().any(|t| t == s.train.optimizer.name()));
+            for sh in &mut cfg.shallow {
+                sh.seeds = seeds;
+                sh.m_max = m_max;
+                sh.max_pieces = None;
+            }
+            cfg.references = if trained {
+                vec![ReferenceKind::Constructed, ReferenceKind::Trained]
+            } else {
+                vec![ReferenceKind::Constructed]
+            };
+            cfg.validate()?;
+            let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
+            let res =
+                run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard: None })?;
+            print!("{}", console::mstar(&res)?);
+            crate::report::write_report(&res, &out)?;
+        }
+        Cmd::Merge { files, out } => {
+            let docs = files
+                .iter()
+                .map(|f| Ok((f.clone(), crate::results::Results::read(f)?)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let res = crate::suite::merge_into(docs, &out)?;
+            print!("{}", console::mstar(&res)?);
+            crate::report::write_report(&res, &out)?;
+            eprintln!("merged results: {}", out.join("results.json").display());
+        }
+        Cmd::Costs { input, criterion, out, in_place } => {
+            let mut res = crate::results::Results::read(&input)?;
+            let n = crate::costs::import_criterion(&mut res, &criterion)?;
+            let dir = destination(&input, out, in_place, "costs")?;
+            crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
+            crate::report::write_report(&res, &dir)?;
+            eprintln!("{n} nets timed; results with costs and the report written into {}", dir.display());
+        }
+        Cmd::Frontier { input, k_max, seeds, widths, family, recipes, threads: t, out, in_place } => {
+            let dir = destination(&input, out, in_place, "frontier")?;
+            let series = series(&family)?;
+            let mut res = crate::results::Results::read(&input)?;
+            let mut specs = crate::suite::frontier::default_recipes(&res.config.deep.train);
+            if !recipes.is_empty() {
+                let known: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+                if let Some(bad) = recipes.iter().find(|r| !known.contains(r)) {
+                    anyhow::bail!("--recipes: unknown recipe `{bad}`; allowed: {}", known.join(", "));
+                }
+                specs.retain(|s| recipes.contains(&s.name));
+            }
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads(t)?).build()?;
+            let started = std::time::Instant::now();
+            let progress = |done: usize, total: usize| {
+                eprint!("\rfrontier: {done}/{total} runs, {:.0} s", started.elapsed().as_secs_f64());
+            };
+            let f = pool.install(|| {
+                crate::suite::frontier::measure(res.config.master_seed, series, specs, &widths, k_max, seeds, &progress)
+            })?;
+            eprintln!();
+            res.frontier = Some(f);
+            crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
+            crate::report::write_report(&res, &dir)?;
+            print!("{}", crate::report::frontier_markdown(&res));
+            eprintln!(
+                "results with the frontier and the report written into {} ({:.0} s)",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Cmd::Report { input, out, readme } => {
+            let res = crate::results::Results::read(&input)?;
+            let out = out.unwrap_or_else(|| input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()));
+            // Check the README before writing anything, so a README without the block loses nothing.
+            let filled = match &readme {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read the README {}", path.display()))?;
+                    let block = crate::report::headline::readme_block(&res);
+                    Some(
+                        crate::report::headline::fill_block(&text, &block)
+                            .with_context(|| path.display().to_string())?,
+                    )
+                }
+                None => None,
+            };
+            for p in crate::report::write_report(&res, &out)? {
+                println!("{}", p.display());
+            }
+            if let (Some(path), Some(text)) = (readme, filled) {
+                crate::durable::write_atomic_via(&path, &path.with_extension("md.tmp"), text)?;
+                println!("{} (headline block)", path.display());
+            }
+        }
+        Cmd::Bounds { family, k_max, eps, metric } => {
+            anyhow::ensure!(!eps.is_empty(), "--eps: give at least one tolerance");
+            if let Some(e) = eps.iter().find(|e| !(e.is_finite() && **e >= 0.0)) {
+                anyhow::bail!("--eps {e}: tolerances must be finite numbers ≥ 0");
+            }
+            let first = series(&family)?;
+            let targets = (1..=k_max)
+                .map(|v| first.with_axis_value(v).expect("a series member").build())
+                .collect::<Result<Vec<_>, _>>()?;
+            print!("{}", console::bounds(&targets, &eps, metric.into())?)
+        }
+        Cmd::Experiment { experiment, out, threads: t } => {
+            let cfg = crate::experiment::load(&experiment)?;
+            let out = out.unwrap_or_else(|| PathBuf::from("results/experiments").join(&cfg.name));
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads(t)?).build()?;
+            let started = std::time::Instant::now();
+            let progress = |done: usize, total: usize| {
+                eprint!("\rexperiment {}: {done}/{total} runs, {:.0} s", cfg.name, started.elapsed().as_secs_f64());
+            };
+            let written = pool.install(|| crate::experiment::run_into(&cfg, &out, &progress))?;
+            eprintln!();
+            for p in written {
+                println!("{}", p.display());
+            }
+        }
+        Cmd::Constructions { k_max } => print!("{}", console::constructions(&sawtooths(k_max)?)?),
+    }
+    Ok(())
+}
