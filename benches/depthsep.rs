@@ -371,13 +371,18 @@ mod fma {
     }
 }
 
+/// Whether a long benchmark of `group` was asked for: a filter argument naming the group
+/// (`cargo bench -- matched`) or `DEPTHSEP_BENCH_LONG=1`. Plain `cargo bench` skips the long ones so
+/// it finishes in under 10 minutes on 2 cores.
+fn asked(group: &str) -> bool {
+    std::env::args().skip(1).any(|a| a.contains(group)) || std::env::var_os("DEPTHSEP_BENCH_LONG").is_some()
+}
+
 /// Inference and one training step of every constructed deep reference and every matched shallow
 /// width in the committed `reports/results.json`, named as `depthsep costs` expects. About 20
-/// minutes on 2 cores, so it runs only when asked: `cargo bench -- matched` (a filter naming the
-/// group) or `DEPTHSEP_BENCH_MATCHED=1 cargo bench`.
+/// minutes on 2 cores, so it runs only when asked ([`asked`]).
 fn matched(c: &mut Criterion) {
-    let asked = std::env::args().skip(1).any(|a| a.contains("matched"));
-    if !asked && std::env::var_os("DEPTHSEP_BENCH_MATCHED").is_none() {
+    if !asked("matched") {
         eprintln!("matched: skipped by default (about 20 min); run `cargo bench -- matched` to time the matched nets");
         return;
     }
@@ -447,6 +452,11 @@ fn freeknot(c: &mut Criterion) {
                 black_box(lm::polish(&mut sp, &s, 1, knots, 1))
             })
         });
+        // The k = 14 sweep takes about 5 minutes (10 samples of 20 s): only when asked.
+        if k == 14 && !asked("freeknot") {
+            eprintln!("freeknot/sweep/k14: skipped by default (about 5 min); run `cargo bench -- freeknot`");
+            continue;
+        }
         g.bench_function(BenchmarkId::new("sweep", format!("k{k}")), |b| {
             b.iter(|| {
                 black_box(sweep(&s, &cfg, 4 << k, |_, sp| {

@@ -12,6 +12,12 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
+/// A config's identity: FNV-1a of its canonical JSON form, as 16 hex digits (suites, experiments).
+pub fn config_hash<T: serde::Serialize>(config: &T) -> String {
+    let json = serde_json::to_string(config).expect("config serialises");
+    format!("{:016x}", fnv1a64(json.as_bytes()))
+}
+
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
     let mut z = *state;

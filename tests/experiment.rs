@@ -139,5 +139,5 @@ fn an_interrupted_experiment_resumes_from_its_run_log_without_redoing_finished_r
     let other = tempfile::tempdir().unwrap();
     std::fs::write(other.path().join("runs.jsonl"), "{\"depthsep_experiment_log\":1,\"config_hash\":\"x\"}\n").unwrap();
     let e = run_into(&cfg, other.path(), &|_, _| {}).unwrap_err().to_string();
-    assert!(e.contains("another config"), "{e}");
+    assert!(e.contains("different config"), "{e}");
 }

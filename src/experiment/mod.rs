@@ -75,8 +75,7 @@ impl ExperimentConfig {
 
     /// FNV-1a hash of the canonical JSON form.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_string(self).expect("config serialises");
-        format!("{:016x}", crate::rng::fnv1a64(json.as_bytes()))
+        crate::rng::config_hash(self)
     }
 }
 
@@ -232,7 +231,7 @@ pub fn run_into(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
             let _lock = crate::lock::DirLock::acquire(out, &format!("experiment `{}`", cfg.name))?;
-            let (log, done) = log::ExperimentLog::open(&out.join("runs.jsonl"), &cfg.hash())?;
+            let (log, done) = log::open(&out.join("runs.jsonl"), &cfg.hash())?;
             let log = std::sync::Mutex::new(log);
             let finished = |r: &CurveRun| log.lock().map_err(|_| anyhow::anyhow!("run log lock poisoned"))?.append(r);
             let res = run_resuming(cfg, done, &finished, progress)?;

@@ -294,8 +294,7 @@ impl SuiteConfig {
 
     /// FNV-1a hash of the canonical JSON form, as 16 hex digits.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_string(self).expect("config serialises");
-        format!("{:016x}", crate::rng::fnv1a64(json.as_bytes()))
+        crate::rng::config_hash(self)
     }
 
     /// The evaluator of `target` under the suite's metric (and Monte Carlo sample size).
@@ -349,21 +348,7 @@ pub const BUILTIN_NAMES: [&str; 6] = ["quick", "full", "tiny", "families", "sup"
 
 /// The built-in name closest to a mistyped `name` (at most two edits away), if any.
 pub fn suggest(name: &str, names: &[&'static str]) -> Option<&'static str> {
-    let dist = |a: &str, b: &str| {
-        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.iter().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, cb) in b.iter().enumerate() {
-                let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-                prev = cur;
-            }
-        }
-        row[b.len()]
-    };
-    names.iter().copied().map(|n| (dist(name, n), n)).filter(|(d, _)| *d <= 2).min().map(|(_, n)| n)
+    names.iter().copied().map(|n| (strsim::levenshtein(name, n), n)).filter(|(d, _)| *d <= 2).min().map(|(_, n)| n)
 }
 
 /// The suites embedded in the binary.
