@@ -139,7 +139,7 @@ impl Recorder<'_> {
     fn finish(self, id: &RunId, trainer: &str, data_n: Option<usize>) -> RunRecord {
         // Written so that a sweep with no finite error counts as collapsed.
         #[allow(clippy::neg_cmp_op_on_partial_ord)]
-        let collapsed = !self.best.as_ref().is_some_and(|(_, b)| b.value < 0.95 * self.ev.constant_baseline());
+        let collapsed = self.best.as_ref().is_none_or(|(_, b)| self.ev.collapsed(b.value));
         let best = self.best.as_ref();
         let summary = RunSummary {
             hidden: vec![best.map_or(1, |(m, _)| *m)],

@@ -86,6 +86,9 @@ pub struct Evaluator<'a> {
     sample: Option<(Vec<f64>, Vec<f64>)>,
 }
 
+/// A net has collapsed when its best error is not below this fraction of the best constant's.
+pub const COLLAPSE_FRACTION: f64 = 0.95;
+
 /// Number of evaluation points for targets without an exact form.
 pub const SAMPLE_EVAL_POINTS: usize = 1 << 16;
 
@@ -112,6 +115,15 @@ impl<'a> Evaluator<'a> {
     /// Whether errors are exact (closed form) rather than sampled.
     pub fn is_exact(&self) -> bool {
         self.exact.is_some() || self.quadratic.is_some()
+    }
+
+    /// Whether a net whose best error is `best` collapsed to the constant: its error is not below
+    /// [`COLLAPSE_FRACTION`] of the best constant's (a NaN error counts as collapsed).
+    pub fn collapsed(&self, best: f64) -> bool {
+        // Written so that NaN counts as collapsed.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        let c = !(best < COLLAPSE_FRACTION * self.constant_baseline());
+        c
     }
 
     /// The metric value of the best constant predictor (1 for normalised MSE).

@@ -8,7 +8,7 @@
 //! tolerance of the ladder was met is recorded, so one run answers every tolerance. The run stops as
 //! soon as the smallest tolerance is met. A non-finite loss or error ends the run as `Diverged`
 //! (never a panic). The run is *collapsed* when its best error is within 5% of the best constant
-//! predictor's (normalised MSE ≥ 0.95).
+//! predictor's (normalised MSE ≥ [`super::COLLAPSE_FRACTION`] = 0.95).
 
 use super::settings::TrainSettings;
 use super::trainer::Data;
@@ -141,9 +141,7 @@ pub fn fit_from(
         Some(b) => b,
         None => (evaluator.eval(&net)?, net), // diverged before the first evaluation
     };
-    // Written so that a NaN error (a net that never had a finite evaluation) counts as collapsed.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    let collapsed = !(best.value < 0.95 * evaluator.constant_baseline());
+    let collapsed = evaluator.collapsed(best.value);
     let data_n = data.ys.len();
     Ok(RunReport {
         net,

@@ -25,7 +25,7 @@ mod trainer;
 
 pub use adam::{Adam, GradientSettings, Schedule};
 pub use data::SampledData;
-pub use eval::{Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
+pub use eval::{COLLAPSE_FRACTION, Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
 pub use fit::{Outcome, RunReport, fit, fit_from};
 pub use init::Init;
 pub use lsq::solve_output_layer;

@@ -48,7 +48,11 @@ impl Artifact for CollapseRate {
             chart
                 .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
                 .map_err(err)?
-                .label(format!("collapse rate over {} seeds (error ≥ 95% of the constant's)", r.config.deep.seeds))
+                .label(format!(
+                    "collapse rate over {} seeds (error ≥ {:.0}% of the constant's)",
+                    r.config.deep.seeds,
+                    crate::train::COLLAPSE_FRACTION * 100.0
+                ))
                 .legend(swatch(c));
             chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, c.filled()))).map_err(err)?;
             legend(&mut chart, SeriesLabelPosition::UpperLeft, 13)?;

@@ -170,8 +170,7 @@ fn keep_start(
                 *r = Some(0);
             }
         }
-        #[allow(clippy::neg_cmp_op_on_partial_ord)]
-        let collapsed = !(e0.value < 0.95 * ev.constant_baseline());
+        let collapsed = ev.collapsed(e0.value);
         rep = RunReport { net: start, best: e0, collapsed, ..rep };
     }
     Ok(rep)
