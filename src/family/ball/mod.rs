@@ -79,8 +79,7 @@ pub static INFO: FamilyInfo = FamilyInfo {
 pub const MAX_D: u32 = 64;
 /// The squared norm's range \[0, S\] under the input distribution.
 pub const S_MAX: f64 = 2.0;
-/// The claimed normalised MSE the construction's N is chosen for.
-pub const CONSTRUCTION_NMSE: f64 = 1e-3;
+pub use norm::CONSTRUCTION_NMSE;
 
 /// Check a suite's range: 2 ≤ d_min ≤ d_max ≤ 64, ramp_milli ≤ 1000.
 pub fn validate_range(d_min: u32, d_max: u32, ramp_milli: u32) -> Result<(), Invalid> {
@@ -142,12 +141,7 @@ impl Ball {
 
     /// The construction's pieces per coordinate: the fewest with claimed nMSE ≤ 10⁻³.
     pub fn construction_pieces(&self) -> usize {
-        let var = self.variance();
-        let mut n = 2;
-        while self.claimed(n).mse / var > CONSTRUCTION_NMSE {
-            n += 2;
-        }
-        n
+        norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), CONSTRUCTION_NMSE)
     }
 
     /// The ramp as a one-input net of ŝ (width 2): (1/δ_c)(σ(1 + δ_c − ŝ) − σ(1 − ŝ)).

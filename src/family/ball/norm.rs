@@ -46,10 +46,17 @@ pub fn eta(d: usize, s_max: f64, pieces: usize) -> f64 {
     d as f64 * s_max / (pieces as f64).powi(2)
 }
 
-/// The fewest pieces per coordinate (even, ≥ 2) whose η is at most `eta_max`.
-pub fn pieces_for(d: usize, s_max: f64, eta_max: f64) -> usize {
-    let n = ((d as f64 * s_max / eta_max).sqrt().ceil() as usize).max(2);
-    n + n % 2
+/// The normalised MSE a construction's claim is chosen to stay under (the suites' finest floor).
+pub const CONSTRUCTION_NMSE: f64 = 1e-3;
+
+/// The fewest pieces per coordinate (even, ≥ 2) whose `claimed` error (a non-increasing function of
+/// the pieces) is at most `limit`.
+pub fn fewest_pieces(claimed: impl Fn(usize) -> f64, limit: f64) -> usize {
+    let mut n = 2;
+    while claimed(n) > limit {
+        n += 2;
+    }
+    n
 }
 
 /// The net x ↦ tail(ŝ(x)): the norm block with `pieces` per coordinate as the first hidden layer,
@@ -143,7 +150,7 @@ mod tests {
             // The bound is attained up to a factor: the largest gap is at least η/8 here.
             assert!(hi >= e / 8.0, "d={d}: the bound is not loose by more than 8× (max gap {hi}, η {e})");
         }
-        assert_eq!(pieces_for(8, 2.0, 0.01), 40);
+        assert_eq!(fewest_pieces(|n| eta(8, 2.0, n), 0.01), 40);
         assert!(eta(8, 2.0, 40) <= 0.01 && eta(8, 2.0, 38) > 0.01);
     }
 }

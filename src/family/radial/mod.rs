@@ -64,8 +64,7 @@ pub static INFO: FamilyInfo = FamilyInfo {
 pub const MAX_D: u32 = 64;
 /// Largest supported k.
 pub const MAX_K: u32 = 12;
-/// The claimed normalised MSE the construction's N is chosen for.
-pub const CONSTRUCTION_NMSE: f64 = 1e-3;
+pub use super::ball::norm::CONSTRUCTION_NMSE;
 
 /// Check a suite's range: 2 ≤ d ≤ 64, 1 ≤ k_min ≤ k_max ≤ 12.
 pub fn validate_range(d: u32, k_min: u32, k_max: u32) -> Result<(), Invalid> {
@@ -113,11 +112,7 @@ impl Radial {
 
     /// The construction's pieces per coordinate: the fewest with claimed nMSE ≤ 10⁻³.
     pub fn construction_pieces(&self) -> usize {
-        let mut n = 2;
-        while self.claimed(n).mse / self.variance() > CONSTRUCTION_NMSE {
-            n += 2;
-        }
-        n
+        norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), CONSTRUCTION_NMSE)
     }
 }
 
@@ -136,17 +131,18 @@ impl Target for Radial {
             *o = self.saw.value(s);
         }
     }
+    // s = ‖x‖² is uniform on [0, 1], so f = Δ^k(s) has the sawtooth's moments.
     fn mean(&self) -> f64 {
-        0.5
+        self.saw.mean()
     }
     fn variance(&self) -> f64 {
-        1.0 / 12.0
+        self.saw.variance()
     }
     fn constant_l1(&self) -> Option<f64> {
-        Some(0.25)
+        self.saw.constant_l1()
     }
     fn constant_sup(&self) -> Option<f64> {
-        Some(0.5)
+        self.saw.constant_sup()
     }
     fn pwl(&self) -> Option<crate::net::Pwl> {
         None
