@@ -42,9 +42,11 @@ pub fn constructions(targets: &[Box<dyn Target>]) -> anyhow::Result<String> {
 /// The m* table of a results document: one row per target, reference and tolerance.
 pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     let mut s = String::new();
+    let names: Vec<String> = results.targets.iter().map(|t| crate::family::file::name_of(t.target)).collect();
+    let w = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(14);
     writeln!(
         s,
-        "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9} {:>9} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
+        "{:<w$} {:<16} {:>9} {:>7} {:>5} {:>9} {:>9} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
         "target",
         "reference",
         "ref err",
@@ -59,14 +61,14 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
         "params",
         "ratio"
     )?;
-    for t in &results.targets {
+    for (t, name) in results.targets.iter().zip(&names) {
         for r in &t.references {
             let collapse = r.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c));
             for q in &r.searches {
                 writeln!(
                     s,
-                    "{:<14} {:<16} {:>9} {:>7} {:>5} {:>9.1e} {:>9.2e} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
-                    t.label,
+                    "{:<w$} {:<16} {:>9} {:>7} {:>5} {:>9.1e} {:>9.2e} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
+                    name,
                     cells::reference(r),
                     cells::error(r.error),
                     r.params,
@@ -114,7 +116,7 @@ pub fn bounds(targets: &[Box<dyn Target>], eps: &[f64], metric: Metric) -> anyho
     }
     writeln!(s)?;
     for t in targets {
-        write!(s, "{:<16}", t.label())?;
+        write!(s, "{:<16}", crate::family::file::name_of(t.id()))?;
         for &e in eps {
             let c = t.certify(e, metric).with_context(|| {
                 format!(

@@ -15,6 +15,7 @@ pub mod costs;
 pub mod durable;
 pub mod experiment;
 pub mod family;
+pub mod inspect;
 pub mod jsonl;
 pub mod lock;
 pub mod net;

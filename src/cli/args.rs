@@ -56,12 +56,22 @@ pub enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings, overridable).
+    /// Search the minimal shallow width for one sawtooth Δ^k (the quick suite's settings), or for
+    /// your own deep net (`--net`) against your own target (`--target`) or itself.
     #[command(allow_negative_numbers = true)]
     Search {
         /// Number of compositions k of the sawtooth (1..=24: exact errors need the 2^k + 1 knots).
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_EXACT_K as i64))]
-        k: u32,
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_EXACT_K as i64),
+              required_unless_present_any = ["net", "target"], conflicts_with_all = ["net", "target"])]
+        k: Option<u32>,
+        /// Your deep ReLU net, saved from PyTorch as a safetensors state_dict of an nn.Sequential of
+        /// nn.Linear and nn.ReLU: the reference to match (τ = max(floor, its error against the target)).
+        #[arg(long, value_name = "NET")]
+        net: Option<PathBuf>,
+        /// The target [default: the net itself]: knots:PATH, samples:PATH, or a built-in member
+        /// FAMILY:PARAM=VALUE,… (e.g. sawtooth:k=3).
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
         /// Tolerance floors, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "0.1,0.01,0.001")]
         floors: Vec<f64>,
@@ -71,21 +81,38 @@ pub enum Cmd {
         /// Seeds per width.
         #[arg(long, default_value_t = 3)]
         seeds: u32,
-        /// Largest width tried.
-        #[arg(long, default_value_t = 1024)]
-        m_max: usize,
-        /// Shallow trainers to run, comma-separated (the quick suite's: freeknot, hybrid, adam).
-        #[arg(long, value_delimiter = ',', default_value = "freeknot,hybrid,adam")]
+        /// Largest width tried [default: 1024 for the sawtooth; each trainer's full-suite cap with --net].
+        #[arg(long)]
+        m_max: Option<usize>,
+        /// Shallow trainers to run, comma-separated [default: those that fit the target: freeknot,
+        /// hybrid, adam on one input; greedy, hybrid, adam on d].
+        #[arg(long, value_delimiter = ',')]
         trainers: Vec<String>,
-        /// Also train the deep reference (otherwise only the constructed one).
+        /// Also train the deep reference (otherwise only the constructed one, or your net).
         #[arg(long)]
         trained: bool,
-        /// Output folder [default: results/search-kK].
+        /// Output folder [default: results/search-kK, or results/search-NAME with --net].
         #[arg(long)]
         out: Option<PathBuf>,
         /// Worker threads [default: all cores].
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Inspect your deep ReLU net (safetensors from PyTorch): its exact linear pieces on [0, 1]
+    /// against the depth-width bound and a figure (one input), its errors against a target (exact
+    /// in 1-D, Monte Carlo with 95% intervals on d inputs).
+    Inspect {
+        /// The net (a safetensors state_dict of an nn.Sequential of nn.Linear and nn.ReLU).
+        net: PathBuf,
+        /// A target to measure it against: knots:PATH, samples:PATH, or FAMILY:PARAM=VALUE,…
+        #[arg(long, value_name = "TARGET")]
+        target: Option<String>,
+        /// Monte Carlo points (d inputs).
+        #[arg(long, default_value_t = 65536, value_parser = clap::value_parser!(u64).range(100..=16_777_216))]
+        points: u64,
+        /// Where the figure goes (1-input nets) [default: results/inspect/NAME.svg].
+        #[arg(long)]
+        figure: Option<PathBuf>,
     },
     /// Redraw the whole report from a results document (no training): SVG and PDF figures, tables,
     /// headline.md, methods.md/.tex, references.bib and index.html.
@@ -158,6 +185,13 @@ pub enum Cmd {
         /// Family: sawtooth, golden, takagi-aA (A ≥ 2) or square (golden and Takagi: sup only).
         #[arg(long, default_value = "sawtooth")]
         family: String,
+        /// One target of your own instead of a family (exact 1-D targets; sup bracket):
+        /// knots:PATH, samples:PATH (one input) or FAMILY:PARAM=VALUE,…
+        #[arg(long, value_name = "TARGET", conflicts_with = "net")]
+        target: Option<String>,
+        /// A 1-input net of your own as the target (safetensors).
+        #[arg(long, value_name = "NET")]
+        net: Option<PathBuf>,
         /// Largest member (k, t, K or L), from 1.
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_K as i64))]
         k_max: u32,

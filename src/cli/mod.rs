@@ -2,12 +2,13 @@
 //! inputs, calls the library and prints what it wrote; the work is in the library's modules.
 
 mod args;
+mod own;
 
 pub use args::{Cli, Cmd, MetricArg};
 
 use crate::console;
 use crate::family::{Target, TargetSpec};
-use crate::suite::{ReferenceKind, RunOptions, load_suite, run_suite};
+use crate::suite::{RunOptions, load_suite, run_suite};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -67,34 +68,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display()
             );
         }
-        Cmd::Search { k, floors, metric, seeds, m_max, trainers, trained, out, threads: t } => {
-            let mut cfg = load_suite("quick")?;
-            cfg.name = format!("search-k{k}");
-            cfg.targets = vec![TargetSpec::sawtooth(k, k)];
-            cfg.floors = floors;
-            cfg.metric = metric.into();
-            let known: Vec<&str> = cfg.shallow.iter().map(|s| s.train.optimizer.name()).collect();
-            if let Some(bad) = trainers.iter().find(|t| !known.contains(&t.as_str())) {
-                anyhow::bail!("--trainers: `{bad}` is not one of {}", known.join(", "));
-            }
-            cfg.shallow.retain(|s| trainers.iter().any(|t| t == s.train.optimizer.name()));
-            for sh in &mut cfg.shallow {
-                sh.seeds = seeds;
-                sh.m_max = m_max;
-                sh.max_pieces = None;
-            }
-            cfg.references = if trained {
-                vec![ReferenceKind::Constructed, ReferenceKind::Trained]
-            } else {
-                vec![ReferenceKind::Constructed]
-            };
-            cfg.validate()?;
-            let out = out.unwrap_or_else(|| PathBuf::from("results").join(&cfg.name));
-            let res =
-                run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard: None })?;
-            print!("{}", console::mstar(&res)?);
-            crate::report::write_report(&res, &out)?;
+        Cmd::Search { k, net, target, floors, metric, seeds, m_max, trainers, trained, out, threads } => {
+            own::search(own::SearchArgs {
+                k,
+                net,
+                target,
+                floors,
+                metric,
+                seeds,
+                m_max,
+                trainers,
+                trained,
+                out,
+                threads,
+            })?
         }
+        Cmd::Inspect { net, target, points, figure } => own::inspect(&net, target.as_deref(), points as usize, figure)?,
         Cmd::Merge { files, out } => {
             let docs = files
                 .iter()
@@ -168,15 +157,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{} (headline block)", path.display());
             }
         }
-        Cmd::Bounds { family, k_max, eps, metric } => {
+        Cmd::Bounds { family, target, net, k_max, eps, metric } => {
             anyhow::ensure!(!eps.is_empty(), "--eps: give at least one tolerance");
             if let Some(e) = eps.iter().find(|e| !(e.is_finite() && **e >= 0.0)) {
                 anyhow::bail!("--eps {e}: tolerances must be finite numbers ≥ 0");
             }
-            let first = series(&family)?;
-            let targets = (1..=k_max)
-                .map(|v| first.with_axis_value(v).expect("a series member").build())
-                .collect::<Result<Vec<_>, _>>()?;
+            let targets = if target.is_some() || net.is_some() {
+                vec![own::own_target(net.as_deref(), target.as_deref())?.1]
+            } else {
+                let first = series(&family)?;
+                (1..=k_max)
+                    .map(|v| first.with_axis_value(v).expect("a series member").build())
+                    .collect::<Result<Vec<_>, _>>()?
+            };
             print!("{}", console::bounds(&targets, &eps, metric.into())?)
         }
         Cmd::Experiment { experiment, out, threads: t } => {

@@ -12,6 +12,7 @@
 //! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
 
 pub mod ball;
+pub mod file;
 pub mod golden;
 mod info;
 pub mod maxd;
@@ -42,6 +43,11 @@ pub trait Target: Send + Sync {
     fn sample(&self, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<f64> {
         use rand::RngExt;
         (0..n * self.dim()).map(|_| rng.random()).collect()
+    }
+    /// `n` points from the distribution held-out errors are measured on: by default the input
+    /// distribution ([`Target::sample`]); a table of samples keeps its held-out rows apart.
+    fn sample_heldout(&self, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<f64> {
+        self.sample(n, rng)
     }
     /// Mean of the target under its input distribution (the best constant predictor).
     fn mean(&self) -> f64;
@@ -149,4 +155,9 @@ pub enum TargetError {
     /// A parameter is outside its allowed range.
     #[error("target `{family}`: parameter `{param}` = {value} is out of range (allowed: {allowed})")]
     OutOfRange { family: &'static str, param: &'static str, value: String, allowed: &'static str },
+    /// A file target whose files this process has not read (or whose files changed since).
+    #[error(
+        "target `file {fingerprint:08x}`: no file read in this run has this fingerprint (were its files changed or moved since the results were written?)"
+    )]
+    NotLoaded { fingerprint: u32 },
 }

@@ -4,14 +4,22 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{FamilyInfo, Target, TargetError, ball, golden, maxd, radial, sawtooth, square, takagi};
+use super::{FamilyInfo, Target, TargetError, ball, file, golden, maxd, radial, sawtooth, square, takagi};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// Every family's metadata, in the order configs and reports list them. A new family is its folder
 /// (with its `INFO`) plus one entry here and its arms in this file's `match`es.
-pub static FAMILIES: &[&FamilyInfo] =
-    &[&sawtooth::INFO, &golden::INFO, &takagi::INFO, &square::INFO, &maxd::INFO, &ball::INFO, &radial::INFO];
+pub static FAMILIES: &[&FamilyInfo] = &[
+    &sawtooth::INFO,
+    &golden::INFO,
+    &takagi::INFO,
+    &square::INFO,
+    &maxd::INFO,
+    &ball::INFO,
+    &radial::INFO,
+    &file::INFO,
+];
 
 /// The family named `name` in configs and results.
 pub fn family_info(name: &str) -> Option<&'static FamilyInfo> {
@@ -68,6 +76,11 @@ pub enum TargetId {
         /// Compositions of the tent map.
         k: u32,
     },
+    /// A target of the user's own (knots, samples or a net), identified by its files' contents.
+    File {
+        /// FNV-1a of the files read ([`file::FileSpec::load`]).
+        fingerprint: u32,
+    },
 }
 
 impl TargetId {
@@ -81,6 +94,10 @@ impl TargetId {
             TargetId::Max { d } => Ok(Box::new(maxd::MaxD::new(d)?)),
             TargetId::Ball { d, ramp_milli } => Ok(Box::new(ball::Ball::new(d, ramp_milli)?)),
             TargetId::Radial { d, k } => Ok(Box::new(radial::Radial::new(d, k)?)),
+            TargetId::File { fingerprint } => match file::lookup(fingerprint) {
+                Some(t) => Ok(Box::new(t)),
+                None => Err(TargetError::NotLoaded { fingerprint }),
+            },
         }
     }
 
@@ -94,6 +111,7 @@ impl TargetId {
             TargetId::Max { .. } => &maxd::INFO,
             TargetId::Ball { .. } => &ball::INFO,
             TargetId::Radial { .. } => &radial::INFO,
+            TargetId::File { .. } => &file::INFO,
         }
     }
 
@@ -128,6 +146,7 @@ impl TargetId {
             TargetId::Takagi { a, .. } => format!("takagi a={a}"),
             TargetId::Ball { ramp_milli, .. } => format!("ball δ={}", f64::from(ramp_milli) / 1000.0),
             TargetId::Radial { d, .. } => format!("radial d={d}"),
+            TargetId::File { fingerprint } => format!("file {fingerprint:08x}"),
             _ => self.family().to_string(),
         }
     }
@@ -140,7 +159,7 @@ impl TargetId {
             TargetId::Golden { .. } => Some(TargetId::Golden { t: v }),
             TargetId::Takagi { a, .. } => Some(TargetId::Takagi { a, k: v }),
             TargetId::Square { .. } => Some(TargetId::Square { l: v }),
-            TargetId::Max { .. } | TargetId::Ball { .. } => None,
+            TargetId::Max { .. } | TargetId::Ball { .. } | TargetId::File { .. } => None,
             TargetId::Radial { d, .. } => Some(TargetId::Radial { d, k: v }),
         }
     }
@@ -154,6 +173,7 @@ impl TargetId {
             TargetId::Square { l } => ("L", l as f64),
             TargetId::Max { d } | TargetId::Ball { d, .. } => ("d", d as f64),
             TargetId::Radial { k, .. } => ("k", k as f64),
+            TargetId::File { .. } => ("file", 1.0),
         }
     }
 }
@@ -168,6 +188,7 @@ impl std::fmt::Display for TargetId {
             TargetId::Max { d } => write!(f, "max d={d}"),
             TargetId::Ball { d, ramp_milli } => write!(f, "ball d={d} δ={}", f64::from(*ramp_milli) / 1000.0),
             TargetId::Radial { d, k } => write!(f, "radial d={d} k={k}"),
+            TargetId::File { fingerprint } => write!(f, "file {fingerprint:08x}"),
         }
     }
 }
@@ -231,6 +252,9 @@ pub enum TargetSpec {
         /// Largest k (≤ 12).
         k_max: u32,
     },
+    /// A target of the user's own: knots, samples, a built-in member or a net, and optionally the
+    /// user's deep net as the reference ([`file::FileSpec`]).
+    File(file::FileSpec),
 }
 
 impl TargetSpec {
@@ -242,7 +266,10 @@ impl TargetSpec {
     /// Whether its targets have d > 1 inputs (sampled errors, the data rule of
     /// [`crate::train::data`]).
     pub fn is_many_input(&self) -> bool {
-        self.expand().first().is_some_and(|id| id.info().many_input)
+        self.expand().first().is_some_and(|id| match *id {
+            TargetId::File { fingerprint } => file::dim_of(fingerprint) > 1,
+            _ => id.info().many_input,
+        })
     }
 
     /// Build every member.
@@ -253,6 +280,14 @@ impl TargetSpec {
     /// Check the parameters; the error names the field relative to this table.
     pub fn validate(&self) -> Result<(), Invalid> {
         match *self {
+            TargetSpec::File(ref spec) => {
+                spec.validate_fields()?;
+                spec.load_field().map(|_| ()).map_err(|(field, e)| Invalid {
+                    field: field.to_string(),
+                    value: format!("{:?}", file::value_of(spec, field)),
+                    allowed: format!("a file depthsep can read, but: {e:#}"),
+                })
+            }
             TargetSpec::Sawtooth { k_min, k_max } => sawtooth::validate_range(k_min, k_max),
             TargetSpec::Golden { t_min, t_max } => golden::validate_range(t_min, t_max),
             TargetSpec::Takagi { a, k_min, k_max } => takagi::validate_range(a, k_min, k_max),
@@ -266,6 +301,8 @@ impl TargetSpec {
     /// Every member, in order.
     pub fn expand(&self) -> Vec<TargetId> {
         match *self {
+            // Validation reads the files and reports their faults; a spec that fails expands to nothing.
+            TargetSpec::File(ref spec) => spec.load().ok().into_iter().collect(),
             TargetSpec::Sawtooth { k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Sawtooth { k }).collect(),
             TargetSpec::Golden { t_min, t_max } => (t_min..=t_max).map(|t| TargetId::Golden { t }).collect(),
             TargetSpec::Takagi { a, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Takagi { a, k }).collect(),
@@ -304,6 +341,7 @@ mod tests {
             TargetId::Max { d: 2 },
             TargetId::Ball { d: 2, ramp_milli: 0 },
             TargetId::Radial { d: 2, k: 1 },
+            TargetId::File { fingerprint: 7 },
         ];
         assert_eq!(members.len(), FAMILIES.len(), "one member per registered family");
         for id in members {
@@ -315,7 +353,9 @@ mod tests {
             for p in info.params {
                 assert!(json.get(p).is_some(), "{id}: parameter `{p}` is serialised");
             }
-            assert!(!info.works.is_empty() && info.works.iter().all(|(k, e)| e.contains(&format!("{{{k},"))));
+            // Every built-in family cites its source; a target of your own cites none.
+            assert_eq!(info.works.is_empty(), info.name == "file", "{id}");
+            assert!(info.works.iter().all(|(k, e)| e.contains(&format!("{{{k},"))));
             if info.cli.is_some() {
                 let cli = match id {
                     TargetId::Takagi { a, .. } => format!("takagi-a{a}"),

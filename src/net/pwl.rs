@@ -88,6 +88,25 @@ impl Pwl {
         1 + s.windows(2).filter(|w| (w[1] - w[0]).abs() > SLOPE_RTOL * w[0].abs().max(w[1].abs()).max(1.0)).count()
     }
 
+    /// The interior knots where the slope changes (as [`Pwl::pieces`] counts them), with their values.
+    pub fn kinks(&self) -> Vec<(f64, f64)> {
+        let s = self.slopes();
+        (1..self.xs.len() - 1)
+            .filter(|&i| (s[i] - s[i - 1]).abs() > SLOPE_RTOL * s[i].abs().max(s[i - 1].abs()).max(1.0))
+            .map(|i| (self.xs[i], self.ys[i]))
+            .collect()
+    }
+
+    /// The same function with collinear knots dropped: one knot per kink, plus the ends.
+    pub fn merged(&self) -> Pwl {
+        let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = self.kinks().into_iter().unzip();
+        xs.insert(0, 0.0);
+        ys.insert(0, self.ys[0]);
+        xs.push(1.0);
+        ys.push(*self.ys.last().unwrap());
+        Pwl::new(xs, ys)
+    }
+
     /// Exact L1, MSE and sup errors between `self` and `other` over \[0,1\]. Time: O(n + m).
     pub fn errors(&self, other: &Pwl) -> ExactErrors {
         let (mut l1, mut mse, mut sup) = (0.0, 0.0, 0.0f64);

@@ -191,15 +191,22 @@ impl Methods {
                 approx.push(t.target.family());
             }
         }
-        if approx.is_empty() {
-            "exactly".into()
+        // A target of your own is matched to the net you gave: no bound is proved, its error is measured.
+        let own = approx.contains(&"file");
+        approx.retain(|f| *f != "file");
+        let mut text = if approx.is_empty() {
+            "exactly".to_string()
         } else {
             let names: Vec<String> = approx.iter().map(|f| self.code(f)).collect();
             format!(
                 "exactly, or within the error bound its family proves ({}; the net's measured error is the reference error)",
                 names.join(", ")
             )
+        };
+        if own {
+            text += " (a target of your own: within the measured error of the deep net you gave, the reference error)";
         }
+        text
     }
 
     fn paragraph(&self, r: &Results) -> String {
@@ -227,6 +234,10 @@ impl Methods {
                     String::new()
                 };
                 let cite = if keys.is_empty() { String::new() } else { self.cite(&keys) };
+                if f.axis == "file" {
+                    // A target of your own is one member: no parameter range to state.
+                    return format!("{name}{pieces}{cite}");
+                }
                 format!("{name} for {} = {}{pieces}{cite}", self.m(f.axis, f.axis), self.range(lo, hi))
             })
             .collect();

@@ -220,6 +220,15 @@ impl SuiteConfig {
         check(!self.targets.is_empty(), "", "targets", &self.targets.len(), "at least one [[targets]] table")?;
         for (i, t) in self.targets.iter().enumerate() {
             t.validate().map_err(|e| e.under(&format!("targets[{i}]")))?;
+            if let TargetSpec::File(f) = t {
+                check(
+                    f.net.is_some() || !self.references.contains(&ReferenceKind::Constructed),
+                    "",
+                    "references",
+                    &self.references,
+                    &format!("[\"trained\"]: targets[{i}] has no `net`, so there is no constructed deep net to match"),
+                )?;
+            }
             // A sample's maximum only bounds the sup error from below: sup needs exact errors.
             let family = t.expand().first().map_or("", |id| id.family());
             check(

@@ -104,7 +104,7 @@ impl<'a> Evaluator<'a> {
         let quadratic = if target.dim() == 1 && exact.is_none() { target.quadratic() } else { None };
         let sample = (exact.is_none() && quadratic.is_none()).then(|| {
             let mut rng = run_rng(0, &format!("eval set {}", target.label()));
-            let xs = target.sample(points, &mut rng);
+            let xs = target.sample_heldout(points, &mut rng);
             let mut ys = vec![0.0; points];
             target.eval_batch(&xs, &mut ys);
             (xs, ys)
