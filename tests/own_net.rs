@@ -365,3 +365,20 @@ mod fuzz {
         assert!(e.contains("line 1: longer than"), "{e}");
     }
 }
+
+#[test]
+fn the_example_suite_runs_from_the_repository_root_and_bounds_read_the_net() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("own");
+    let run = depthsep(&["run", "--suite", "examples/pytorch/suite.toml", "--out", out.to_str().unwrap()], root());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let res = depthsep::results::Results::read(&out.join("results.json")).unwrap();
+    let errors: Vec<Option<f64>> = res.targets.iter().map(|t| t.references[0].error).collect();
+    assert!(errors[0].is_some_and(|e| (e / 1.9937e-6 - 1.0).abs() < 1e-3), "against Δ³: {errors:?}");
+    assert_eq!(errors[1], Some(0.0), "the net against itself");
+    let b = depthsep(&["bounds", "--net", example().to_str().unwrap(), "--metric", "sup", "--eps", "0,0.01"], root());
+    let text = String::from_utf8_lossy(&b.stdout);
+    assert!(b.status.success() && text.contains("[32, 33]") && text.contains("[7, 8]"), "{text}");
+    let e = depthsep(&["search", "--target", "sawtooth:k=2"], dir.path());
+    assert!(String::from_utf8_lossy(&e.stderr).contains("--target without --net: add --trained"));
+}

@@ -67,13 +67,11 @@ fn config(a: &SearchArgs) -> anyhow::Result<SuiteConfig> {
         cfg.sufficiency = None;
         cfg.targets = vec![TargetSpec::File(spec.clone())];
         cfg.shallow.retain(|s| s.train.optimizer.fits_dim(target.dim()));
-        if a.trainers.is_empty() {
-            // Without a net there is no constructed reference: the trained one is the reference.
-            anyhow::ensure!(
-                spec.net.is_some() || a.trained,
-                "--target without --net: add --trained (the deep reference is then trained)"
-            );
-        }
+        // Without a net there is no constructed reference: the trained one is the reference.
+        anyhow::ensure!(
+            spec.net.is_some() || a.trained,
+            "--target without --net: add --trained (the deep reference is then trained)"
+        );
     }
     cfg.floors = a.floors.clone();
     cfg.metric = a.metric.into();
