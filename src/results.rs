@@ -46,6 +46,57 @@ pub struct Results {
     /// The deep references' trainability frontier (`depthsep frontier`); deterministic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frontier: Option<crate::suite::frontier::Frontier>,
+    /// Further frontiers (other families, widths, recipes or step budgets), each measured by its
+    /// own `depthsep frontier`; deterministic.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frontiers: Vec<crate::suite::frontier::Frontier>,
+}
+
+impl Results {
+    /// Every measured frontier: the first, then the further ones.
+    pub fn all_frontiers(&self) -> impl Iterator<Item = &crate::suite::frontier::Frontier> {
+        self.frontier.iter().chain(&self.frontiers)
+    }
+
+    /// The recipe that trained `t`'s deep reference: the configured one, or `plain` where it does
+    /// not apply (a family without a depth parameter, d > 1 inputs: [`crate::train::recipe`]).
+    pub fn deep_recipe(&self, t: &TargetResult) -> crate::train::recipe::Recipe {
+        crate::train::recipe::effective(self.config.deep.recipe_for(t.target.family()), t.target, t.dim)
+    }
+
+    /// Label every trained reference and frontier recipe with its kind (generic or
+    /// structure-aware), where a document written before the labels lacks them.
+    pub fn label_recipes(&mut self) {
+        let labels: Vec<String> = self.targets.iter().map(|t| Self::label(self.deep_recipe(t))).collect();
+        for (t, label) in self.targets.iter_mut().zip(labels) {
+            for re in t.references.iter_mut().filter(|re| re.kind == crate::suite::ReferenceKind::Trained) {
+                re.recipe.get_or_insert_with(|| label.clone());
+            }
+        }
+        for f in self.frontier.iter_mut().chain(self.frontiers.iter_mut()) {
+            for spec in &mut f.recipes {
+                spec.kind = spec.recipe.kind().to_string();
+            }
+        }
+    }
+
+    /// `"<recipe> (<kind>)"`.
+    pub fn label(r: crate::train::recipe::Recipe) -> String {
+        format!("{} ({})", r.name(), r.kind())
+    }
+
+    /// Store a newly measured frontier: it replaces the one of the same family series, recipes
+    /// and widths (a remeasurement), else it is the first, else it is added to the further ones.
+    pub fn store_frontier(&mut self, f: crate::suite::frontier::Frontier) {
+        let same = |o: &crate::suite::frontier::Frontier| o.same_design(&f);
+        if self.frontier.is_none() || self.frontier.as_ref().is_some_and(same) {
+            self.frontier = Some(f);
+        } else if let Some(o) = self.frontiers.iter_mut().find(|o| same(o)) {
+            *o = f;
+        } else {
+            self.frontiers.push(f);
+        }
+    }
 }
 
 /// Measured costs of the nets a report compares.
@@ -256,6 +307,10 @@ pub struct ReferenceResult {
     pub weights: Vec<f64>,
     /// One search per tolerance floor.
     pub searches: Vec<SearchResult>,
+    /// A trained reference's recipe and its kind, e.g. `"triangle_curriculum (structure-aware)"`
+    /// ([`crate::train::recipe::Recipe::kind`]); filled on reading documents written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe: Option<String>,
 }
 
 /// The minimal shallow width that matches a reference at one tolerance, for one trainer.
@@ -324,8 +379,9 @@ impl Results {
              Regenerate it: `depthsep run --suite <its suite> --out <a new folder>` (its run log cannot be resumed)",
             path.display()
         );
-        let r: Results = serde_json::from_value(v)
+        let mut r: Results = serde_json::from_value(v)
             .with_context(|| format!("{} does not match the results schema", path.display()))?;
+        r.label_recipes();
         r.check().with_context(|| format!("{} is inconsistent", path.display()))?;
         Ok(r)
     }

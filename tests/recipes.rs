@@ -186,8 +186,19 @@ fn the_frontier_is_independent_of_the_thread_count_and_reads_its_own_cells() {
         .collect();
     let run = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| frontier::measure(11, TargetId::Sawtooth { k: 1 }, recipes.clone(), &[2, 4], 3, 2, &|_, _| {}))
-            .unwrap()
+        pool.install(|| {
+            frontier::measure(
+                11,
+                TargetId::Sawtooth { k: 1 },
+                recipes.clone(),
+                &[2, 4],
+                3,
+                2,
+                frontier::GIVE_UP,
+                &|_, _| {},
+            )
+        })
+        .unwrap()
     };
     let (one, two) = (run(1), run(2));
     assert_eq!(one, two);

@@ -161,13 +161,20 @@ pub enum Cmd {
         /// Hidden widths, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "2,8")]
         widths: Vec<usize>,
-        /// Family: sawtooth, golden, takagi-a2 (any a ≥ 2), square.
+        /// Family: sawtooth, golden, takagi-a2 (any a ≥ 2), square, radial-d2 (any d ≥ 2).
         #[arg(long, default_value = "sawtooth")]
         family: String,
         /// Recipes, comma-separated [default: all of plain, asymmetric, lm, curriculum, triangle,
-        /// triangle_curriculum].
+        /// triangle_curriculum, layerwise], or `generic` for every generic one.
         #[arg(long, value_delimiter = ',')]
         recipes: Vec<String>,
+        /// Step budgets as factors of each recipe's steps per stage, comma-separated (`1,10`: 3000
+        /// and 30000 steps for the hybrid recipes; a factor n ≠ 1 names the recipe `<name> ×n`).
+        #[arg(long, value_delimiter = ',', default_value = "1")]
+        budgets: Vec<usize>,
+        /// Stop a recipe and width after two consecutive k whose best seed is above this nMSE.
+        #[arg(long, default_value_t = crate::suite::frontier::GIVE_UP)]
+        give_up: f64,
         /// Worker threads [default: all cores]. Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,

@@ -102,28 +102,40 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::report::write_report(&res, &dir)?;
             eprintln!("{n} nets timed; results with costs and the report written into {}", dir.display());
         }
-        Cmd::Frontier { input, k_max, seeds, widths, family, recipes, threads: t, out, in_place } => {
+        Cmd::Frontier { input, k_max, seeds, widths, family, recipes, budgets, give_up, threads: t, out, in_place } => {
             let dir = destination(&input, out, in_place, "frontier")?;
             let series = series(&family)?;
             let mut res = crate::results::Results::read(&input)?;
             let mut specs = crate::suite::frontier::default_recipes(&res.config.deep.train);
-            if !recipes.is_empty() {
+            if recipes == ["generic"] {
+                specs.retain(|s| !s.recipe.structure_aware());
+            } else if !recipes.is_empty() {
                 let known: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
                 if let Some(bad) = recipes.iter().find(|r| !known.contains(r)) {
-                    anyhow::bail!("--recipes: unknown recipe `{bad}`; allowed: {}", known.join(", "));
+                    anyhow::bail!("--recipes: unknown recipe `{bad}`; allowed: {}, or generic", known.join(", "));
                 }
                 specs.retain(|s| recipes.contains(&s.name));
             }
+            let specs = crate::suite::frontier::with_budgets(specs, &budgets)?;
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads(t)?).build()?;
             let started = std::time::Instant::now();
             let progress = |done: usize, total: usize| {
                 eprint!("\rfrontier: {done}/{total} runs, {:.0} s", started.elapsed().as_secs_f64());
             };
             let f = pool.install(|| {
-                crate::suite::frontier::measure(res.config.master_seed, series, specs, &widths, k_max, seeds, &progress)
+                crate::suite::frontier::measure(
+                    res.config.master_seed,
+                    series,
+                    specs,
+                    &widths,
+                    k_max,
+                    seeds,
+                    give_up,
+                    &progress,
+                )
             })?;
             eprintln!();
-            res.frontier = Some(f);
+            res.store_frontier(f);
             crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
             crate::report::write_report(&res, &dir)?;
             print!("{}", crate::report::frontier_markdown(&res));

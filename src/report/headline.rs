@@ -99,8 +99,29 @@ fn grid(r: &Results, f: &Family) -> Grid {
         let ratio = if i == 0 && has_bracket { " (÷ upper)" } else { "" };
         header.push(format!("{}{ratio}", at(&format!("{name} m*"))));
     }
-    if let Some(shape) = &trained_shape {
-        header.push(format!("trained deep ({shape}): best {metric}, collapse"));
+    let recipe = f.targets.first().map(|t| r.deep_recipe(t));
+    if let (Some(shape), Some(recipe)) = (&trained_shape, recipe) {
+        header.push(format!("trained deep ({shape}; {}, {}): best {metric}, collapse", recipe.name(), recipe.kind()));
+    }
+    // The generic column: the frontier's best generic recipe per k, at the trained reference's width.
+    let width = trained.first().and_then(|re| re.hidden.first().copied());
+    let frontiers: Vec<_> = r
+        .all_frontiers()
+        .filter(|fr| fr.series.series() == f.name && width.is_some_and(|w| fr.widths.contains(&w)))
+        .filter(|_| recipe.is_some_and(|r| r.structure_aware()))
+        .collect();
+    if let (false, Some(w)) = (frontiers.is_empty(), width) {
+        let mut generic: Vec<&str> = frontiers
+            .iter()
+            .flat_map(|fr| fr.recipes.iter())
+            .filter(|s| !s.recipe.structure_aware())
+            .map(|s| s.name.as_str())
+            .collect();
+        generic.dedup();
+        header.push(format!(
+            "trained deep (w{w}, generic: the best of {} in the frontier): best nMSE",
+            generic.join(", ")
+        ));
     }
 
     let mut rows = Vec::new();
@@ -139,6 +160,16 @@ fn grid(r: &Results, f: &Family) -> Grid {
                     re.collapse_rate.map_or("–".into(), |c| format!("{:.0}%", 100.0 * c))
                 )
             }));
+        }
+        if let (false, Some(w)) = (frontiers.is_empty(), width) {
+            let k = t.target.axis().1 as u32;
+            let best = frontiers
+                .iter()
+                .flat_map(|fr| fr.recipes.iter().map(move |s| (fr, s)))
+                .filter(|(_, s)| !s.recipe.structure_aware())
+                .filter_map(|(fr, s)| Some((fr.cell(&s.name, w, k)?.best?, s.name.as_str())))
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            row.push(best.map_or("–".into(), |(e, name)| format!("{e:.1e} ({name})")));
         }
         rows.push(row);
     }

@@ -79,11 +79,13 @@ pub fn page(r: &Results, full: &Grid, files: &[(&str, String)]) -> String {
             f.grid.html()
         );
     }
-    if let Some(f) = &r.frontier {
+    for (i, f) in r.all_frontiers().enumerate() {
+        let id = if i == 0 { "frontier".to_string() } else { format!("frontier-{i}") };
         body += &format!(
-            "<h2 id=\"frontier\">Trainability frontier</h2>\n<p>Deep references trained by each recipe on Δ^k; the \
+            "<h2 id=\"{id}\">Trainability frontier: {}</h2>\n<p>Deep references trained by each recipe on the target of parameter k; the \
              best of {} seeds per cell (letters: C collapse, P fewer pieces than Δ^k, M misplaced pieces, D divergence; \
              then the collapse rate). Also <a href=\"frontier.md\">frontier.md</a>.</p>\n<div class=\"scroll\">\n{}</div>\n",
+            e(&f.series.series()),
             f.seeds,
             super::frontier::grid(f).html()
         );

@@ -58,13 +58,15 @@ impl Methods {
         ((info.describe)(id, &|md: &str, tex: &str| self.m(md, tex)), info.keys())
     }
 
-    /// How the deep references were trained, e.g. `, grown layer by layer in the triangle-wave
-    /// parametrisation [..] (Takagi: warm-start curriculum)`; empty for `plain`.
-    fn recipes(&self, deep: &crate::suite::DeepConfig) -> String {
+    /// How the deep references were trained, per family, each recipe labelled generic or
+    /// structure-aware, e.g. `, trained in the triangle-wave parametrisation [..] (sawtooth, golden;
+    /// `triangle_curriculum`, structure-aware: …); by a warm-start curriculum (takagi; …)`.
+    fn recipes(&self, r: &Results) -> String {
         use crate::train::recipe::Recipe;
         let say = |r: Recipe| match r {
             Recipe::Plain => "from random initialisation".to_string(),
             Recipe::Curriculum => "by a warm-start curriculum, one layer prepended per depth".to_string(),
+            Recipe::Layerwise => "grown one function-preserving layer at a time on the target itself".to_string(),
             Recipe::Triangle => {
                 format!("in the triangle-wave parametrisation{}, then freely", self.cite(&["milkert2025"]))
             }
@@ -73,14 +75,33 @@ impl Methods {
                 self.cite(&["milkert2025"])
             ),
         };
-        if deep.recipe.is_plain() && deep.recipe_by_family.is_empty() {
+        let mut groups: Vec<(Recipe, Vec<&'static str>)> = Vec::new();
+        for t in r.targets.iter().filter(|t| t.references.iter().any(|x| x.kind == ReferenceKind::Trained)) {
+            let recipe = r.deep_recipe(t);
+            let fam = t.target.family();
+            match groups.iter_mut().find(|(g, _)| *g == recipe) {
+                Some((_, fams)) if !fams.contains(&fam) => fams.push(fam),
+                Some(_) => {}
+                None => groups.push((recipe, vec![fam])),
+            }
+        }
+        if groups.iter().all(|(g, _)| g.is_plain()) {
             return String::new();
         }
-        let mut s = format!(", trained {}", say(deep.recipe));
-        for (family, r) in &deep.recipe_by_family {
-            s += &format!("; {}: {}", self.t(family), say(*r));
-        }
-        s
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(g, fams)| {
+                let why = if g.structure_aware() {
+                    ": every layer starts as a tent map, a family that contains the sawtooth's layers exactly, so this \
+                     recipe builds in the target's form"
+                } else {
+                    ": only the data and a plain ReLU architecture"
+                };
+                let fams: Vec<String> = fams.iter().map(|f| self.t(f)).collect();
+                format!("{} ({}; {}, {}{why})", say(*g), fams.join(", "), self.code(g.name()), g.kind())
+            })
+            .collect();
+        format!(", trained {}", parts.join("; "))
     }
 
     fn schedule(&self, s: Schedule) -> String {
@@ -277,7 +298,7 @@ impl Methods {
                 c.deep.seeds,
                 c.deep.train.steps,
                 self.code(c.deep.train.optimizer.name()),
-                self.recipes(&c.deep),
+                self.recipes(r),
             );
         }
         s += &format!(

@@ -31,6 +31,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         collapse_rate: None,
                         weights: net.params().to_vec(),
                         searches: vec![],
+                        recipe: None,
                     }
                 }
                 ReferenceKind::Trained => {
@@ -61,6 +62,11 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         seeds: runs.iter().map(|r| r.summary.clone()).collect(),
                         weights: best.map(|b| b.weights.clone()).unwrap_or_default(),
                         searches: vec![],
+                        recipe: Some(Results::label(crate::train::recipe::effective(
+                            cfg.deep.recipe_for(target.id().family()),
+                            target.id(),
+                            target.dim(),
+                        ))),
                     }
                 }
             };
@@ -268,6 +274,7 @@ pub(super) fn results(
         shard_provenance: vec![],
         costs: None,
         frontier: None,
+        frontiers: vec![],
     })
 }
 

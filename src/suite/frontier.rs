@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 /// The nMSE a best seed must reach for its k to count towards the frontier.
 pub const FRONTIER_TOL: f64 = 1e-2;
 
-/// A (recipe, width) pair whose best seed is above this nMSE at two consecutive k is not run at
-/// larger k (its cells there are `–`): deeper runs cost the most and would only repeat the failure.
+/// By default, a (recipe, width) pair whose best seed is above this nMSE at two consecutive k is
+/// not run at larger k (its cells there are `–`): deeper runs cost the most and would only repeat
+/// the failure. `depthsep frontier --give-up` sets another threshold (e.g. the tolerance itself).
 pub const GIVE_UP: f64 = 0.5;
 
 /// One named way to train the deep net: a recipe and its training settings.
@@ -32,6 +33,9 @@ pub struct RecipeSpec {
     pub recipe: Recipe,
     /// Its training settings (initialisation, trainer, budget) for each stage.
     pub train: TrainSettings,
+    /// `"generic"` or `"structure-aware"` ([`Recipe::kind`]).
+    #[serde(default)]
+    pub kind: String,
 }
 
 /// One training run of the frontier.
@@ -74,6 +78,47 @@ pub struct Frontier {
     pub recipes: Vec<RecipeSpec>,
     /// Every run.
     pub runs: Vec<FrontierRun>,
+    /// The stopping threshold: a (recipe, width) whose best seed was above it at two consecutive k
+    /// was not run deeper.
+    #[serde(default = "give_up_default", skip_serializing_if = "is_give_up_default")]
+    pub give_up: f64,
+}
+
+fn give_up_default() -> f64 {
+    GIVE_UP
+}
+
+fn is_give_up_default(g: &f64) -> bool {
+    *g == GIVE_UP
+}
+
+impl Frontier {
+    /// Whether `other` measures the same family series, recipes and widths.
+    pub fn same_design(&self, other: &Frontier) -> bool {
+        let names = |f: &Frontier| f.recipes.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        self.series.series() == other.series.series() && self.widths == other.widths && names(self) == names(other)
+    }
+}
+
+/// Each recipe at each step budget: `×1` keeps the recipe (and its name), `×n` multiplies its
+/// steps per stage by n and names it `<name> ×n`.
+pub fn with_budgets(recipes: Vec<RecipeSpec>, factors: &[usize]) -> anyhow::Result<Vec<RecipeSpec>> {
+    anyhow::ensure!(
+        !factors.is_empty() && factors.iter().all(|&f| (1..=100).contains(&f)),
+        "--budgets: give factors in 1..=100"
+    );
+    let mut out = Vec::new();
+    for r in recipes {
+        for &f in factors {
+            let mut s = r.clone();
+            if f != 1 {
+                s.name = format!("{} ×{f}", r.name);
+                s.train.steps = r.train.steps * f;
+            }
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 /// Why a (recipe, width, k) cell misses the tolerance, from its best run.
@@ -147,9 +192,15 @@ impl Frontier {
 
 /// The recipes compared by default, built on the suite's deep training settings `base`:
 /// plain (its init and trainer), asymmetric initialisation, Levenberg–Marquardt (100 steps,
-/// evaluated every 10), curriculum, triangle, triangle grown a layer at a time.
+/// evaluated every 10), curriculum, triangle, triangle grown a layer at a time, layer-wise growth
+/// on the target itself.
 pub fn default_recipes(base: &TrainSettings) -> Vec<RecipeSpec> {
-    let with = |name: &str, recipe, train: TrainSettings| RecipeSpec { name: name.into(), recipe, train };
+    let with = |name: &str, recipe: Recipe, train: TrainSettings| RecipeSpec {
+        name: name.into(),
+        recipe,
+        train,
+        kind: recipe.kind().into(),
+    };
     let mut asym = base.clone();
     asym.init = crate::train::Init::Asymmetric;
     let mut lm = base.clone();
@@ -163,6 +214,7 @@ pub fn default_recipes(base: &TrainSettings) -> Vec<RecipeSpec> {
         with("curriculum", Recipe::Curriculum, base.clone()),
         with("triangle", Recipe::Triangle, base.clone()),
         with("triangle_curriculum", Recipe::TriangleCurriculum, base.clone()),
+        with("layerwise", Recipe::Layerwise, base.clone()),
     ]
 }
 
@@ -176,10 +228,12 @@ pub fn measure(
     widths: &[usize],
     k_max: u32,
     seeds: u32,
+    give_up: f64,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Frontier> {
     anyhow::ensure!((1..=20).contains(&k_max), "--k-max {k_max}: give 1..=20");
     anyhow::ensure!(seeds >= 1, "--seeds: give at least 1");
+    anyhow::ensure!(give_up > 0.0 && give_up.is_finite(), "--give-up {give_up}: give a positive nMSE");
     anyhow::ensure!(!widths.is_empty() && widths.iter().all(|&w| w >= 1), "--widths: give widths ≥ 1");
     let ids: Vec<TargetId> = (1..=k_max)
         .map(|k| series.with_axis_value(k))
@@ -207,7 +261,10 @@ pub fn measure(
                 let mut rng = run_rng(master_seed, &stream);
                 let id = ids[k as usize - 1];
                 let depth = id.build()?.natural_depth();
-                let t = train_deep(spec.recipe, id, width, depth, &spec.train, Metric::Nmse, 1, &[1e-12], &mut rng)?;
+                // Exact targets ignore the point count; sampled ones (d > 1) are measured on it.
+                let points = crate::train::SAMPLE_EVAL_POINTS;
+                let t =
+                    train_deep(spec.recipe, id, width, depth, &spec.train, Metric::Nmse, points, &[1e-12], &mut rng)?;
                 let rep = t.report;
                 let finite = rep.best.value.is_finite();
                 progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
@@ -232,7 +289,7 @@ pub fn measure(
                 .filter(|r| r.recipe == spec.name && r.width == width)
                 .filter_map(|r| r.error)
                 .fold(f64::INFINITY, f64::min);
-            let failed = best.is_nan() || best > GIVE_UP;
+            let failed = best.is_nan() || best > give_up;
             if !(failed && failed_before[i]) {
                 keep.push((spec, width));
                 failed_now.push(failed);
@@ -248,5 +305,5 @@ pub fn measure(
         }
     }
     runs.sort_by(|a, b| (&a.recipe, a.width, a.k, a.seed).cmp(&(&b.recipe, b.width, b.k, b.seed)));
-    Ok(Frontier { series: ids[0], pieces, k_max, seeds, widths: widths.to_vec(), recipes, runs })
+    Ok(Frontier { series: ids[0], pieces, k_max, seeds, widths: widths.to_vec(), recipes, runs, give_up })
 }

@@ -94,6 +94,7 @@ pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::R
         shard_provenance: docs.into_iter().map(|d| d.provenance).collect(),
         costs: None,
         frontier: None,
+        frontiers: vec![],
     })
 }
 

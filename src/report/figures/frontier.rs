@@ -18,7 +18,7 @@ impl Artifact for FrontierFigure {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let Some(f) = &r.frontier else {
+        let Some(first) = &r.frontier else {
             return svg((800, 120), |root| {
                 root.draw(&Text::new(
                     "No trainability frontier measured: run `depthsep frontier --in results.json`.",
@@ -28,50 +28,64 @@ impl Artifact for FrontierFigure {
                 .map_err(err)
             });
         };
-        let panels = f.widths.len().max(1) as u32;
-        svg((620 * panels, 520), |root| {
-            for (area, &width) in root.split_evenly((1, panels as usize)).iter().zip(&f.widths) {
-                let kmax = f.k_max as f64;
-                let mut chart = ChartBuilder::on(area)
-                    .caption(
-                        format!("{}: deep ReLU nets of width {width}, best of {} seeds", f.series.series(), f.seeds),
-                        (FONT, 16),
-                    )
-                    .margin(12)
-                    .x_label_area_size(40)
-                    .y_label_area_size(60)
-                    .build_cartesian_2d(0.7..(kmax + 0.3), (FLOOR / 3.0..3.0).log_scale())
-                    .map_err(err)?;
-                chart
-                    .configure_mesh()
-                    .x_desc(format!("{} (target parameter; depth = the construction's)", f.series.axis().0))
-                    .y_desc("best nMSE (exact; 1 = the constant)")
-                    .x_labels(f.k_max as usize)
-                    .x_label_formatter(&|x| format!("{x:.0}"))
-                    .y_label_formatter(&|y| format!("{y:.0e}"))
-                    .draw()
-                    .map_err(err)?;
-                chart
-                    .draw_series(LineSeries::new(
-                        vec![(0.7, FRONTIER_TOL), (kmax + 0.3, FRONTIER_TOL)],
-                        BLACK.stroke_width(2),
-                    ))
-                    .map_err(err)?
-                    .label(format!("frontier tolerance nMSE = {FRONTIER_TOL:.0e} (errors < 1e-16 drawn at 1e-16)"))
-                    .legend(swatch(BLACK));
-                for (i, spec) in f.recipes.iter().enumerate() {
-                    let c = PALETTE[i % PALETTE.len()];
-                    let pts: Vec<(f64, f64)> = (1..=f.k_max)
-                        .filter_map(|k| f.cell(&spec.name, width, k)?.best.map(|b| (k as f64, b.max(FLOOR))))
-                        .collect();
+        let _ = first;
+        // One row per frontier, one panel per width.
+        let frontiers: Vec<_> = r.all_frontiers().collect();
+        let panels = frontiers.iter().map(|f| f.widths.len()).max().unwrap_or(1).max(1) as u32;
+        svg((620 * panels, 520 * frontiers.len() as u32), |root| {
+            for (row, f) in root.split_evenly((frontiers.len(), 1)).iter().zip(&frontiers) {
+                for (area, &width) in row.split_evenly((1, panels as usize)).iter().zip(&f.widths) {
+                    let kmax = f.k_max as f64;
+                    let mut chart = ChartBuilder::on(area)
+                        .caption(
+                            format!(
+                                "{}: deep ReLU nets of width {width}, best of {} seeds",
+                                f.series.series(),
+                                f.seeds
+                            ),
+                            (FONT, 16),
+                        )
+                        .margin(12)
+                        .x_label_area_size(40)
+                        .y_label_area_size(60)
+                        .build_cartesian_2d(0.7..(kmax + 0.3), (FLOOR / 3.0..3.0).log_scale())
+                        .map_err(err)?;
                     chart
-                        .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                        .configure_mesh()
+                        .x_desc(format!("{} (target parameter; depth = the construction's)", f.series.axis().0))
+                        .y_desc("best nMSE (exact; 1 = the constant)")
+                        .x_labels(f.k_max as usize)
+                        .x_label_formatter(&|x| format!("{x:.0}"))
+                        .y_label_formatter(&|y| format!("{y:.0e}"))
+                        .draw()
+                        .map_err(err)?;
+                    chart
+                        .draw_series(LineSeries::new(
+                            vec![(0.7, FRONTIER_TOL), (kmax + 0.3, FRONTIER_TOL)],
+                            BLACK.stroke_width(2),
+                        ))
                         .map_err(err)?
-                        .label(format!("{} (frontier k = {})", spec.name, f.frontier(&spec.name, width)))
-                        .legend(swatch(c));
-                    chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled()))).map_err(err)?;
+                        .label(format!("frontier tolerance nMSE = {FRONTIER_TOL:.0e} (errors < 1e-16 drawn at 1e-16)"))
+                        .legend(swatch(BLACK));
+                    for (i, spec) in crate::report::frontier::ordered(f).into_iter().enumerate() {
+                        let c = PALETTE[i % PALETTE.len()];
+                        let pts: Vec<(f64, f64)> = (1..=f.k_max)
+                            .filter_map(|k| f.cell(&spec.name, width, k)?.best.map(|b| (k as f64, b.max(FLOOR))))
+                            .collect();
+                        chart
+                            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                            .map_err(err)?
+                            .label(format!(
+                                "{}, {} (frontier k = {})",
+                                spec.name,
+                                spec.recipe.kind(),
+                                f.frontier(&spec.name, width)
+                            ))
+                            .legend(swatch(c));
+                        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled()))).map_err(err)?;
+                    }
+                    legend(&mut chart, SeriesLabelPosition::MiddleRight, 12)?;
                 }
-                legend(&mut chart, SeriesLabelPosition::MiddleRight, 12)?;
             }
             Ok(())
         })

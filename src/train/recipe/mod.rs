@@ -15,6 +15,13 @@
 //!   (training them jointly moved the earlier a's by Adam's step size, and depth amplifies that:
 //!   measured, it failed from k = 7).
 //!
+//! - `layerwise`: grown like the curriculum, but every stage trains on the target itself (the
+//!   function-preserving deepening of Net2Net, Chen, Goodfellow & Shlens 2016, with greedy
+//!   layer-wise growth, Bengio et al. 2007): generic, it needs no family of shallower targets.
+//!
+//! `triangle` and `triangle_curriculum` are *structure-aware* (a tent-map layer contains the
+//! sawtooth's); the rest are *generic* ([`Recipe::structure_aware`]).
+//!
 //! Curricula need a family whose construction depth is its parameter (sawtooth, golden, Takagi,
 //! x²) and the depth "k"; the triangle needs one input. Elsewhere a recipe falls back to `plain`
 //! and says so in [`Trained::recipe`].
@@ -44,6 +51,11 @@ pub enum Recipe {
     Triangle,
     /// Triangle-wave reparametrisation grown a layer at a time, then free training.
     TriangleCurriculum,
+    /// Grown a layer at a time on the target itself: depth 1 trained, then a layer prepended that
+    /// keeps the function (Net2Net's deepening, Chen, Goodfellow & Shlens 2016) and all layers
+    /// trained again, as in greedy layer-wise training (Bengio et al. 2007). Generic: every stage
+    /// sees only the final target's data.
+    Layerwise,
 }
 
 impl Recipe {
@@ -51,7 +63,43 @@ impl Recipe {
     pub fn is_plain(&self) -> bool {
         *self == Recipe::Plain
     }
+
+    /// Whether the recipe builds in knowledge of the target's form. `triangle` and
+    /// `triangle_curriculum` parametrise every layer as a tent map T_a, a family that contains Δ^k
+    /// exactly (a = ½): they are *structure-aware*. `plain` and `curriculum` use only the data and
+    /// a standard ReLU architecture (the curriculum's stages are the family's shallower members,
+    /// data of the same kind): they are *generic*.
+    pub fn structure_aware(&self) -> bool {
+        matches!(self, Recipe::Triangle | Recipe::TriangleCurriculum)
+    }
+
+    /// `"generic"` or `"structure-aware"`, as every table, figure and paragraph labels it.
+    pub fn kind(&self) -> &'static str {
+        if self.structure_aware() { STRUCTURE_AWARE } else { "generic" }
+    }
+
+    /// The config name, e.g. `"triangle_curriculum"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Recipe::Plain => "plain",
+            Recipe::Curriculum => "curriculum",
+            Recipe::Triangle => "triangle",
+            Recipe::TriangleCurriculum => "triangle_curriculum",
+            Recipe::Layerwise => "layerwise",
+        }
+    }
 }
+
+/// The recipe that trains a deep reference of target `id` (with `dim` inputs) when `configured`
+/// is asked for: itself where it applies (one input; curricula and the triangle also need a
+/// family whose parameter is the construction's depth), else `plain`, as [`train_deep`] falls back.
+pub fn effective(configured: Recipe, id: TargetId, dim: usize) -> Recipe {
+    let applies = dim == 1 && (configured == Recipe::Layerwise || id.with_axis_value(1).is_some());
+    if applies { configured } else { Recipe::Plain }
+}
+
+/// The label of a recipe that knows the target's form ([`Recipe::structure_aware`]).
+pub const STRUCTURE_AWARE: &str = "structure-aware";
 
 /// A trained deep net and the recipe that actually ran.
 pub struct Trained {
@@ -98,8 +146,17 @@ pub fn train_deep(
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Trained> {
     let evaluator = |t| Evaluator::with_points(t, metric, eval_points);
-    let staged =
-        if recipe == Recipe::Plain || (recipe != Recipe::Curriculum && width < 2) { None } else { stages(id, depth)? };
+    let staged = match recipe {
+        Recipe::Plain => None,
+        Recipe::Layerwise => {
+            let t = id.build()?;
+            // The prepended layer passes x ≥ 0 on through one unit: one input only.
+            (t.dim() == 1).then(|| (0..depth).map(|_| id.build()).collect::<Result<Vec<_>, _>>()).transpose()?
+        }
+        Recipe::Curriculum => stages(id, depth)?,
+        Recipe::Triangle | Recipe::TriangleCurriculum if width < 2 => None,
+        Recipe::Triangle | Recipe::TriangleCurriculum => stages(id, depth)?,
+    };
     let Some(targets) = staged else {
         let t = id.build()?;
         let report = fit(t.as_ref(), &vec![width; depth], settings, &evaluator(t.as_ref()), tolerances, rng)?;
@@ -107,7 +164,7 @@ pub fn train_deep(
     };
     let last = targets.len() - 1;
     let mut total = 0;
-    if recipe == Recipe::Curriculum {
+    if matches!(recipe, Recipe::Curriculum | Recipe::Layerwise) {
         let mut net: Option<Mlp> = None;
         for (j, t) in targets.iter().enumerate() {
             let data = sample(t.as_ref(), settings, Mlp::count_params(t.dim(), &vec![width; j + 1]), rng)?;
@@ -174,4 +231,17 @@ fn keep_start(
         rep = RunReport { net: start, best: e0, collapsed, ..rep };
     }
     Ok(rep)
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn the_triangle_recipes_are_structure_aware_and_the_rest_generic_and_names_match_the_config() {
+        for r in [Recipe::Plain, Recipe::Curriculum, Recipe::Triangle, Recipe::TriangleCurriculum, Recipe::Layerwise] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.name());
+            assert_eq!(r.structure_aware(), r.name().starts_with("triangle"), "{}", r.name());
+        }
+    }
 }
