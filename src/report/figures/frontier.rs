@@ -67,13 +67,26 @@ impl Artifact for FrontierFigure {
                         .map_err(err)?
                         .label(format!("frontier tolerance nMSE = {FRONTIER_TOL:.0e} (errors < 1e-16 drawn at 1e-16)"))
                         .legend(swatch(BLACK));
-                    for (i, spec) in crate::report::frontier::ordered(f).into_iter().enumerate() {
+                    // One colour per base recipe; a larger step budget (`<name> ×n`) is its thin,
+                    // hollow-marked twin.
+                    let ordered = crate::report::frontier::ordered(f);
+                    let mut bases: Vec<&str> = Vec::new();
+                    for spec in &ordered {
+                        let base = spec.name.split(" ×").next().unwrap_or(&spec.name);
+                        if !bases.contains(&base) {
+                            bases.push(base);
+                        }
+                    }
+                    for spec in ordered {
+                        let base = spec.name.split(" ×").next().unwrap_or(&spec.name);
+                        let i = bases.iter().position(|b| *b == base).unwrap_or(0);
                         let c = PALETTE[i % PALETTE.len()];
+                        let more = spec.name.contains(" ×");
                         let pts: Vec<(f64, f64)> = (1..=f.k_max)
                             .filter_map(|k| f.cell(&spec.name, width, k)?.best.map(|b| (k as f64, b.max(FLOOR))))
                             .collect();
                         chart
-                            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
+                            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(if more { 1 } else { 2 })))
                             .map_err(err)?
                             .label(format!(
                                 "{}, {} (frontier k = {})",
@@ -82,7 +95,8 @@ impl Artifact for FrontierFigure {
                                 f.frontier(&spec.name, width)
                             ))
                             .legend(swatch(c));
-                        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled()))).map_err(err)?;
+                        let style = if more { c.stroke_width(1) } else { c.filled() };
+                        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, style))).map_err(err)?;
                     }
                     legend(&mut chart, SeriesLabelPosition::MiddleRight, 12)?;
                 }
