@@ -1,7 +1,7 @@
 //! Assemble the results document from the finished runs (pure: same runs, same bytes).
 
+use super::context::{Cache, Ctx};
 use super::plan::{Role, RunId, SearchPlan};
-use super::runner::{Cache, Ctx};
 use super::{ReferenceKind, RunRecord};
 use crate::net::Mlp;
 use crate::results::{Provenance, ReferenceResult, Results, SCHEMA_VERSION, SearchResult, SweepSummary, TargetResult};

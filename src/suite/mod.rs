@@ -3,6 +3,7 @@
 
 mod assemble;
 mod config;
+mod context;
 pub mod frontier;
 mod log;
 pub mod plan;

@@ -7,24 +7,18 @@
 //! on the config, so the assembled results are identical for any thread count or run order, and
 //! after an interruption (runs already in the log are read back, not redone).
 
-use super::plan::{Role, RunId, RunKey, SearchPlan};
+use super::context::{Cache, Ctx};
+use super::plan::{Role, RunId, SearchPlan};
 use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, builtin, provenance};
 use crate::family::Target;
-use crate::results::{Results, RunSummary, ShardInfo};
-use crate::rng::run_rng;
+use crate::results::{Results, ShardInfo};
 use crate::search::Search;
-use crate::train::recipe::train_deep;
-use crate::train::{TrainSettings, fit};
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
-
-/// Finished runs by key.
-pub(super) type Cache = BTreeMap<RunKey, RunRecord>;
 
 /// How to run a suite.
 #[derive(Debug, Clone)]
@@ -53,85 +47,6 @@ pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
         )
     })?;
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)
-}
-
-pub(super) struct Ctx<'a> {
-    pub cfg: &'a SuiteConfig,
-    pub targets: Vec<Box<dyn Target>>,
-    /// Tolerance at which runs on each target stop early.
-    pub stop: Vec<f64>,
-    /// Every τ of each target's searches (sweeps keep the net that first reaches each).
-    pub taus: Vec<Vec<f64>>,
-    /// The shard being run, if any.
-    pub shard: Option<ShardInfo>,
-}
-
-impl Ctx<'_> {
-    /// Index of a run's target in `targets`.
-    fn index(&self, id: &RunId) -> usize {
-        self.targets.iter().position(|t| t.id() == id.target).expect("runs are planned on the suite's targets")
-    }
-    /// The cache key of run `id`.
-    pub fn key(&self, id: &RunId) -> RunKey {
-        RunKey::new(id.clone(), self.stop[self.index(id)])
-    }
-    fn settings(&self, id: &RunId) -> &TrainSettings {
-        match id.role.trainer() {
-            None => &self.cfg.deep.train,
-            Some(name) => {
-                &self.cfg.shallow.iter().find(|s| s.train.optimizer.name() == name).expect("planned trainer").train
-            }
-        }
-    }
-
-    fn train(&self, id: &RunId) -> anyhow::Result<RunRecord> {
-        let t = self.index(id);
-        let target = self.targets[t].as_ref();
-        let ev = self.cfg.evaluator(target);
-        let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
-        match id.role {
-            Role::Sweep { .. } => {
-                return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
-            }
-            Role::Sufficiency { factor, .. } => {
-                let mut s = self.settings(id).clone();
-                s.sampled.min = s.sampled.min.saturating_mul(factor as usize);
-                s.sampled.per_param = s.sampled.per_param.saturating_mul(factor as usize);
-                return super::sweep::run(target, id, &s, &ev, self.stop[t], &self.taus[t], &mut rng);
-            }
-            _ => {}
-        }
-        let recipe = self.cfg.deep.recipe_for(id.target.family());
-        let rep = if id.role == Role::Deep && !recipe.is_plain() {
-            let points = self.cfg.eval_points.unwrap_or(crate::train::SAMPLE_EVAL_POINTS);
-            let (w, depth) = (id.hidden[0], id.hidden.len());
-            let settings = self.settings(id);
-            train_deep(recipe, id.target, w, depth, settings, self.cfg.metric, points, &[self.stop[t]], &mut rng)?
-                .report
-        } else {
-            fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?
-        };
-        let finite = rep.best.value.is_finite();
-        let p = rep.net.params();
-        let keep = p.len() <= super::MAX_STORED_PARAMS && p.iter().all(|v| v.is_finite());
-        let weights = if keep { p.to_vec() } else { vec![] };
-        let summary = RunSummary {
-            hidden: id.hidden.clone(),
-            seed: id.seed,
-            error: finite.then_some(rep.best.value),
-            errors: finite.then_some(rep.best.errors),
-            pieces: rep.best.pieces,
-            steps: rep.steps_used,
-            outcome: rep.outcome,
-            collapsed: rep.collapsed,
-            solve_failures: rep.solve_failures,
-            trainer: self.settings(id).optimizer.name().to_string(),
-            interval: rep.best.interval.filter(|_| finite),
-            data_n: (target.dim() > 1).then_some(rep.data_n),
-        };
-        let stop = self.stop[t];
-        Ok(RunRecord { id: id.clone(), stop, summary, weights, curve: vec![], intervals: vec![], nets: vec![] })
-    }
 }
 
 /// Run a suite, resuming from whatever `opts.out` already holds for the same config.
