@@ -10,11 +10,13 @@
 //! `docs/ARCHITECTURE.md` has the data path and how to add a family or a trainer.
 
 pub mod cli;
+pub mod config;
 pub mod console;
 pub mod costs;
 pub mod durable;
 pub mod experiment;
 pub mod family;
+pub mod frontier;
 pub mod inspect;
 pub mod jsonl;
 pub mod lock;

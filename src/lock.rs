@@ -33,7 +33,13 @@ impl DirLock {
     /// Lock `dir` (which must exist) for `what` (e.g. "run of suite `quick`").
     pub fn acquire(dir: &Path, what: &str) -> anyhow::Result<Self> {
         let path = dir.join(LOCK_FILE);
-        let me = format!("{} {} {} {}", std::process::id(), host(), humantime::format_rfc3339_seconds(std::time::SystemTime::now()), what);
+        let me = format!(
+            "{} {} {} {}",
+            std::process::id(),
+            host(),
+            humantime::format_rfc3339_seconds(std::time::SystemTime::now()),
+            what
+        );
         for _ in 0..2 {
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut f) => {

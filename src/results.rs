@@ -9,10 +9,10 @@
 //! failed solves and flags searches against an unfit reference. [`Results::read`] refuses other
 //! versions and checks the invariants the report relies on ([`Results::check`]).
 
+use crate::config::{ReferenceKind, SuiteConfig};
 use crate::family::{Bracket, TargetId};
 use crate::net::{ExactErrors, Mlp};
 use crate::search::MStar;
-use crate::suite::{ReferenceKind, SuiteConfig};
 use crate::train::Outcome;
 use anyhow::{Context, ensure};
 use serde::{Deserialize, Serialize};
@@ -45,16 +45,16 @@ pub struct Results {
     pub costs: Option<Costs>,
     /// The deep references' trainability frontier (`depthsep frontier`); deterministic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frontier: Option<crate::suite::frontier::Frontier>,
+    pub frontier: Option<crate::frontier::Frontier>,
     /// Further frontiers (other families, widths, recipes or step budgets), each measured by its
     /// own `depthsep frontier`; deterministic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub frontiers: Vec<crate::suite::frontier::Frontier>,
+    pub frontiers: Vec<crate::frontier::Frontier>,
 }
 
 impl Results {
     /// Every measured frontier: the first, then the further ones.
-    pub fn all_frontiers(&self) -> impl Iterator<Item = &crate::suite::frontier::Frontier> {
+    pub fn all_frontiers(&self) -> impl Iterator<Item = &crate::frontier::Frontier> {
         self.frontier.iter().chain(&self.frontiers)
     }
 
@@ -69,7 +69,7 @@ impl Results {
     pub fn label_recipes(&mut self) {
         let labels: Vec<String> = self.targets.iter().map(|t| Self::label(self.deep_recipe(t))).collect();
         for (t, label) in self.targets.iter_mut().zip(labels) {
-            for re in t.references.iter_mut().filter(|re| re.kind == crate::suite::ReferenceKind::Trained) {
+            for re in t.references.iter_mut().filter(|re| re.kind == crate::config::ReferenceKind::Trained) {
                 re.recipe.get_or_insert_with(|| label.clone());
             }
         }
@@ -87,8 +87,8 @@ impl Results {
 
     /// Store a newly measured frontier: it replaces the one of the same family series, recipes
     /// and widths (a remeasurement), else it is the first, else it is added to the further ones.
-    pub fn store_frontier(&mut self, f: crate::suite::frontier::Frontier) {
-        let same = |o: &crate::suite::frontier::Frontier| o.same_design(&f);
+    pub fn store_frontier(&mut self, f: crate::frontier::Frontier) {
+        let same = |o: &crate::frontier::Frontier| o.same_design(&f);
         if self.frontier.is_none() || self.frontier.as_ref().is_some_and(same) {
             self.frontier = Some(f);
         } else if let Some(o) = self.frontiers.iter_mut().find(|o| same(o)) {
@@ -261,7 +261,7 @@ pub struct SufficiencyCheck {
     /// The sweep trainer.
     pub trainer: String,
     /// The reference whose error set τ.
-    pub reference: crate::suite::ReferenceKind,
+    pub reference: crate::config::ReferenceKind,
     /// The floor of the ladder.
     pub floor: f64,
     /// τ = max(reference error, floor).

@@ -2,7 +2,6 @@
 //! runner that turns a config into results.
 
 mod assemble;
-mod config;
 mod context;
 pub mod frontier;
 mod log;
@@ -18,7 +17,7 @@ mod sweep;
 /// `reports/` hundreds of megabytes. Larger nets are recorded by shape, exact errors and pieces.
 pub const MAX_STORED_PARAMS: usize = 2048;
 
-pub use config::{
+pub use crate::config::{
     BUILTIN_NAMES, ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin, suggest,
 };
 pub use log::{LOG_FORMAT, RunLog, RunRecord};

@@ -39,11 +39,11 @@ pub fn load_suite(name_or_path: &str) -> anyhow::Result<SuiteConfig> {
         return Ok(SuiteConfig::from_toml(text, &format!("built-in suite `{name_or_path}`"))?);
     }
     let text = std::fs::read_to_string(name_or_path).with_context(|| {
-        let hint = super::config::suggest(name_or_path, &super::config::BUILTIN_NAMES)
+        let hint = crate::config::suggest(name_or_path, &crate::config::BUILTIN_NAMES)
             .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
         format!(
             "`{name_or_path}` is neither a built-in suite ({}) nor a readable TOML file{hint}",
-            super::config::BUILTIN_NAMES.join(", ")
+            crate::config::BUILTIN_NAMES.join(", ")
         )
     })?;
     Ok(SuiteConfig::from_toml(&text, name_or_path)?)

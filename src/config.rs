@@ -363,12 +363,12 @@ pub fn suggest(name: &str, names: &[&'static str]) -> Option<&'static str> {
 /// The suites embedded in the binary.
 pub fn builtin(name: &str) -> Option<&'static str> {
     match name {
-        "quick" => Some(include_str!("../../suites/quick.toml")),
-        "full" => Some(include_str!("../../suites/full.toml")),
-        "tiny" => Some(include_str!("../../suites/tiny.toml")),
-        "families" => Some(include_str!("../../suites/families.toml")),
-        "sup" => Some(include_str!("../../suites/sup.toml")),
-        "landmarks" => Some(include_str!("../../suites/landmarks.toml")),
+        "quick" => Some(include_str!("../suites/quick.toml")),
+        "full" => Some(include_str!("../suites/full.toml")),
+        "tiny" => Some(include_str!("../suites/tiny.toml")),
+        "families" => Some(include_str!("../suites/families.toml")),
+        "sup" => Some(include_str!("../suites/sup.toml")),
+        "landmarks" => Some(include_str!("../suites/landmarks.toml")),
         _ => None,
     }
 }
