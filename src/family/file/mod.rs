@@ -91,6 +91,10 @@ pub(crate) enum Function {
 /// Every file target read in this process, by fingerprint.
 static LOADED: Mutex<BTreeMap<u32, Arc<FileTarget>>> = Mutex::new(BTreeMap::new());
 
+/// The identity each spec (as JSON) was loaded under in this process: a spec is read once, however
+/// often the config is expanded.
+static SPECS: Mutex<BTreeMap<String, u32>> = Mutex::new(BTreeMap::new());
+
 fn read(path: &str, what: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read the {what} file `{path}`"))
 }
@@ -135,6 +139,20 @@ impl FileSpec {
 
     /// As [`FileSpec::load`] (fields already valid), with the field whose file failed.
     pub fn load_field(&self) -> Result<TargetId, (&'static str, anyhow::Error)> {
+        let key = serde_json::to_string(self).expect("a spec serialises");
+        if let Some(&fingerprint) = SPECS.lock().expect("file registry").get(&key) {
+            return Ok(TargetId::File { fingerprint });
+        }
+        let id = self.read_and_register()?;
+        if let TargetId::File { fingerprint } = id {
+            SPECS.lock().expect("file registry").insert(key, fingerprint);
+        }
+        Ok(id)
+    }
+
+    /// Read the files, fingerprint them and register the target (unless one with the same
+    /// fingerprint is registered already).
+    fn read_and_register(&self) -> Result<TargetId, (&'static str, anyhow::Error)> {
         let at = |f: &'static str| move |e: anyhow::Error| (f, e);
         let mut bytes: Vec<u8> = Vec::new();
         let mut tag = |kind: &str, data: &[u8]| {

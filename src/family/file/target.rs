@@ -96,16 +96,14 @@ impl FileTarget {
             Function::Pwl(p) => p.moments(),
             Function::Table(t) => {
                 let ys: Vec<f64> = t.held_out.iter().map(|&i| t.ys[i]).collect();
-                let mean = ys.iter().sum::<f64>() / ys.len() as f64;
-                (mean, ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / ys.len() as f64)
+                mean_variance(&ys)
             }
             Function::Net(n) => {
                 let mut rng = crate::rng::run_rng(0, &format!("file {fingerprint:08x} moments"));
                 let xs: Vec<f64> = (0..MOMENT_POINTS * dim).map(|_| rng.random()).collect();
                 let mut ys = vec![0.0; MOMENT_POINTS];
                 n.forward(&xs, &mut ys);
-                let mean = ys.iter().sum::<f64>() / ys.len() as f64;
-                (mean, ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / ys.len() as f64)
+                mean_variance(&ys)
             }
             Function::Member(m) => (m.mean(), m.variance()),
         };
@@ -296,4 +294,10 @@ fn exact_representation(p: &Pwl) -> Option<(Certified, Mlp)> {
         ),
     };
     Some((c, net))
+}
+
+/// Mean and (population) variance of `ys`.
+fn mean_variance(ys: &[f64]) -> (f64, f64) {
+    let mean = ys.iter().sum::<f64>() / ys.len() as f64;
+    (mean, ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / ys.len() as f64)
 }
