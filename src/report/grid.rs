@@ -1,5 +1,6 @@
-//! A plain table of text cells, written as Markdown, HTML or LaTeX (booktabs): the one shape the
-//! generated per-family tables share between `headline.md`, `index.html` and the README.
+//! A plain table of text cells, written as Markdown, CSV, HTML or LaTeX (booktabs): the one table
+//! writer of the report (headline, summary, frontier, `index.html` and the README's block), with
+//! the one LaTeX escaper.
 
 /// A header row and body rows of text cells.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,6 +19,20 @@ impl Grid {
             s += &format!("| {} |\n", row.join(" | "));
         }
         s
+    }
+
+    /// Comma-separated values: a header line, then one line per row; a cell holding a comma is
+    /// quoted.
+    pub fn csv(&self) -> String {
+        let line = |cells: &[String]| {
+            cells
+                .iter()
+                .map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.clone() })
+                .collect::<Vec<_>>()
+                .join(",")
+                + "\n"
+        };
+        self.rows.iter().fold(line(&self.header), |s, row| s + &line(row))
     }
 
     /// An HTML `<table>` with escaped cells.

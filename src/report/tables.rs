@@ -113,7 +113,6 @@ impl Artifact for Table {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let rows = rows(r);
         let trainers: Vec<String> = r
             .config
             .shallow
@@ -130,44 +129,11 @@ impl Artifact for Table {
             trainers.join(", "),
             cells::MARKERS
         );
+        let g = grid(r);
         Ok(match self.0 {
-            Format::Markdown => {
-                let mut s = format!("| {} |\n|{}\n", HEADER.join(" | "), "---|".repeat(HEADER.len()));
-                for row in &rows {
-                    s += &format!("| {} |\n", row.join(" | "));
-                }
-                s + &format!("\n{note}\n")
-            }
-            Format::Csv => {
-                let mut s = HEADER.join(",") + "\n";
-                for row in &rows {
-                    s += &(row
-                        .iter()
-                        .map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.clone() })
-                        .collect::<Vec<_>>()
-                        .join(",")
-                        + "\n");
-                }
-                s
-            }
-            Format::Latex => {
-                let esc = |c: &str| {
-                    c.replace('%', "\\%")
-                        .replace('>', "$>$")
-                        .replace('*', "$^*$")
-                        .replace('†', "$^\\dagger$")
-                        .replace('‡', "$^\\ddagger$")
-                };
-                let mut s = format!(
-                    "% {note}\n% requires \\usepackage{{booktabs}}\n\\begin{{tabular}}{{{}}}\n\\toprule\n{} \\\\\n\\midrule\n",
-                    "l".repeat(HEADER.len()),
-                    HEADER.join(" & ")
-                );
-                for row in &rows {
-                    s += &format!("{} \\\\\n", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" & "));
-                }
-                s + "\\bottomrule\n\\end{tabular}\n"
-            }
+            Format::Markdown => g.markdown() + &format!("\n{note}\n"),
+            Format::Csv => g.csv(),
+            Format::Latex => format!("% {note}\n% requires \\usepackage{{booktabs}}\n{}", g.latex()),
         })
     }
 }
