@@ -182,9 +182,13 @@ fn bounds_prints_each_end_with_how_it_was_obtained() {
     let o = depthsep(&["bounds", "--family", "golden", "--metric", "sup", "--k-max", "5", "--eps", "0.1"], dir.path());
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // f^5 has 13 pieces alternating between 0 or 1/φ² and 1: 12 kinks at ε = 0.1, [12, 13].
-    assert!(out.contains("golden t=5") && out.contains("[12, 13] a1"), "{out}");
-    assert!(out.contains("a = fewest kinks") && out.contains("1 = the minimal-link path"), "{out}");
+    // f^5 has 13 pieces alternating between 0 or 1/φ² and 1: 12 kinks at ε = 0.1, and 12 units
+    // carry them (exact); f^3 stays open at [4, 5]; f^2 needs its affine unit (proved).
+    assert!(out.contains("golden t=5") && out.contains("[12, 12] b2") && out.contains("[4, 5] b1"), "{out}");
+    assert!(
+        out.contains("a = K + 1") && out.contains("b = fewest kinks") && out.contains("1 = the minimal-link path"),
+        "{out}"
+    );
     let o = depthsep(&["bounds", "--k-max", "8", "--eps", "0.1"], dir.path());
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("[153, 232]") && out.contains("kink-free tents"), "{out}");

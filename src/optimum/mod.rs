@@ -5,11 +5,13 @@
 //!   piecewise-linear target in the sup norm (minimal-link path, Imai & Iri 1986);
 //! - [`units`]: from a piecewise-linear function to ReLU weights, and how many units it needs;
 //! - [`sup`]: the certified bracket on the minimal width for the sup norm;
+//! - [`exact`]: K or K + 1 decided: the exact sup-norm width with its proof or weights;
 //! - [`project`]: exact L2 projection onto continuous piecewise-linear functions with given knots
 //!   (the refits behind the optimised L2 certificates).
 //!
 //! Everything here may use the target's exact form: these are certificates, never trained widths.
 
+pub mod exact;
 pub mod project;
 pub mod sup;
 pub mod tube;

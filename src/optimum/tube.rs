@@ -38,6 +38,8 @@ pub struct MinLink {
 }
 
 type Pt = (f64, f64); // a line y = a x + b, as (a, b)
+/// Windows as (x_u, x_l), their ends on the upper and lower chain.
+type Windows = Vec<(f64, f64)>;
 
 /// An edge of the feasible polygon in (a, b): a bounding-box side or a tube constraint
 /// a·x + b = y. Vertices are recomputed from the two original constraints that meet there, so no
@@ -210,18 +212,15 @@ fn contact(t: &Tube, line: Pt, from: f64, to: f64, upper: bool) -> f64 {
     cands.into_iter().rev().find(|&x| gap(x) <= min + tol).unwrap_or(from)
 }
 
-/// The fewest interior kinks of a continuous piecewise-linear g on \[0,1\] with sup |f − g| ≤ `eps`,
-/// and a g attaining it. `eps` = 0 returns the target itself.
-pub fn min_link(target: &Pwl, eps: f64) -> anyhow::Result<MinLink> {
-    anyhow::ensure!(eps.is_finite() && eps >= 0.0, "tolerance must be finite and ≥ 0, got {eps}");
-    if eps == 0.0 {
-        return Ok(MinLink { kinks: target.pieces() - 1, path: target.clone() });
-    }
+/// The extremal lines of the greedy stages and the window each stage starts from, as (x_u, x_l):
+/// window 0 is the left edge (0, 0); the last line reaches x = 1.
+fn stages(target: &Pwl, eps: f64) -> anyhow::Result<(Vec<Pt>, Windows)> {
     let t = Tube { f: target, xs: target.xs(), ys: target.ys(), eps };
     let steep = target.slopes().iter().fold(1.0f64, |m, s| m.max(s.abs()));
     let big = 1e6 * (steep + 1.0 + target.ys().iter().fold(0.0f64, |m, y| m.max(y.abs())));
     let (mut xu, mut xl) = (0.0, 0.0);
     let mut lines: Vec<Pt> = Vec::new();
+    let mut windows = vec![(0.0, 0.0)];
     let last = loop {
         match stage(&t, xu, xl, big) {
             Ok(line) => break line,
@@ -235,10 +234,22 @@ pub fn min_link(target: &Pwl, eps: f64) -> anyhow::Result<MinLink> {
                     xu = contact(&t, line, xu, c, true);
                     xl = c;
                 }
+                windows.push((xu, xl));
             }
         }
     };
     lines.push(last);
+    Ok((lines, windows))
+}
+
+/// The fewest interior kinks of a continuous piecewise-linear g on \[0,1\] with sup |f − g| ≤ `eps`,
+/// and a g attaining it. `eps` = 0 returns the target itself.
+pub fn min_link(target: &Pwl, eps: f64) -> anyhow::Result<MinLink> {
+    anyhow::ensure!(eps.is_finite() && eps >= 0.0, "tolerance must be finite and ≥ 0, got {eps}");
+    if eps == 0.0 {
+        return Ok(MinLink { kinks: target.pieces() - 1, path: target.clone() });
+    }
+    let (lines, _) = stages(target, eps)?;
     let mut xs = vec![0.0];
     for w in lines.windows(2) {
         let x = (w[1].1 - w[0].1) / (w[0].0 - w[1].0);
@@ -259,4 +270,38 @@ pub fn min_link(target: &Pwl, eps: f64) -> anyhow::Result<MinLink> {
         })
         .collect();
     Ok(MinLink { kinks: lines.len() - 1, path: Pwl::new(xs, ys) })
+}
+
+/// The windows of the greedy stages for tolerance `eps` > 0: entry j bounds the points reachable
+/// with at most j links, as (x_u, x_l), the window's ends on the upper and lower chain; entry 0 is
+/// the left edge. There are K + 1 entries for K fewest kinks.
+pub fn windows(target: &Pwl, eps: f64) -> anyhow::Result<Vec<(f64, f64)>> {
+    anyhow::ensure!(eps.is_finite() && eps > 0.0, "tolerance must be finite and > 0, got {eps}");
+    Ok(stages(target, eps)?.1)
+}
+
+/// The range of slopes of the lines that cross the window `(xu, xl)` and stay in the tube from the
+/// window's far end max(x_u, x_l) up to `x_end` (a necessary condition on a link that starts left
+/// of the window and ends at or after `x_end`). `None` when no line does.
+pub fn slope_range(target: &Pwl, eps: f64, (xu, xl): (f64, f64), x_end: f64) -> Option<(f64, f64)> {
+    let t = Tube { f: target, xs: target.xs(), ys: target.ys(), eps };
+    let steep = target.slopes().iter().fold(1.0f64, |m, s| m.max(s.abs()));
+    let big = 1e6 * (steep + 1.0 + target.ys().iter().fold(0.0f64, |m, y| m.max(y.abs())));
+    let mut f = Poly::square(big).cut(upper(xu, t.chain(xu, true))).cut(lower(xl, t.chain(xl, false)));
+    let far = xu.max(xl);
+    if x_end >= far {
+        let (lo, hi) = (t.xs.partition_point(|&k| k <= far), t.xs.partition_point(|&k| k < x_end));
+        for x in std::iter::once(far).chain(t.xs[lo..hi.max(lo)].iter().copied()).chain(std::iter::once(x_end)) {
+            // Only strictly beyond each window end, as in `stage`: a constraint repeated at the
+            // same x would make the polygon's edge list degenerate.
+            if x > xu {
+                f = f.cut(upper(x, t.chain(x, true)));
+            }
+            if x > xl {
+                f = f.cut(lower(x, t.chain(x, false)));
+            }
+        }
+    }
+    let v = f.vertices();
+    (!v.is_empty()).then(|| v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), p| (l.min(p.0), h.max(p.0))))
 }

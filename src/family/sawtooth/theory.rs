@@ -63,7 +63,7 @@
 
 use super::optimized::{MAX_OPTIMISED_K, certificate_errors};
 use crate::family::{Bound, Bracket};
-use crate::net::Mlp;
+use crate::net::{Mlp, Pwl};
 use crate::optimum::Certified;
 use crate::train::Metric;
 
@@ -135,9 +135,21 @@ pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
     }
 }
 
+/// The largest k whose sup bracket is decided exactly (see [`certify`]).
+pub const SUP_EXACT_MAX_K: u32 = 12;
+
 /// The certified bracket on the minimal width reaching `eps`, with how each end was obtained.
 pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
     let n = 1u64 << k;
+    // Sup: the exact width, K or K + 1 decided (optimum::exact), up to k = 12 (≈ 2 s there); the
+    // closed form [2^k − 1, 2^k] beyond or when rounding defeats the certificate.
+    if metric == Metric::Sup && eps < 0.5 && k <= SUP_EXACT_MAX_K {
+        let xs: Vec<f64> = (0..=n).map(|i| i as f64 / n as f64).collect();
+        let ys: Vec<f64> = (0..=n).map(|i| (i % 2) as f64).collect();
+        if let Ok((c, _)) = crate::optimum::sup::certify_pwl(&Pwl::new(xs, ys), eps) {
+            return c;
+        }
+    }
     // Rounding may only make the lower end smaller: compare with a relative margin.
     let lb = |m: u64| error_bound(Bound::Lower, m, k, metric) <= eps * (1.0 + 1e-12);
     let (lower, lower_how) = if metric == Metric::Sup {
