@@ -92,7 +92,7 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     )?;
     writeln!(
         s,
-        "bracket = [certified lower bound, constructive upper bound] on the best possible width; coll = collapse rate;"
+        "bracket = [certified lower bound, constructive upper bound] on the best possible width (equal ends: exact); coll = collapse rate;"
     )?;
     writeln!(s, "{}.", cells::MARKERS)?;
     Ok(s)

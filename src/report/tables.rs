@@ -122,7 +122,7 @@ impl Artifact for Table {
         let note = format!(
             "Suite `{}` (config {}), metric {}. m* = minimal trained one-hidden-layer width reaching tau = max(ref error, floor) \
              with at least one seed of the row's trainer; trainers: {}; {}; bracket = \
-             [certified lower bound, constructive upper bound] on the best possible width (THEORY.md section 3).",
+             [certified lower bound, constructive upper bound] on the best possible width, equal ends being the exact optimum (THEORY.md section 3).",
             r.config.name,
             r.config_hash,
             r.config.metric.short(),
