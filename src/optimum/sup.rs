@@ -35,7 +35,7 @@
 //! assert_eq!((c.bracket.lower, c.bracket.upper, net.hidden()[0]), (3, 3, 3));
 //! ```
 
-use super::exact::{Decision, decide};
+use super::exact::{Decision, decide, mirror};
 use super::tube::min_link;
 use super::units::{flat_piece, to_relu};
 use super::{Bracket, Certified};
@@ -44,15 +44,6 @@ use crate::train::shallow_pwl;
 
 /// Relative margin for rounding (see the module docs).
 const MARGIN: f64 = 1e-9;
-
-fn mirror(f: &Pwl) -> Pwl {
-    let xs: Vec<f64> = f.xs().iter().rev().map(|x| 1.0 - x).collect();
-    let ys: Vec<f64> = f.ys().iter().rev().copied().collect();
-    let mut xs = xs;
-    xs[0] = 0.0;
-    *xs.last_mut().unwrap() = 1.0;
-    Pwl::new(xs, ys)
-}
 
 /// The minimal-link path in the tube of `inner` (flat piece preferred) and its ReLU weights.
 fn relu_path(f: &Pwl, inner: f64) -> anyhow::Result<(Pwl, Mlp)> {
