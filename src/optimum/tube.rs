@@ -212,12 +212,18 @@ fn contact(t: &Tube, line: Pt, from: f64, to: f64, upper: bool) -> f64 {
     cands.into_iter().rev().find(|&x| gap(x) <= min + tol).unwrap_or(from)
 }
 
+/// Half-side of the (slope, intercept) box the stage polygons start from: far beyond any line
+/// that can stay in the tube.
+fn bounding_box(target: &Pwl) -> f64 {
+    let steep = target.slopes().iter().fold(1.0f64, |m, s| m.max(s.abs()));
+    1e6 * (steep + 1.0 + target.ys().iter().fold(0.0f64, |m, y| m.max(y.abs())))
+}
+
 /// The extremal lines of the greedy stages and the window each stage starts from, as (x_u, x_l):
 /// window 0 is the left edge (0, 0); the last line reaches x = 1.
 fn stages(target: &Pwl, eps: f64) -> anyhow::Result<(Vec<Pt>, Windows)> {
     let t = Tube { f: target, xs: target.xs(), ys: target.ys(), eps };
-    let steep = target.slopes().iter().fold(1.0f64, |m, s| m.max(s.abs()));
-    let big = 1e6 * (steep + 1.0 + target.ys().iter().fold(0.0f64, |m, y| m.max(y.abs())));
+    let big = bounding_box(target);
     let (mut xu, mut xl) = (0.0, 0.0);
     let mut lines: Vec<Pt> = Vec::new();
     let mut windows = vec![(0.0, 0.0)];
@@ -285,8 +291,7 @@ pub fn windows(target: &Pwl, eps: f64) -> anyhow::Result<Vec<(f64, f64)>> {
 /// of the window and ends at or after `x_end`). `None` when no line does.
 pub fn slope_range(target: &Pwl, eps: f64, (xu, xl): (f64, f64), x_end: f64) -> Option<(f64, f64)> {
     let t = Tube { f: target, xs: target.xs(), ys: target.ys(), eps };
-    let steep = target.slopes().iter().fold(1.0f64, |m, s| m.max(s.abs()));
-    let big = 1e6 * (steep + 1.0 + target.ys().iter().fold(0.0f64, |m, y| m.max(y.abs())));
+    let big = bounding_box(target);
     let mut f = Poly::square(big).cut(upper(xu, t.chain(xu, true))).cut(lower(xl, t.chain(xl, false)));
     let far = xu.max(xl);
     if x_end >= far {
