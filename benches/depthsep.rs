@@ -138,6 +138,40 @@ fn f32_kernels(c: &mut Criterion) {
     g.finish();
 }
 
+/// The two paths for one-hidden-layer d-input nets, loss and gradient only (batch 1024, m = 256,
+/// max of the inputs as target): the fused kernel against the layered path, at d = 2..32. The two
+/// give the same bits; this measures where the fused one is faster (`shallowd::FUSED_MAX_D`).
+fn shallowd_kernels(c: &mut Criterion) {
+    use depthsep::net::{layered, shallowd};
+    fn one<T: layered::Gemm>(g: &mut Group, ty: &str, d: usize) {
+        let (xs, ys) = batch_many(1, d);
+        let xs: Vec<T> = xs.iter().map(|&x| T::from_f64(x)).collect();
+        let ys: Vec<T> = ys.iter().map(|&y| T::from_f64(y)).collect();
+        let mut net = Mlp::with_hidden(d, &[256]).unwrap();
+        Init::Torch.apply(&mut net, &mut run_rng(2, "shallowd kernels"));
+        let p: Vec<T> = net.params().iter().map(|&v| T::from_f64(v)).collect();
+        let mut grad = vec![T::ZERO; p.len()];
+        let name = format!("{ty}_d{d}");
+        let mut ws = shallowd::FusedWorkspace::<T>::default();
+        g.bench_function(BenchmarkId::new("fused", &name), |b| {
+            b.iter(|| black_box(shallowd::loss_grad_fused(net.dims(), &p, &xs, &ys, &mut grad, &mut ws)))
+        });
+        let mut ws = Workspace::<T>::default();
+        g.bench_function(BenchmarkId::new("layered", &name), |b| {
+            b.iter(|| black_box(layered::loss_grad(net.dims(), &p, &xs, &ys, &mut grad, &mut ws)))
+        });
+    }
+    if !depthsep::net::shallowd::available() {
+        return;
+    }
+    let mut g = c.benchmark_group("shallowd_kernels");
+    for d in [2, 4, 8, 12, 16, 24, 32] {
+        one::<f64>(&mut g, "f64", d);
+        one::<f32>(&mut g, "f32", d);
+    }
+    g.finish();
+}
+
 fn inference(c: &mut Criterion) {
     let mut g = c.benchmark_group("inference");
     let (xs, _) = batch(3);
@@ -469,5 +503,5 @@ fn freeknot(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = config(); targets = train_step, f32_kernels, layer_gemm, inference, gemm_peak, matched, search, freeknot }
+criterion_group! { name = benches; config = config(); targets = train_step, f32_kernels, shallowd_kernels, layer_gemm, inference, gemm_peak, matched, search, freeknot }
 criterion_main!(benches);

@@ -9,6 +9,7 @@
 pub use super::blocked::Product;
 use super::real::{Real, mse_residual};
 use super::shallow1d::Shallow;
+use super::shallowd::Fused;
 
 /// Which code computes a net's passes; all agree (tested against [`Kernel::Layered`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub enum Kernel {
     /// [`Kernel::of_in`]): the feature-major
     /// kernel of [`super::narrow`].
     Narrow,
+    /// d ≥ 2 inputs → m → 1 on a CPU with AVX-512F: the fused kernel of [`super::shallowd`].
+    ShallowD,
     /// Any shape: layer by layer through GEMM ([`Gemm`]).
     Layered,
 }
@@ -33,7 +36,7 @@ impl Kernel {
     /// limit is [`Real::NARROW_MAX`]).
     pub fn of_in<T: Real>(dims: &[usize]) -> Kernel {
         if dims[0] != 1 {
-            Kernel::Layered
+            if super::shallowd::applies(dims) { Kernel::ShallowD } else { Kernel::Layered }
         } else if dims.len() == 3 {
             Kernel::Shallow1d
         } else if dims[1..dims.len() - 1].iter().all(|&w| w <= T::NARROW_MAX) {
@@ -57,11 +60,13 @@ pub struct Workspace<T = f64> {
     pub(super) wt: Vec<T>,
     /// Buffers of the narrow kernel.
     pub(super) small: super::narrow::NarrowWorkspace<T>,
+    /// Buffers of the fused d-input kernel.
+    pub(super) fused: super::shallowd::FusedWorkspace<T>,
 }
 
 /// A scalar with a GEMM ([`Product`]): the blocked kernel ([`super::blocked`]) where the CPU has
 /// AVX-512F, else packed GEMM (`matrixmultiply`); both give the same bits on a CPU with FMA.
-pub trait Gemm: Shallow {
+pub trait Gemm: Shallow + Fused {
     /// C ← A·B (+ C) by the fastest kernel this CPU runs.
     ///
     /// # Safety
@@ -338,6 +343,7 @@ pub fn loss_grad_any<T: Gemm>(
     match Kernel::of_in::<T>(dims) {
         Kernel::Shallow1d => super::shallow1d::loss_grad(params, xs, ys, grad, &mut ws.delta),
         Kernel::Narrow => super::narrow::loss_grad(dims, params, xs, ys, grad, &mut ws.small),
+        Kernel::ShallowD => super::shallowd::loss_grad_fused(dims, params, xs, ys, grad, &mut ws.fused),
         Kernel::Layered => loss_grad(dims, params, xs, ys, grad, ws),
     }
 }

@@ -138,6 +138,7 @@ impl Mlp {
         match self.kernel() {
             Kernel::Shallow1d => super::shallow1d::forward(&self.params, xs, out),
             Kernel::Narrow => super::narrow::forward(&self.dims, &self.params, xs, out, &mut ws.small),
+            Kernel::ShallowD => super::shallowd::forward(&self.dims, &self.params, xs, out, &mut ws.fused),
             Kernel::Layered => out.copy_from_slice(self.forward_ws(xs, &mut ws)),
         }
     }
@@ -153,6 +154,7 @@ impl Mlp {
         match self.kernel() {
             Kernel::Shallow1d => super::shallow1d::loss_grad(&self.params, xs, ys, grad, &mut ws.delta),
             Kernel::Narrow => super::narrow::loss_grad(&self.dims, &self.params, xs, ys, grad, &mut ws.small),
+            Kernel::ShallowD => super::shallowd::loss_grad_fused(&self.dims, &self.params, xs, ys, grad, &mut ws.fused),
             Kernel::Layered => self.loss_grad_layered(xs, ys, grad, ws),
         }
     }

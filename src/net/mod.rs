@@ -11,6 +11,7 @@ mod pwl;
 pub mod quadratic;
 pub mod real;
 pub mod shallow1d;
+pub mod shallowd;
 pub mod torch;
 
 pub use layered::{Kernel, Workspace};
