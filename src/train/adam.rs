@@ -58,7 +58,8 @@ impl Adam {
         let c1 = 1.0 - self.beta1.powi(self.t);
         let c2 = 1.0 - self.beta2.powi(self.t);
         let (b1, b2, eps) = (self.beta1, self.beta2, self.eps);
-        super::adam_update::update(params, grad, &mut self.m, &mut self.v, [b1, b2, c1, c2, eps, lr]);
+        let coef = super::adam_update::Coefficients::new(b1, b2, (c1, c2), eps, lr);
+        super::adam_update::update(params, grad, &mut self.m, &mut self.v, coef);
     }
 }
 

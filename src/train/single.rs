@@ -77,7 +77,8 @@ impl Single {
         let c1 = (1.0 - 0.9f64.powi(self.t)) as f32;
         let c2 = (1.0 - 0.999f64.powi(self.t)) as f32;
         let lr = lr as f32;
-        super::adam_update::update(&mut self.params, &self.grad, &mut self.m, &mut self.v, [b1, b2, c1, c2, eps, lr]);
+        let coef = super::adam_update::Coefficients::new(b1, b2, (c1, c2), eps, lr);
+        super::adam_update::update(&mut self.params, &self.grad, &mut self.m, &mut self.v, coef);
         for (q, &p) in net.params_mut().iter_mut().zip(&self.params) {
             *q = p as f64;
         }

@@ -13,6 +13,7 @@
 //! x_i = p_i/a_i − q_i·(1/a_i + 1/(1 − a_i)), folded into the next layer's weights; the other w − 2
 //! units of each layer get random breakpoints and zero outgoing weights.
 
+use super::super::adam_update::{Coefficients, update};
 use super::super::trainer::Data;
 use crate::net::Mlp;
 use rand::RngExt;
@@ -84,11 +85,13 @@ pub fn pretrain(a: &mut [f64], from: usize, data: &Data, steps: usize) -> usize 
         if g.iter().any(|x| !x.is_finite()) {
             return t;
         }
-        for i in from..a.len() {
-            m[i] = 0.9 * m[i] + 0.1 * g[i];
-            v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-            let (mh, vh) = (m[i] / (1.0 - 0.9f64.powi(t as i32)), v[i] / (1.0 - 0.999f64.powi(t as i32)));
-            a[i] = (a[i] - 1e-2 * mh / (vh.sqrt() + 1e-12)).clamp(0.02, 0.98);
+        // The shared Adam with this recipe's own factors 0.1 and 0.001 (not 1 − β computed in f64;
+        // see `adam_update`), then the a's kept inside the unit interval.
+        let correction = (1.0 - 0.9f64.powi(t as i32), 1.0 - 0.999f64.powi(t as i32));
+        let coef = Coefficients { beta1: (0.9, 0.1), beta2: (0.999, 0.001), correction, eps: 1e-12, lr: 1e-2 };
+        update(&mut a[from..], &g[from..], &mut m[from..], &mut v[from..], coef);
+        for ai in &mut a[from..] {
+            *ai = ai.clamp(0.02, 0.98);
         }
     }
     steps
