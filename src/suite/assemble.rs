@@ -184,10 +184,10 @@ pub(super) fn results(
         for r in cache.values().filter(mine) {
             match &r.id.role {
                 Role::Shallow { trainer } => {
-                    by_width.entry(trainer).or_default().entry(r.id.hidden[0] as u64).or_default().push(r)
+                    by_width.entry(trainer.name()).or_default().entry(r.id.hidden[0] as u64).or_default().push(r)
                 }
-                Role::Sweep { trainer } => sweeps.entry(trainer).or_default().push(r),
-                Role::Sufficiency { trainer, .. } => doubled.entry(trainer).or_default().push(r),
+                Role::Sweep { trainer } => sweeps.entry(trainer.name()).or_default().push(r),
+                Role::Sufficiency { trainer, .. } => doubled.entry(trainer.name()).or_default().push(r),
                 Role::Deep => {}
             }
         }
@@ -283,12 +283,12 @@ mod tests {
     use super::*;
     use crate::family::TargetId;
     use crate::results::RunSummary;
-    use crate::train::Outcome;
+    use crate::train::{Outcome, TrainerId};
 
     fn sweep(seed: u32, curve: &[f64]) -> RunRecord {
         let id = RunId {
             target: TargetId::Sawtooth { k: 3 },
-            role: Role::Sweep { trainer: "freeknot".into() },
+            role: Role::Sweep { trainer: TrainerId::Freeknot },
             hidden: vec![64],
             seed,
         };

@@ -10,6 +10,7 @@ use crate::results::{RunSummary, ShardInfo};
 use crate::rng::run_rng;
 use crate::train::recipe::train_deep;
 use crate::train::{TrainSettings, fit};
+use anyhow::Context;
 use std::collections::BTreeMap;
 
 /// Finished runs by key.
@@ -36,12 +37,17 @@ impl Ctx<'_> {
     pub fn key(&self, id: &RunId) -> RunKey {
         RunKey::new(id.clone(), self.stop[self.index(id)])
     }
-    fn settings(&self, id: &RunId) -> &TrainSettings {
+    /// The settings run `id` trains with: the deep table's, or its trainer's shallow table's.
+    fn settings(&self, id: &RunId) -> anyhow::Result<&TrainSettings> {
         match id.role.trainer() {
-            None => &self.cfg.deep.train,
-            Some(name) => {
-                &self.cfg.shallow.iter().find(|s| s.train.optimizer.name() == name).expect("planned trainer").train
-            }
+            None => Ok(&self.cfg.deep.train),
+            Some(trainer) => self
+                .cfg
+                .shallow
+                .iter()
+                .find(|s| s.train.optimizer.id() == trainer)
+                .map(|s| &s.train)
+                .with_context(|| format!("run {} names trainer `{trainer}`, which has no [[shallow]] table", id.stream_name())),
         }
     }
 
@@ -53,10 +59,10 @@ impl Ctx<'_> {
         let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
         match id.role {
             Role::Sweep { .. } => {
-                return super::sweep::run(target, id, self.settings(id), &ev, self.stop[t], &self.taus[t], &mut rng);
+                return super::sweep::run(target, id, self.settings(id)?, &ev, self.stop[t], &self.taus[t], &mut rng);
             }
             Role::Sufficiency { factor, .. } => {
-                let mut s = self.settings(id).clone();
+                let mut s = self.settings(id)?.clone();
                 s.sampled.min = s.sampled.min.saturating_mul(factor as usize);
                 s.sampled.per_param = s.sampled.per_param.saturating_mul(factor as usize);
                 return super::sweep::run(target, id, &s, &ev, self.stop[t], &self.taus[t], &mut rng);
@@ -67,11 +73,11 @@ impl Ctx<'_> {
         let rep = if id.role == Role::Deep && !recipe.is_plain() {
             let points = self.cfg.eval_points.unwrap_or(crate::train::SAMPLE_EVAL_POINTS);
             let (w, depth) = (id.hidden[0], id.hidden.len());
-            let settings = self.settings(id);
+            let settings = self.settings(id)?;
             train_deep(recipe, id.target, w, depth, settings, self.cfg.metric, points, &[self.stop[t]], &mut rng)?
                 .report
         } else {
-            fit(target, &id.hidden, self.settings(id), &ev, &[self.stop[t]], &mut rng)?
+            fit(target, &id.hidden, self.settings(id)?, &ev, &[self.stop[t]], &mut rng)?
         };
         let finite = rep.best.value.is_finite();
         let p = rep.net.params();
@@ -87,7 +93,7 @@ impl Ctx<'_> {
             outcome: rep.outcome,
             collapsed: rep.collapsed,
             solve_failures: rep.solve_failures,
-            trainer: self.settings(id).optimizer.name().to_string(),
+            trainer: self.settings(id)?.optimizer.name().to_string(),
             interval: rep.best.interval.filter(|_| finite),
             data_n: (target.dim() > 1).then_some(rep.data_n),
         };

@@ -6,6 +6,7 @@
 use super::ReferenceKind;
 use crate::family::TargetId;
 use crate::search::Search;
+use crate::train::TrainerId;
 use serde::{Deserialize, Serialize};
 
 /// Which net a run trains.
@@ -16,27 +17,27 @@ pub enum Role {
     Deep,
     /// A seed of a one-hidden-layer net of one width in a width search, by a step trainer.
     Shallow {
-        /// The trainer's name (`adam`, `hybrid`).
-        trainer: String,
+        /// The step trainer (`adam`, `hybrid`).
+        trainer: TrainerId,
     },
     /// A seed of a whole width sweep by a sweep trainer (`freeknot`, `greedy`).
     Sweep {
-        /// The trainer's name.
-        trainer: String,
+        /// The sweep trainer (`freeknot`, `greedy`).
+        trainer: TrainerId,
     },
     /// A seed of the sufficiency check: the same sweep on `factor` times the training points.
     Sufficiency {
-        /// The sweep trainer's name.
-        trainer: String,
+        /// The sweep trainer.
+        trainer: TrainerId,
         /// How many times the data rule's points.
         factor: u32,
     },
 }
 
 impl Role {
-    /// The shallow trainer's name, if any.
-    pub fn trainer(&self) -> Option<&str> {
-        match self {
+    /// The shallow trainer, if any.
+    pub fn trainer(&self) -> Option<TrainerId> {
+        match *self {
             Role::Deep => None,
             Role::Shallow { trainer } | Role::Sweep { trainer } | Role::Sufficiency { trainer, .. } => Some(trainer),
         }
@@ -70,8 +71,8 @@ impl RunId {
     }
 
     /// The `seeds` shallow runs of width `m` on `target` by `trainer`.
-    pub fn shallow(target: TargetId, trainer: &str, m: u64, seeds: u32) -> Vec<RunId> {
-        let role = Role::Shallow { trainer: trainer.to_string() };
+    pub fn shallow(target: TargetId, trainer: TrainerId, m: u64, seeds: u32) -> Vec<RunId> {
+        let role = Role::Shallow { trainer };
         (0..seeds).map(|seed| RunId { target, role: role.clone(), hidden: vec![m as usize], seed }).collect()
     }
 }
@@ -116,10 +117,10 @@ mod tests {
 
     #[test]
     fn stream_names_keep_the_pre_typed_format() {
-        let role = Role::Shallow { trainer: "hybrid".into() };
+        let role = Role::Shallow { trainer: TrainerId::Hybrid };
         let id = RunId { target: TargetId::Sawtooth { k: 3 }, role, hidden: vec![8], seed: 0 };
         assert_eq!(id.stream_name(), "sawtooth k=3 shallow hidden=[8] seed=0");
-        let adam = RunId { role: Role::Shallow { trainer: "adam".into() }, ..id.clone() };
+        let adam = RunId { role: Role::Shallow { trainer: TrainerId::Adam }, ..id.clone() };
         assert_eq!(adam.stream_name(), id.stream_name(), "step trainers share data and initial weights");
         assert_ne!(adam, id, "but are different runs");
         let deep = RunId { target: TargetId::Sawtooth { k: 12 }, role: Role::Deep, hidden: vec![8; 2], seed: 2 };

@@ -13,6 +13,7 @@ use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, builtin, provenance};
 use crate::family::Target;
 use crate::results::{Results, ShardInfo};
 use crate::search::Search;
+use crate::train::TrainerId;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -172,12 +173,12 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
 
     // Phase 2: sweep trainers, one run per target and seed (`role` names the trainer's run).
-    let sweep_runs = |keep: &dyn Fn(&dyn Target) -> bool, role: &dyn Fn(&str) -> Role| -> Vec<RunId> {
+    let sweep_runs = |keep: &dyn Fn(&dyn Target) -> bool, role: &dyn Fn(TrainerId) -> Role| -> Vec<RunId> {
         let mut runs = Vec::new();
         for t in ctx.targets.iter().filter(|t| keep(t.as_ref())) {
             for (i, sh) in cfg.shallow.iter().enumerate() {
                 if sh.train.optimizer.sweep().is_some() && cfg.searches(i, t.as_ref()) {
-                    let (target, m_max, role) = (t.id(), cfg.m_max(i, t.as_ref()), role(sh.train.optimizer.name()));
+                    let (target, m_max, role) = (t.id(), cfg.m_max(i, t.as_ref()), role(sh.train.optimizer.id()));
                     runs.extend((0..sh.seeds).map(|seed| RunId {
                         target,
                         role: role.clone(),
@@ -191,15 +192,15 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     };
     *phase.lock().unwrap() = "width sweeps";
     show(&pb);
-    let sweeps = sweep_runs(&|_| true, &|name| Role::Sweep { trainer: name.to_string() });
+    let sweeps = sweep_runs(&|_| true, &|trainer| Role::Sweep { trainer });
     execute(&ctx, sweeps, &mut cache, true)?;
 
     // The sufficiency check: the same sweeps on `factor` times the data, for the listed targets.
     if let Some(suf) = &cfg.sufficiency {
         *phase.lock().unwrap() = "sufficiency check";
         show(&pb);
-        let runs = sweep_runs(&|t| suf.targets.contains(&t.id()), &|name| Role::Sufficiency {
-            trainer: name.to_string(),
+        let runs = sweep_runs(&|t| suf.targets.contains(&t.id()), &|trainer| Role::Sufficiency {
+            trainer,
             factor: suf.factor,
         });
         execute(&ctx, runs, &mut cache, true)?;
@@ -212,7 +213,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     // The runs of width m of a plan's trainer on its target.
     let runs_of = |target: usize, trainer: usize, m: u64| {
         let sh = &cfg.shallow[trainer];
-        RunId::shallow(ctx.targets[target].id(), sh.train.optimizer.name(), m, sh.seeds)
+        RunId::shallow(ctx.targets[target].id(), sh.train.optimizer.id(), m, sh.seeds)
     };
     loop {
         for (p, ended) in plans.iter_mut().zip(ended.iter_mut()) {

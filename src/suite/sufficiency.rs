@@ -66,10 +66,10 @@ mod tests {
     use crate::family::TargetId;
     use crate::results::RunSummary;
     use crate::suite::plan::{Role, RunId};
-    use crate::train::Outcome;
+    use crate::train::{Outcome, TrainerId};
 
     fn sweep(seed: u32, curve: &[f64]) -> RunRecord {
-        let role = Role::Sweep { trainer: "greedy".into() };
+        let role = Role::Sweep { trainer: TrainerId::Greedy };
         let id = RunId { target: TargetId::Max { d: 4 }, role, hidden: vec![64], seed };
         let summary = RunSummary {
             hidden: vec![curve.len()],

@@ -29,5 +29,5 @@ pub use eval::{COLLAPSE_FRACTION, Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, s
 pub use fit::{Outcome, RunReport, fit, fit_from};
 pub use init::Init;
 pub use lsq::solve_output_layer;
-pub use settings::{Dtype, Optimizer, Sweep, TrainSettings};
+pub use settings::{Dtype, Optimizer, Sweep, TrainSettings, TrainerId};
 pub use trainer::{Data, Trainer};

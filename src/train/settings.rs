@@ -154,16 +154,59 @@ fn default_global() -> usize {
     FreeknotSettings::default().global_iters
 }
 
-impl Optimizer {
-    /// Name as in the config: `adam`, `hybrid`, `freeknot`.
-    pub fn name(&self) -> &'static str {
+/// Which trainer a run or a search used: the kind of its [`Optimizer`], as run ids and results
+/// name it. Serialised as the config's name (`"adam"`, …), so run logs read the same as when the
+/// name was a string; the variants are in the names' alphabetical order, so sorting run ids is
+/// unchanged too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainerId {
+    /// [`Optimizer::Adam`].
+    Adam,
+    /// [`Optimizer::Freeknot`].
+    Freeknot,
+    /// [`Optimizer::Greedy`].
+    Greedy,
+    /// [`Optimizer::Hybrid`].
+    Hybrid,
+    /// [`Optimizer::Lm`].
+    Lm,
+}
+
+impl TrainerId {
+    /// Name as in the config.
+    pub fn name(self) -> &'static str {
         match self {
-            Optimizer::Adam { .. } => "adam",
-            Optimizer::Hybrid { .. } => "hybrid",
-            Optimizer::Freeknot { .. } => "freeknot",
-            Optimizer::Greedy { .. } => "greedy",
-            Optimizer::Lm {} => "lm",
+            TrainerId::Adam => "adam",
+            TrainerId::Freeknot => "freeknot",
+            TrainerId::Greedy => "greedy",
+            TrainerId::Hybrid => "hybrid",
+            TrainerId::Lm => "lm",
         }
+    }
+}
+
+impl std::fmt::Display for TrainerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Optimizer {
+    /// The trainer this optimizer is.
+    pub fn id(&self) -> TrainerId {
+        match self {
+            Optimizer::Adam { .. } => TrainerId::Adam,
+            Optimizer::Hybrid { .. } => TrainerId::Hybrid,
+            Optimizer::Freeknot { .. } => TrainerId::Freeknot,
+            Optimizer::Greedy { .. } => TrainerId::Greedy,
+            Optimizer::Lm {} => TrainerId::Lm,
+        }
+    }
+
+    /// Name as in the config: `adam`, `hybrid`, `freeknot`, `greedy`, `lm`.
+    pub fn name(&self) -> &'static str {
+        self.id().name()
     }
 
     /// The gradient settings of a gradient trainer.
