@@ -455,7 +455,7 @@ fn search(c: &mut Criterion) {
 /// The free-knot trainer on Δ^k (32 samples per piece, as in the suites): one global
 /// Levenberg–Marquardt iteration over all knots of a width-2^k fit, and one whole sweep to nMSE 1e-3.
 fn freeknot(c: &mut Criterion) {
-    use depthsep::family::{Target, sawtooth::Sawtooth};
+    use depthsep::family::{Objective, sawtooth::Sawtooth};
     use depthsep::net::Pwl;
     use depthsep::train::freeknot::{Control, FreeknotSettings, Samples, Spline, lm, sweep};
     let setup = |k: u32| {

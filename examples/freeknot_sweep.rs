@@ -10,7 +10,7 @@
 //!
 //! Run with `cargo run --release --example freeknot_sweep`.
 
-use depthsep::family::{Target, sawtooth::Sawtooth};
+use depthsep::family::{Objective, Target, sawtooth::Sawtooth};
 use depthsep::net::Pwl;
 use depthsep::rng::run_rng;
 use depthsep::train::Metric;

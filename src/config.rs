@@ -31,7 +31,7 @@
 //! ```
 
 use crate::family::{Target, TargetSpec, family_info, family_names};
-use crate::train::recipe::Recipe;
+use crate::recipe::Recipe;
 use crate::train::{Metric, TrainSettings};
 use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
@@ -129,7 +129,7 @@ pub struct DeepConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pieces: Option<usize>,
     /// How the deep net is trained: plain | curriculum | triangle | triangle_curriculum (see
-    /// [`crate::train::recipe`]); absent = plain.
+    /// [`crate::recipe`]); absent = plain.
     #[serde(default, skip_serializing_if = "Recipe::is_plain")]
     pub recipe: Recipe,
     /// Per-family exceptions to `recipe`, e.g. `{ takagi = "curriculum" }` (keys: family names).

@@ -10,8 +10,8 @@
 //! independent of order and thread count.
 
 use crate::family::TargetId;
+use crate::recipe::Recipe;
 use crate::train::TrainSettings;
-use crate::train::recipe::Recipe;
 use serde::{Deserialize, Serialize};
 
 /// The nMSE a best seed must reach for its k to count towards the frontier.

@@ -8,7 +8,7 @@
 //! ([`crate::optimum::sup`]), at least P − 1. With a target, its exact errors.
 //!
 //! **d inputs.** Monte Carlo errors against a target, with 95% intervals, on the target's input
-//! distribution (the held-out points of [`crate::family::Target::sample_heldout`]); without a
+//! distribution (the held-out points of [`crate::family::Objective::sample_heldout`]); without a
 //! target, the net's output statistics on uniform \[0,1\]^d.
 
 use crate::family::Target;

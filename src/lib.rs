@@ -22,6 +22,7 @@ pub mod jsonl;
 pub mod lock;
 pub mod net;
 pub mod optimum;
+pub mod recipe;
 pub mod report;
 pub mod results;
 pub mod rng;

@@ -59,9 +59,9 @@ impl Results {
     }
 
     /// The recipe that trained `t`'s deep reference: the configured one, or `plain` where it does
-    /// not apply (a family without a depth parameter, d > 1 inputs: [`crate::train::recipe`]).
-    pub fn deep_recipe(&self, t: &TargetResult) -> crate::train::recipe::Recipe {
-        crate::train::recipe::effective(self.config.deep.recipe_for(t.target.family()), t.target, t.dim)
+    /// not apply (a family without a depth parameter, d > 1 inputs: [`crate::recipe`]).
+    pub fn deep_recipe(&self, t: &TargetResult) -> crate::recipe::Recipe {
+        crate::recipe::effective(self.config.deep.recipe_for(t.target.family()), t.target, t.dim)
     }
 
     /// Label every trained reference and frontier recipe with its kind (generic or
@@ -81,7 +81,7 @@ impl Results {
     }
 
     /// `"<recipe> (<kind>)"`.
-    pub fn label(r: crate::train::recipe::Recipe) -> String {
+    pub fn label(r: crate::recipe::Recipe) -> String {
         format!("{} ({})", r.name(), r.kind())
     }
 
@@ -308,7 +308,7 @@ pub struct ReferenceResult {
     /// One search per tolerance floor.
     pub searches: Vec<SearchResult>,
     /// A trained reference's recipe and its kind, e.g. `"triangle_curriculum (structure-aware)"`
-    /// ([`crate::train::recipe::Recipe::kind`]); filled on reading documents written before it.
+    /// ([`crate::recipe::Recipe::kind`]); filled on reading documents written before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe: Option<String>,
 }

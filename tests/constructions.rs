@@ -1,7 +1,7 @@
 //! Claims about the exact constructions of THEORY.md §1, checked by exact 1-D analysis.
 
 use depthsep::family::sawtooth::construct;
-use depthsep::family::{Target, sawtooth::Sawtooth};
+use depthsep::family::{Objective, sawtooth::Sawtooth};
 use depthsep::net::pieces;
 use depthsep::train::shallow_pwl;
 

@@ -1,7 +1,7 @@
 //! Exact 1-D analysis against independent oracles: dense sampling, and the piece-count bounds of
 //! THEORY.md §2 (≤ m + 1 for width m; ≤ 2^L Π n_l for hidden widths n_1..n_L).
 
-use depthsep::family::{Target, sawtooth::Sawtooth};
+use depthsep::family::{Objective, sawtooth::Sawtooth};
 use depthsep::net::{Mlp, Pwl, pieces};
 use depthsep::rng::run_rng;
 use depthsep::train::{Init, shallow_pwl};

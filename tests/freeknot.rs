@@ -1,7 +1,7 @@
 //! The free-knot trainer: exact recovery, monotone growth, exact conversion to ReLU weights, and
 //! the certified lower bound, on the sawtooth.
 
-use depthsep::family::{Bound, Target, sawtooth::Sawtooth};
+use depthsep::family::{Bound, Objective, Target, sawtooth::Sawtooth};
 use depthsep::net::Pwl;
 use depthsep::rng::run_rng;
 use depthsep::train::freeknot::{Control, FreeknotSettings, Samples, Spline, sweep, to_mlp};

@@ -3,8 +3,8 @@
 //! build in the tent map, [`Recipe::structure_aware`]), the same table row, column header or
 //! sentence says "structure-aware".
 
+use depthsep::recipe::{Recipe, STRUCTURE_AWARE};
 use depthsep::results::Results;
-use depthsep::train::recipe::{Recipe, STRUCTURE_AWARE};
 use std::path::Path;
 
 /// Pieces of text that must each carry the label when they name a triangle recipe: Markdown table

@@ -2,7 +2,7 @@
 //! independent oracle, the SVD least-squares solution of G = [H 1]; and the hybrid trainer's use
 //! of it (evaluated right after each solve, ending on one).
 
-use depthsep::family::{Target, sawtooth::Sawtooth};
+use depthsep::family::{Objective, sawtooth::Sawtooth};
 use depthsep::net::{Mlp, Workspace};
 use depthsep::rng::run_rng;
 use depthsep::train::{Evaluator, Init, Metric, Optimizer, Schedule, TrainSettings, fit, solve_output_layer};

@@ -5,7 +5,7 @@
 
 use depthsep::family::sawtooth::optimized::certificate;
 use depthsep::family::sawtooth::theory::{construction_error, lower_bound_kinks, lower_bound_pieces};
-use depthsep::family::{Target, golden::Golden, sawtooth::Sawtooth, takagi::Takagi};
+use depthsep::family::{Objective, Target, golden::Golden, sawtooth::Sawtooth, takagi::Takagi};
 use depthsep::net::Pwl;
 use depthsep::optimum::{project::project, sup, tube::min_link};
 use depthsep::rng::run_rng;

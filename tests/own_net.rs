@@ -1,7 +1,7 @@
 //! Your own net and your own target: the committed PyTorch example, `inspect`, `search --net`,
 //! `family = "file"` suites, and one clear error per bad file.
 
-use depthsep::family::{Target, TargetSpec};
+use depthsep::family::{Objective, Target, TargetSpec};
 use depthsep::net::{Mlp, torch};
 use depthsep::suite::{RunOptions, SuiteConfig, run_suite};
 use std::path::{Path, PathBuf};

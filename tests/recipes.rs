@@ -3,9 +3,9 @@
 
 use depthsep::family::{TargetId, sawtooth};
 use depthsep::net::Mlp;
+use depthsep::recipe::{Recipe, grow, train_deep, triangle};
 use depthsep::rng::run_rng;
 use depthsep::suite::frontier::{self, FRONTIER_TOL};
-use depthsep::train::recipe::{Recipe, grow, train_deep, triangle};
 use depthsep::train::{Data, Evaluator, Init, Metric, TrainSettings};
 use rand::RngExt;
 

@@ -2,7 +2,7 @@
 
 use depthsep::family::sawtooth::construct::exact_shallow;
 use depthsep::family::sawtooth::theory::{bracket, construction_error, error_bound, upper_bound_net};
-use depthsep::family::{Bound, Target, sawtooth::Sawtooth};
+use depthsep::family::{Bound, Objective, sawtooth::Sawtooth};
 use depthsep::net::{Mlp, Workspace};
 use depthsep::rng::run_rng;
 use depthsep::train::{Metric, shallow_pwl, solve_output_layer};

@@ -28,57 +28,19 @@ pub use registry::{FAMILIES, TargetId, TargetSpec, family_info, family_names};
 use crate::net::{ExactErrors, Mlp, Pwl};
 pub use crate::optimum::{Bracket, Certified};
 use crate::train::Metric;
+pub use crate::train::Objective;
 
-/// A function on `\[0,1\]^dim` to be approximated, with what the theory knows about it.
-pub trait Target: Send + Sync {
+/// A function on `\[0,1\]^dim` to be approximated, with what the theory knows about it: the
+/// [`Objective`] training sees, plus its identity, construction and bounds. Its identity fixes the
+/// objective's label: implement [`Objective::label`] as `self.id().to_string()`.
+pub trait Target: Objective {
     /// Typed identity: family and parameters.
     fn id(&self) -> TargetId;
-    /// Input dimension d ≥ 1.
-    fn dim(&self) -> usize;
-    /// Evaluate at `n = xs.len() / dim` points stored row-major (point i is `xs[i*dim..(i+1)*dim]`).
-    fn eval_batch(&self, xs: &[f64], out: &mut [f64]);
-    /// `n` input points (row-major) from the target's input distribution: by default uniform on
-    /// `\[0,1\]^d` (one `random()` per coordinate, in order). Training sets and held-out Monte Carlo
-    /// sets are drawn by this.
-    fn sample(&self, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<f64> {
-        use rand::RngExt;
-        (0..n * self.dim()).map(|_| rng.random()).collect()
-    }
-    /// `n` points from the distribution held-out errors are measured on: by default the input
-    /// distribution ([`Target::sample`]); a table of samples keeps its held-out rows apart.
-    fn sample_heldout(&self, n: usize, rng: &mut rand_chacha::ChaCha8Rng) -> Vec<f64> {
-        self.sample(n, rng)
-    }
-    /// Mean of the target under its input distribution (the best constant predictor).
-    fn mean(&self) -> f64;
-    /// Variance under the input distribution: the MSE of the best constant predictor.
-    fn variance(&self) -> f64;
-    /// L1 error of the best constant (median) predictor, when known in closed form.
-    fn constant_l1(&self) -> Option<f64> {
-        None
-    }
-    /// Sup error of the best constant ((max − min)/2), when known in closed form: by default from
-    /// the exact piecewise-linear form.
-    fn constant_sup(&self) -> Option<f64> {
-        let p = self.pwl()?;
-        let (lo, hi) = p.ys().iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &y| (l.min(y), h.max(y)));
-        Some((hi - lo) / 2.0)
-    }
-    /// The exact continuous piecewise-linear form on \[0,1\] (1-D piecewise-linear targets), or
-    /// `None`: errors are then sampled.
-    fn pwl(&self) -> Option<Pwl>;
-    /// The target as one quadratic q(x) = αx² + βx + γ on \[0,1\] (`[α, β, γ]`), when it is one:
-    /// errors are then exact too ([`crate::net::quadratic`]).
-    fn quadratic(&self) -> Option<[f64; 3]> {
-        None
-    }
     /// Whether searches match the reference's own error (τ = reference error, the suite's floors
     /// unused): for families whose separation is in the accuracy, not in a parameter of the target.
     fn own_tolerance(&self) -> bool {
         false
     }
-    /// Linear pieces of the target on \[0,1\] (its complexity: training data scale with it).
-    fn pieces(&self) -> usize;
     /// The exact deep construction and its known error against the target.
     fn construct_deep(&self) -> anyhow::Result<Constructed>;
     /// Hidden layers of the construction: what a trained deep reference with `depth = "k"` uses.
@@ -117,10 +79,6 @@ pub trait Target: Send + Sync {
     /// An exact one-hidden-layer net, when one is known (for the constructions table).
     fn exact_shallow(&self) -> Option<anyhow::Result<Mlp>> {
         None
-    }
-    /// Identity as text, e.g. `"sawtooth k=5"`. Stable: it names RNG streams.
-    fn label(&self) -> String {
-        self.id().to_string()
     }
 }
 

@@ -20,7 +20,8 @@ pub enum Kernel {
     /// [`Kernel::of_in`]): the feature-major
     /// kernel of [`super::narrow`].
     Narrow,
-    /// d ≥ 2 inputs → m → 1 on a CPU with AVX-512F: the fused kernel of [`super::shallowd`].
+    /// 2 ≤ d ≤ [`super::shallowd::FUSED_MAX_D`] inputs → m → 1 on a CPU with AVX-512F: the fused
+    /// kernel of [`super::shallowd`].
     ShallowD,
     /// Any shape: layer by layer through GEMM ([`Gemm`]).
     Layered,

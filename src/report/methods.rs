@@ -62,7 +62,7 @@ impl Methods {
     /// structure-aware, e.g. `, trained in the triangle-wave parametrisation [..] (sawtooth, golden;
     /// `triangle_curriculum`, structure-aware: …); by a warm-start curriculum (takagi; …)`.
     fn recipes(&self, r: &Results) -> String {
-        use crate::train::recipe::Recipe;
+        use crate::recipe::Recipe;
         let say = |r: Recipe| match r {
             Recipe::Plain => "from random initialisation".to_string(),
             Recipe::Curriculum => "by a warm-start curriculum, one layer prepended per depth".to_string(),

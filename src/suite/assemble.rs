@@ -62,7 +62,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         seeds: runs.iter().map(|r| r.summary.clone()).collect(),
                         weights: best.map(|b| b.weights.clone()).unwrap_or_default(),
                         searches: vec![],
-                        recipe: Some(Results::label(crate::train::recipe::effective(
+                        recipe: Some(Results::label(crate::recipe::effective(
                             cfg.deep.recipe_for(target.id().family()),
                             target.id(),
                             target.dim(),

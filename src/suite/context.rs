@@ -6,9 +6,9 @@
 use super::plan::{Role, RunId, RunKey};
 use super::{RunRecord, SuiteConfig};
 use crate::family::Target;
+use crate::recipe::train_deep;
 use crate::results::{RunSummary, ShardInfo};
 use crate::rng::run_rng;
-use crate::train::recipe::train_deep;
 use crate::train::{TrainSettings, fit};
 use anyhow::Context;
 use std::collections::BTreeMap;
@@ -41,13 +41,11 @@ impl Ctx<'_> {
     fn settings(&self, id: &RunId) -> anyhow::Result<&TrainSettings> {
         match id.role.trainer() {
             None => Ok(&self.cfg.deep.train),
-            Some(trainer) => self
-                .cfg
-                .shallow
-                .iter()
-                .find(|s| s.train.optimizer.id() == trainer)
-                .map(|s| &s.train)
-                .with_context(|| format!("run {} names trainer `{trainer}`, which has no [[shallow]] table", id.stream_name())),
+            Some(trainer) => {
+                self.cfg.shallow.iter().find(|s| s.train.optimizer.id() == trainer).map(|s| &s.train).with_context(
+                    || format!("run {} names trainer `{trainer}`, which has no [[shallow]] table", id.stream_name()),
+                )
+            }
         }
     }
 

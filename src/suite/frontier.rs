@@ -5,8 +5,8 @@
 
 use crate::family::TargetId;
 pub use crate::frontier::*;
+use crate::recipe::train_deep;
 use crate::rng::run_rng;
-use crate::train::recipe::train_deep;
 use crate::train::{Metric, Outcome};
 use rayon::prelude::*;
 

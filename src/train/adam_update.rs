@@ -1,6 +1,6 @@
 //! The Adam update rule in either precision, the one Adam of the crate: the f64 trainer
 //! ([`super::adam::Adam`]), the f32 path ([`super::single`]) and the triangle recipe's pretraining
-//! ([`super::recipe::triangle::pretrain`]) all step through [`update`]:
+//! ([`crate::recipe::triangle::pretrain`]) all step through [`update`]:
 //! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η (m/(1−β₁^t)) / (√(v/(1−β₂^t)) + ε).
 //!
 //! The factors 1−β₁ and 1−β₂ are given, not computed: in f64, 1 − 0.9 = 0.09999999999999998 and

@@ -23,8 +23,8 @@
 //! assert_eq!(s.points(10_241), 204_820);       // 1024 units on 8 inputs: 20 per parameter
 //! ```
 
+use super::Objective;
 use super::trainer::Data;
-use crate::family::Target;
 use crate::validate::{Invalid, check};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -83,8 +83,8 @@ impl SampledData {
     }
 }
 
-/// `n` points of `target` from its input distribution ([`Target::sample`]) and `rng` (coordinates in row order).
-pub fn draw(target: &dyn Target, n: usize, rng: &mut ChaCha8Rng) -> anyhow::Result<Data> {
+/// `n` points of `target` from its input distribution ([`Objective::sample`]) and `rng` (coordinates in row order).
+pub fn draw(target: &dyn Objective, n: usize, rng: &mut ChaCha8Rng) -> anyhow::Result<Data> {
     let d = target.dim();
     anyhow::ensure!(n >= 1, "a training set needs at least one point");
     anyhow::ensure!(

@@ -7,7 +7,7 @@
 //! from one sweep over the sorted breakpoints −b_j/w_j (O(m log m)), see [`shallow_pwl`]; deeper
 //! nets go through [`crate::net::pieces::pwl_of`].
 
-use crate::family::Target;
+use super::Objective;
 use crate::net::{ExactErrors, Mlp, Pwl, pieces, quadratic};
 use crate::rng::run_rng;
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ impl Eval {
 
 /// Evaluates nets against one target, exactly when it can.
 pub struct Evaluator<'a> {
-    target: &'a dyn Target,
+    target: &'a dyn Objective,
     metric: Metric,
     exact: Option<Pwl>,
     /// The target as a quadratic, when it is one (exact errors too).
@@ -94,12 +94,12 @@ pub const SAMPLE_EVAL_POINTS: usize = 1 << 16;
 
 impl<'a> Evaluator<'a> {
     /// An evaluator for `target` under `metric`.
-    pub fn new(target: &'a dyn Target, metric: Metric) -> Self {
+    pub fn new(target: &'a dyn Objective, metric: Metric) -> Self {
         Self::with_points(target, metric, SAMPLE_EVAL_POINTS)
     }
 
     /// An evaluator that samples `points` held-out points when the target has no closed form.
-    pub fn with_points(target: &'a dyn Target, metric: Metric, points: usize) -> Self {
+    pub fn with_points(target: &'a dyn Objective, metric: Metric, points: usize) -> Self {
         let exact = if target.dim() == 1 { target.pwl() } else { None };
         let quadratic = if target.dim() == 1 && exact.is_none() { target.quadratic() } else { None };
         let sample = (exact.is_none() && quadratic.is_none()).then(|| {

@@ -10,10 +10,10 @@
 //! (never a panic). The run is *collapsed* when its best error is within 5% of the best constant
 //! predictor's (normalised MSE ≥ [`super::COLLAPSE_FRACTION`] = 0.95).
 
+use super::Objective;
 use super::settings::TrainSettings;
 use super::trainer::Data;
 use super::{Evaluator, eval::Eval};
-use crate::family::Target;
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -59,7 +59,7 @@ pub struct RunReport {
 /// Train a net with `d = target.dim()` inputs and the given hidden widths on
 /// `settings.points(target, parameters)` uniform points ([`super::data`]).
 pub fn fit(
-    target: &dyn Target,
+    target: &dyn Objective,
     hidden: &[usize],
     settings: &TrainSettings,
     evaluator: &Evaluator,
@@ -75,7 +75,7 @@ pub fn fit(
 /// The training set of a net of `params` parameters on `target` ([`super::data`]'s rule), drawn
 /// uniformly from `rng`.
 pub fn sample(
-    target: &dyn Target,
+    target: &dyn Objective,
     settings: &TrainSettings,
     params: usize,
     rng: &mut ChaCha8Rng,

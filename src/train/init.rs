@@ -39,9 +39,9 @@ impl Init {
     }
 
     /// As [`Init::apply`], with `breakpoint` hyperplanes through points of `target`'s input
-    /// distribution ([`crate::family::Target::sample`]); for a target sampled uniformly on
+    /// distribution ([`super::Objective::sample`]); for a target sampled uniformly on
     /// \[0,1\]^d it draws the same numbers in the same order, so the net is the same bit for bit.
-    pub fn apply_on(self, net: &mut Mlp, target: &dyn crate::family::Target, rng: &mut rand_chacha::ChaCha8Rng) {
+    pub fn apply_on(self, net: &mut Mlp, target: &dyn super::Objective, rng: &mut rand_chacha::ChaCha8Rng) {
         self.apply_with(net, rng, |rng, _| target.sample(1, rng));
     }
 

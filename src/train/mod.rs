@@ -8,7 +8,7 @@
 //! and collapse rules.
 
 pub mod adam;
-mod adam_update;
+pub mod adam_update;
 pub mod data;
 mod eval;
 mod fit;
@@ -18,7 +18,7 @@ pub mod hybrid;
 mod init;
 pub mod lm;
 mod lsq;
-pub mod recipe;
+mod objective;
 mod settings;
 pub mod single;
 mod trainer;
@@ -26,8 +26,9 @@ mod trainer;
 pub use adam::{Adam, GradientSettings, Schedule};
 pub use data::SampledData;
 pub use eval::{COLLAPSE_FRACTION, Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
-pub use fit::{Outcome, RunReport, fit, fit_from};
+pub use fit::{Outcome, RunReport, fit, fit_from, sample};
 pub use init::Init;
 pub use lsq::solve_output_layer;
+pub use objective::Objective;
 pub use settings::{Dtype, Optimizer, Sweep, TrainSettings, TrainerId};
 pub use trainer::{Data, Trainer};

@@ -288,7 +288,7 @@ impl TrainSettings {
 
     /// Training points for a net of `params` parameters on `target` (see [`super::data`]): the
     /// pieces rule in 1-D, the sampled rule on d > 1 inputs.
-    pub fn points(&self, target: &dyn crate::family::Target, params: usize) -> usize {
+    pub fn points(&self, target: &dyn super::Objective, params: usize) -> usize {
         if target.dim() > 1 { self.sampled.points(params) } else { self.data_n(target.pieces()) }
     }
 

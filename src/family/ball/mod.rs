@@ -26,7 +26,7 @@
 //! Errors are Monte Carlo; a test checks the measured error against the claim on fresh samples.
 //!
 //! ```
-//! use depthsep::family::{Target, ball::Ball};
+//! use depthsep::family::{Objective, Target, ball::Ball};
 //! let t = Ball::new(3, 250).unwrap();
 //! let mut y = [0.0; 3];
 //! t.eval_batch(&[0.5, 0.5, 0.5, 0.0, 1.05, 0.0, 1.2, 0.0, 0.0], &mut y);
@@ -37,7 +37,7 @@
 
 pub mod norm;
 
-use super::{Constructed, FamilyInfo, Target, TargetError, TargetId};
+use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Mlp};
 use crate::validate::{Invalid, check};
 use rand_chacha::ChaCha8Rng;
@@ -153,10 +153,7 @@ impl Ball {
     }
 }
 
-impl Target for Ball {
-    fn id(&self) -> TargetId {
-        TargetId::Ball { d: self.d, ramp_milli: self.ramp_milli }
-    }
+impl Objective for Ball {
     fn dim(&self) -> usize {
         self.d as usize
     }
@@ -185,6 +182,15 @@ impl Target for Ball {
     }
     fn pieces(&self) -> usize {
         self.d as usize
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Ball {
+    fn id(&self) -> TargetId {
+        TargetId::Ball { d: self.d, ramp_milli: self.ramp_milli }
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         let pieces = self.construction_pieces();

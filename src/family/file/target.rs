@@ -1,7 +1,7 @@
 //! The [`Target`] a file (or a net) defines: see the module above for what each kind means.
 
 use super::{Function, parse::Samples};
-use crate::family::{Bound, Certified, Constructed, Target, TargetId};
+use crate::family::{Bound, Certified, Constructed, Objective, Target, TargetId};
 use crate::net::{ExactErrors, Mlp, Pwl};
 use crate::train::Metric;
 use rand::RngExt;
@@ -148,10 +148,7 @@ impl FileTarget {
     }
 }
 
-impl Target for Arc<FileTarget> {
-    fn id(&self) -> TargetId {
-        TargetId::File { fingerprint: self.fingerprint }
-    }
+impl Objective for Arc<FileTarget> {
     fn dim(&self) -> usize {
         self.dim
     }
@@ -196,15 +193,24 @@ impl Target for Arc<FileTarget> {
     fn quadratic(&self) -> Option<[f64; 3]> {
         self.member().and_then(|m| m.quadratic())
     }
-    fn own_tolerance(&self) -> bool {
-        self.member().is_some_and(|m| m.own_tolerance())
-    }
     fn pieces(&self) -> usize {
         match &self.function {
             Function::Pwl(p) => p.pieces(),
             Function::Member(m) => m.pieces(),
             _ => 1,
         }
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Arc<FileTarget> {
+    fn id(&self) -> TargetId {
+        TargetId::File { fingerprint: self.fingerprint }
+    }
+    fn own_tolerance(&self) -> bool {
+        self.member().is_some_and(|m| m.own_tolerance())
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         let Some(net) = &self.net else {

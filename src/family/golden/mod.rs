@@ -11,14 +11,14 @@
 //! pieces, the point where f^{t−1} crosses 1/φ² (where f bends); values come from iterating f.
 //!
 //! ```
-//! use depthsep::family::{Target, golden::Golden};
+//! use depthsep::family::{Objective, Target, golden::Golden};
 //! let t = Golden::new(4).unwrap();
 //! assert_eq!(t.pieces(), 8); // F_6
 //! ```
 
 pub mod construct;
 
-use super::{Constructed, FamilyInfo, Target, TargetError, TargetId};
+use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::Pwl;
 use crate::validate::{Invalid, check};
 
@@ -111,10 +111,7 @@ fn knots(t: u32) -> Pwl {
     Pwl::new(xs, ys)
 }
 
-impl Target for Golden {
-    fn id(&self) -> TargetId {
-        TargetId::Golden { t: self.t }
-    }
+impl Objective for Golden {
     fn dim(&self) -> usize {
         1
     }
@@ -134,6 +131,15 @@ impl Target for Golden {
     }
     fn pieces(&self) -> usize {
         self.pwl.pieces()
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Golden {
+    fn id(&self) -> TargetId {
+        TargetId::Golden { t: self.t }
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         Ok(Constructed::exact(construct::golden_deep(self.t)?))

@@ -9,7 +9,7 @@
 //! bracket is known.
 //!
 //! ```
-//! use depthsep::family::{Target, maxd::MaxD};
+//! use depthsep::family::{Objective, Target, maxd::MaxD};
 //! let t = MaxD::new(4).unwrap();
 //! let mut y = [0.0];
 //! t.eval_batch(&[0.1, 0.7, 0.3, 0.2], &mut y);
@@ -18,7 +18,7 @@
 
 pub mod construct;
 
-use super::{Constructed, FamilyInfo, Target, TargetError, TargetId};
+use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::validate::{Invalid, check};
 
 /// This family's entry in the registry ([`super::FAMILIES`]).
@@ -62,10 +62,7 @@ impl MaxD {
     }
 }
 
-impl Target for MaxD {
-    fn id(&self) -> TargetId {
-        TargetId::Max { d: self.d }
-    }
+impl Objective for MaxD {
     fn dim(&self) -> usize {
         self.d as usize
     }
@@ -91,6 +88,15 @@ impl Target for MaxD {
     }
     fn pieces(&self) -> usize {
         self.d as usize
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for MaxD {
+    fn id(&self) -> TargetId {
+        TargetId::Max { d: self.d }
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         Ok(Constructed::exact(construct::max_tree(self.d as usize)?))

@@ -18,7 +18,7 @@
 //! pieces whose claimed normalised MSE 12·(2^k η)² is at most 10⁻³.
 //!
 //! ```
-//! use depthsep::family::{Target, radial::Radial};
+//! use depthsep::family::{Objective, Target, radial::Radial};
 //! let t = Radial::new(2, 2).unwrap();
 //! let mut y = [0.0; 2];
 //! t.eval_batch(&[0.5, 0.0, 0.0, 0.6], &mut y); // s = 0.25 and 0.36
@@ -28,7 +28,7 @@
 
 use super::ball::norm;
 use super::sawtooth::{Sawtooth, construct::telgarsky_deep};
-use super::{Constructed, FamilyInfo, Target, TargetError, TargetId};
+use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::ExactErrors;
 use crate::validate::{Invalid, check};
 use rand_chacha::ChaCha8Rng;
@@ -116,10 +116,7 @@ impl Radial {
     }
 }
 
-impl Target for Radial {
-    fn id(&self) -> TargetId {
-        TargetId::Radial { d: self.d, k: self.k }
-    }
+impl Objective for Radial {
     fn dim(&self) -> usize {
         self.d as usize
     }
@@ -150,6 +147,15 @@ impl Target for Radial {
     /// The pieces of the radial profile Δ^k (in s = ‖x‖²): 2^k.
     fn pieces(&self) -> usize {
         1 << self.k
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Radial {
+    fn id(&self) -> TargetId {
+        TargetId::Radial { d: self.d, k: self.k }
     }
     /// Runs grow with the profile's pieces and the dimension.
     fn expected_cost(&self) -> f64 {

@@ -10,7 +10,7 @@
 //! beside it.
 //!
 //! ```
-//! use depthsep::family::{Target, sawtooth::Sawtooth};
+//! use depthsep::family::{Objective, Target, sawtooth::Sawtooth};
 //! let t = Sawtooth::new(3).unwrap();
 //! let mut y = [0.0; 3];
 //! t.eval_batch(&[0.0, 1.0 / 16.0, 0.125], &mut y);
@@ -22,7 +22,7 @@ pub mod construct;
 pub mod optimized;
 pub mod theory;
 
-use super::{Bound, Certified, Constructed, FamilyInfo, Target, TargetError, TargetId};
+use super::{Bound, Certified, Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::{Mlp, Pwl};
 use crate::train::Metric;
 use crate::validate::{Invalid, check};
@@ -95,10 +95,7 @@ impl Sawtooth {
     }
 }
 
-impl Target for Sawtooth {
-    fn id(&self) -> TargetId {
-        TargetId::Sawtooth { k: self.k }
-    }
+impl Objective for Sawtooth {
     fn dim(&self) -> usize {
         1
     }
@@ -127,6 +124,15 @@ impl Target for Sawtooth {
     }
     fn pieces(&self) -> usize {
         1 << self.k
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Sawtooth {
+    fn id(&self) -> TargetId {
+        TargetId::Sawtooth { k: self.k }
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         Ok(Constructed::exact(construct::telgarsky_deep(self.k)?))

@@ -11,7 +11,7 @@
 //!
 //! Results are cached per (k, m), since brackets for many tolerances share them.
 
-use crate::family::Target;
+use crate::family::Objective;
 use crate::net::{ExactErrors, Mlp};
 use crate::optimum::{project::project, units::to_relu};
 use crate::train::shallow_pwl;

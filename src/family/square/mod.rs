@@ -30,7 +30,7 @@
 pub mod theory;
 
 use super::takagi::construct::sum_net;
-use super::{Bound, Certified, Constructed, FamilyInfo, Target, TargetError, TargetId};
+use super::{Bound, Certified, Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Pwl};
 use crate::train::Metric;
 use crate::validate::{Invalid, check};
@@ -88,10 +88,7 @@ impl Square {
     }
 }
 
-impl Target for Square {
-    fn id(&self) -> TargetId {
-        TargetId::Square { l: self.l }
-    }
+impl Objective for Square {
     fn dim(&self) -> usize {
         1
     }
@@ -121,12 +118,21 @@ impl Target for Square {
     fn quadratic(&self) -> Option<[f64; 3]> {
         Some([1.0, 0.0, 0.0])
     }
-    fn own_tolerance(&self) -> bool {
-        true
-    }
     /// The deep reference's pieces, 2^L: training data scale with the accuracy asked for.
     fn pieces(&self) -> usize {
         1 << self.l
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Square {
+    fn id(&self) -> TargetId {
+        TargetId::Square { l: self.l }
+    }
+    fn own_tolerance(&self) -> bool {
+        true
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         let net = sum_net(self.l, |s| -(4f64.powi(-(s as i32))), true)?;

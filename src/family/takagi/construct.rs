@@ -49,7 +49,7 @@ pub fn sum_net(k: u32, c: impl Fn(usize) -> f64, with_x: bool) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::family::{Target, takagi::Takagi};
+    use crate::family::{Objective, takagi::Takagi};
     use crate::net::pieces::pwl_of;
 
     #[test]

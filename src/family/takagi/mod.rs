@@ -16,7 +16,7 @@
 //! known, so searches report none.
 //!
 //! ```
-//! use depthsep::family::{Target, takagi::Takagi};
+//! use depthsep::family::{Objective, Target, takagi::Takagi};
 //! let t = Takagi::new(2, 2).unwrap();
 //! assert_eq!(t.pieces(), 3); // flat on (1/4, 3/4)
 //! assert_eq!(Takagi::new(4, 5).unwrap().pieces(), 32);
@@ -24,7 +24,7 @@
 
 pub mod construct;
 
-use super::{Constructed, FamilyInfo, Target, TargetError, TargetId, sawtooth::Sawtooth};
+use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId, sawtooth::Sawtooth};
 use crate::net::Pwl;
 use crate::validate::{Invalid, check};
 
@@ -131,10 +131,7 @@ fn merge_collinear(xs: Vec<f64>, ys: Vec<f64>) -> Pwl {
     Pwl::new(kx, ky)
 }
 
-impl Target for Takagi {
-    fn id(&self) -> TargetId {
-        TargetId::Takagi { a: self.a, k: self.k }
-    }
+impl Objective for Takagi {
     fn dim(&self) -> usize {
         1
     }
@@ -155,6 +152,15 @@ impl Target for Takagi {
     }
     fn pieces(&self) -> usize {
         self.pwl.pieces()
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Takagi {
+    fn id(&self) -> TargetId {
+        TargetId::Takagi { a: self.a, k: self.k }
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         Ok(Constructed::exact(construct::takagi_deep(self.a, self.k)?))

@@ -19,7 +19,9 @@
 //! chain over points, one partial sum per block of 256 points added in order; ∂b_j and ∂c are plain
 //! running sums over points. These are the layered path's operations in its order, so every
 //! output agrees bit for bit (tested over shapes in both precisions, `tests/shallowd.rs`). The
-//! kernel runs where [`available`] says so, for 2 ≤ d ≤ [`KC`]; elsewhere the layered path does.
+//! kernel can run where [`available`] says so for 2 ≤ d ≤ [`KC`] ([`runs`]); it is chosen for
+//! 2 ≤ d ≤ [`FUSED_MAX_D`], where it is the faster of the two ([`applies`]); elsewhere the layered
+//! path runs.
 
 use super::blocked::KC;
 use super::real::{Real, mse_residual};

@@ -13,9 +13,9 @@
 //! x_i = p_i/a_i − q_i·(1/a_i + 1/(1 − a_i)), folded into the next layer's weights; the other w − 2
 //! units of each layer get random breakpoints and zero outgoing weights.
 
-use super::super::adam_update::{Coefficients, update};
-use super::super::trainer::Data;
 use crate::net::Mlp;
+use crate::train::Data;
+use crate::train::adam_update::{Coefficients, update};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 

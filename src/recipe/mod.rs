@@ -1,6 +1,6 @@
 //! Recipes for training a deep reference net, none of which copies a constructed net's weights:
 //!
-//! - `plain`: the config's initialisation, then its trainer ([`super::fit`]).
+//! - `plain`: the config's initialisation, then its trainer ([`crate::train::fit`]).
 //! - `curriculum`: a warm start. Train depth 1 on the family's first target, then for j = 2..L
 //!   prepend one layer to the trained depth-(j−1) net ([`grow::prepend_layer`], which computes the
 //!   same function exactly: its first unit passes x ≥ 0 on, the others start with zero outgoing
@@ -29,11 +29,9 @@
 pub mod grow;
 pub mod triangle;
 
-use super::fit::{RunReport, fit, fit_from, sample};
-use super::trainer::Data;
-use super::{Evaluator, Metric, TrainSettings};
 use crate::family::{Target, TargetId};
 use crate::net::Mlp;
+use crate::train::{Data, Evaluator, Metric, RunReport, TrainSettings, fit, fit_from, sample};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
