@@ -37,7 +37,7 @@
 //! MSE ≥ (2^k − 1 − m)·2^{−k}/48, i.e. **nMSE ≥ ¼(1 − (m+1)/2^k)**, and **L1 ≥ (1/8)(1 − (m+1)/2^k)**.
 //! The L1 bound dominates the sign-change one for every m; in nMSE the larger of the two is taken
 //! (the new one wins from m ≥ (2^k − 7)/3). Checked against brute force over knot sets
-//! (`tests/optimum.rs`).
+//! (`tests/it/optimum.rs`).
 //!
 //! **Upper bound** (constructive, [`upper_bound_net`]): follow Δ^k up to its crossing of ½ at
 //! a = (2j+1)/2^{k+1}, then stay at ½, with m = j + 2 units: UB_L1 = (1/4)(1 − (2m−3)/2^{k+1}),

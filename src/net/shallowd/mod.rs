@@ -18,7 +18,7 @@
 //! to b_j; F_i is c plus one chain over j per block of 256 units; each entry of ∂a and ∂w is a
 //! chain over points, one partial sum per block of 256 points added in order; ∂b_j and ∂c are plain
 //! running sums over points. These are the layered path's operations in its order, so every
-//! output agrees bit for bit (tested over shapes in both precisions, `tests/shallowd.rs`). The
+//! output agrees bit for bit (tested over shapes in both precisions, `tests/it/shallowd.rs`). The
 //! kernel can run where [`available`] says so for 2 ≤ d ≤ [`KC`] ([`runs`]); it is chosen for
 //! 2 ≤ d ≤ [`FUSED_MAX_D`], where it is the faster of the two ([`applies`]); elsewhere the layered
 //! path runs.
