@@ -1,5 +1,6 @@
-//! All integration tests, one binary: one link and one copy of the library's generic code instead of one
-//! per file, which made `cargo test --release` compile far longer than the release build it reuses.
+//! All integration tests, one binary: one link and one copy of the library's generic code instead of
+//! one per file. (Most of the test build's former length came from dependency features, not from the
+//! binaries: see the feature pins in `Cargo.toml` and docs/tests.md, "Layout and compile time".)
 //! Each file here is a module named for the claims it checks (see docs/tests.md).
 
 mod bad_input;
