@@ -205,7 +205,13 @@ impl SuiteConfig {
         check(!self.name.trim().is_empty(), "", "name", &self.name, "a non-empty string")?;
         check(!self.floors.is_empty(), "", "floors", &self.floors, "a non-empty list")?;
         if let Some(n) = self.eval_points {
-            check(n >= 100, "", "eval_points", &n, "an integer ≥ 100, or absent for 65536")?;
+            check(
+                (100..=MAX_EVAL_POINTS).contains(&n),
+                "",
+                "eval_points",
+                &n,
+                "an integer in 100..=4194304, or absent for 65536",
+            )?;
         }
         for f in &self.floors {
             check(f.is_finite() && *f >= 0.0, "", "floors", f, "finite numbers ≥ 0")?;
@@ -239,9 +245,17 @@ impl SuiteConfig {
                 &format!("\"nmse\" or \"l1\" with family \"{family}\" (sampled errors; sup needs an exact 1-D target)"),
             )?;
         }
-        check(self.deep.width >= 1, "deep", "width", &self.deep.width, "an integer ≥ 1")?;
-        check(!matches!(self.deep.depth, Depth::Fixed(0)), "deep", "depth", &0, "\"k\" or an integer ≥ 1")?;
-        check(self.deep.seeds >= 1, "deep", "seeds", &self.deep.seeds, "an integer ≥ 1")?;
+        check(
+            (1..=MAX_WIDTH).contains(&self.deep.width),
+            "deep",
+            "width",
+            &self.deep.width,
+            "an integer in 1..=65536",
+        )?;
+        if let Depth::Fixed(d) = self.deep.depth {
+            check((1..=MAX_DEPTH).contains(&d), "deep", "depth", &d, "\"k\" or an integer in 1..=1024")?;
+        }
+        check((1..=MAX_SEEDS).contains(&self.deep.seeds), "deep", "seeds", &self.deep.seeds, "an integer in 1..=1000")?;
         check(
             self.deep.max_pieces.is_none_or(|p| p >= 1),
             "deep",
@@ -251,7 +265,7 @@ impl SuiteConfig {
         )?;
         for (family, w) in &self.deep.width_by_family {
             check(family_info(family).is_some(), "deep.width_by_family", family, family, &family_names())?;
-            check(*w >= 1, "deep.width_by_family", family, w, "an integer ≥ 1")?;
+            check((1..=MAX_WIDTH).contains(w), "deep.width_by_family", family, w, "an integer in 1..=65536")?;
         }
         for family in self.deep.recipe_by_family.keys() {
             check(family_info(family).is_some(), "deep.recipe_by_family", family, family, &family_names())?;
@@ -274,10 +288,11 @@ impl SuiteConfig {
         check(!self.shallow.is_empty(), "", "shallow", &0, "at least one [[shallow]] table")?;
         for (i, sh) in self.shallow.iter().enumerate() {
             let at = format!("shallow[{i}]");
-            check(sh.seeds >= 1, &at, "seeds", &sh.seeds, "an integer ≥ 1")?;
-            check(sh.m_max >= 1, &at, "m_max", &sh.m_max, "an integer ≥ 1")?;
+            check((1..=MAX_SEEDS).contains(&sh.seeds), &at, "seeds", &sh.seeds, "an integer in 1..=1000")?;
+            check((1..=MAX_WIDTH).contains(&sh.m_max), &at, "m_max", &sh.m_max, "an integer in 1..=65536")?;
             let ms = sh.m_max_sampled;
-            check(ms.is_none_or(|m| m >= 1), &at, "m_max_sampled", &ms, "an integer ≥ 1, or absent for m_max")?;
+            let ok = ms.is_none_or(|m| (1..=MAX_WIDTH).contains(&m));
+            check(ok, &at, "m_max_sampled", &ms, "an integer in 1..=65536, or absent for m_max")?;
             let many = self.targets.iter().any(|t| t.is_many_input());
             let one = self.targets.iter().any(|t| !t.is_many_input());
             let opt = &sh.train.optimizer;
@@ -351,6 +366,15 @@ impl SuiteConfig {
         vec![self.deep.width_for(target.id().family()); depth]
     }
 }
+
+/// Largest `eval_points` (2^22: 2 GiB of inputs at d = 64).
+pub const MAX_EVAL_POINTS: usize = 1 << 22;
+/// Largest hidden width anywhere (deep `width`, shallow `m_max`).
+pub const MAX_WIDTH: usize = 1 << 16;
+/// Largest fixed deep `depth`.
+pub const MAX_DEPTH: usize = 1024;
+/// Most seeds of one reference or search.
+pub const MAX_SEEDS: u32 = 1000;
 
 /// The built-in suites' names.
 pub const BUILTIN_NAMES: [&str; 6] = ["quick", "full", "tiny", "families", "sup", "landmarks"];

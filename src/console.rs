@@ -6,6 +6,26 @@ use crate::train::{Evaluator, Metric};
 use anyhow::Context;
 use std::fmt::Write;
 
+/// Print `text` on standard output. A closed pipe (`depthsep inspect NET | head -1`) ends the
+/// printing quietly: this and every later call print nothing and return `Ok`, so the command goes
+/// on and writes its files; any other write error is returned.
+pub fn out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        r => r.context("cannot write to standard output"),
+    }
+}
+
 /// For each target: its pieces, the constructed deep net's size and exact errors, and the exact
 /// shallow net's width, size and error where one is known (all errors exact, not sampled).
 pub fn constructions(targets: &[Box<dyn Target>]) -> anyhow::Result<String> {

@@ -2,7 +2,9 @@
 //! experiment's: the first line names the log's kind, its format and the config hash; a log of
 //! another config or format is refused and left untouched. On reopening, every complete record is
 //! read back; an unparseable line (typically the torn last line of a killed run) is skipped and
-//! counted, so its run is redone. Each record is synced to the disk (`fdatasync`) as it is appended,
+//! counted, so its run is redone. A log that is empty or holds only part of its own header (a run
+//! killed between creating the file and writing its first line) holds no record and is started anew;
+//! any other log without a readable header is refused and left untouched. Each record is synced to the disk (`fdatasync`) as it is appended,
 //! so a power cut loses at most the record being written.
 
 use anyhow::{Context, bail};
@@ -29,7 +31,21 @@ impl JsonLog {
     ) -> anyhow::Result<(Self, Vec<R>, usize)> {
         let mut records = Vec::new();
         let mut skipped = 0;
-        let exists = path.exists();
+        let header_line = format!("{{\"{kind}\":{format},\"config_hash\":{}}}\n", serde_json::to_string(hash)?);
+        let mut exists = path.exists();
+        if exists {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+            if !bytes.contains(&b'\n') && header_line.as_bytes().starts_with(&bytes) {
+                // Empty, or a header torn by a kill between creating the log and writing its first
+                // line: no record can be in it, so it is written anew.
+                eprintln!(
+                    "note: {what} {} has no complete header (a run killed as it started); starting it anew",
+                    path.display()
+                );
+                std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+                exists = false;
+            }
+        }
         if exists {
             let bytes = std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
             let text = String::from_utf8_lossy(&bytes);
@@ -70,8 +86,7 @@ impl JsonLog {
             .open(path)
             .with_context(|| format!("cannot open {what} {} for appending", path.display()))?;
         if !exists {
-            let h = format!("{{\"{kind}\":{format},\"config_hash\":{}}}", serde_json::to_string(hash)?);
-            file.write_all(format!("{h}\n").as_bytes())
+            file.write_all(header_line.as_bytes())
                 .with_context(|| format!("cannot write {what} {}", path.display()))?;
             file.sync_data().with_context(|| format!("cannot sync {what} {}", path.display()))?;
             crate::durable::sync_dir(path)?;

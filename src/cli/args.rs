@@ -26,7 +26,7 @@ pub enum Cmd {
         /// Output folder [default: results/SUITE (the suite's name)].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Worker threads [default: all cores]. Results do not depend on it.
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores]. Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
         /// Run only shard I of N (0 ≤ I < N), for job arrays; combine with `merge`.
@@ -43,7 +43,7 @@ pub enum Cmd {
         /// Output folder [default: results/experiments/NAME].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Worker threads [default: all cores]. Results do not depend on it.
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores]. Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
     },
@@ -94,7 +94,7 @@ pub enum Cmd {
         /// Output folder [default: results/search-kK, or results/search-NAME with --net].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Worker threads [default: all cores].
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores].
         #[arg(long)]
         threads: Option<usize>,
     },
@@ -175,7 +175,7 @@ pub enum Cmd {
         /// Stop a recipe and width after two consecutive k whose best seed is above this nMSE.
         #[arg(long, default_value_t = crate::suite::frontier::GIVE_UP)]
         give_up: f64,
-        /// Worker threads [default: all cores]. Results do not depend on it.
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores]. Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
         /// Where the updated results and report go [default: results/frontier].

@@ -12,13 +12,33 @@ use crate::suite::{RunOptions, load_suite, run_suite};
 use anyhow::Context;
 use std::path::PathBuf;
 
+/// The worker threads: `--threads`, else `RAYON_NUM_THREADS` (rayon's own variable, which the
+/// explicit pools would otherwise ignore), else every core. Results do not depend on it.
 fn threads(n: Option<usize>) -> anyhow::Result<usize> {
-    let n = n.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    anyhow::ensure!(n >= 1, "--threads must be ≥ 1");
-    Ok(n)
+    threads_from(n, std::env::var("RAYON_NUM_THREADS").ok().as_deref())
 }
 
-/// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
+/// The rule of `threads` with the environment variable's value passed in (testable without touching the
+/// process environment).
+pub fn threads_from(flag: Option<usize>, env: Option<&str>) -> anyhow::Result<usize> {
+    const MAX: usize = 1024;
+    if let Some(n) = flag {
+        anyhow::ensure!((1..=MAX).contains(&n), "--threads {n}: give an integer in 1..={MAX}");
+        return Ok(n);
+    }
+    match env.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=MAX).contains(&n) => Ok(n),
+            // rayon reads 0 as "every core".
+            Ok(0) => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+            _ => anyhow::bail!(
+                "RAYON_NUM_THREADS={v}: give an integer in 0..={MAX} (0 = every core), or unset it and use --threads"
+            ),
+        },
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
 /// The folder `costs`/`frontier` write into: `out`, the input's own folder with `--in-place`, or
 /// `results/<what>` (created); never the committed report unless asked.
 fn destination(input: &std::path::Path, out: Option<PathBuf>, in_place: bool, what: &str) -> anyhow::Result<PathBuf> {
@@ -36,6 +56,7 @@ fn series(family: &str) -> anyhow::Result<crate::family::TargetId> {
     crate::family::TargetId::parse_series(family).map_err(anyhow::Error::msg)
 }
 
+/// The sawtooth targets k = 1..=k_max (for the sawtooth-specific flags).
 fn sawtooths(k_max: u32) -> anyhow::Result<Vec<Box<dyn Target>>> {
     Ok(TargetSpec::sawtooth(1, k_max).build_all()?)
 }
@@ -52,7 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             eprintln!("suite `{}` → {}", cfg.name, out.display());
             let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(t)?, progress: true, shard })?;
-            print!("{}", console::mstar(&res)?);
+            console::out(&console::mstar(&res)?)?;
             if shard.is_some() {
                 eprintln!(
                     "shard results: {} (combine the shards with `depthsep merge`)",
@@ -90,7 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(|f| Ok((f.clone(), crate::results::Results::read(f)?)))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let res = crate::suite::merge_into(docs, &out)?;
-            print!("{}", console::mstar(&res)?);
+            console::out(&console::mstar(&res)?)?;
             crate::report::write_report(&res, &out)?;
             eprintln!("merged results: {}", out.join("results.json").display());
         }
@@ -138,7 +159,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             res.store_frontier(f);
             crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
             crate::report::write_report(&res, &dir)?;
-            print!("{}", crate::report::frontier_markdown(&res));
+            console::out(&crate::report::frontier_markdown(&res))?;
             eprintln!(
                 "results with the frontier and the report written into {} ({:.0} s)",
                 dir.display(),
@@ -162,11 +183,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 None => None,
             };
             for p in crate::report::write_report(&res, &out)? {
-                println!("{}", p.display());
+                console::out(&format!("{}\n", p.display()))?;
             }
             if let (Some(path), Some(text)) = (readme, filled) {
                 crate::durable::write_atomic_via(&path, &path.with_extension("md.tmp"), text)?;
-                println!("{} (headline block)", path.display());
+                console::out(&format!("{} (headline block)\n", path.display()))?;
             }
         }
         Cmd::Bounds { family, target, net, k_max, eps, metric } => {
@@ -182,7 +203,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(|v| first.with_axis_value(v).expect("a series member").build())
                     .collect::<Result<Vec<_>, _>>()?
             };
-            print!("{}", console::bounds(&targets, &eps, metric.into())?)
+            console::out(&console::bounds(&targets, &eps, metric.into())?)?
         }
         Cmd::Experiment { experiment, out, threads: t } => {
             let cfg = crate::experiment::load(&experiment)?;
@@ -195,10 +216,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let written = pool.install(|| crate::experiment::run_into(&cfg, &out, &progress))?;
             eprintln!();
             for p in written {
-                println!("{}", p.display());
+                console::out(&format!("{}\n", p.display()))?;
             }
         }
-        Cmd::Constructions { k_max } => print!("{}", console::constructions(&sawtooths(k_max)?)?),
+        Cmd::Constructions { k_max } => console::out(&console::constructions(&sawtooths(k_max)?)?)?,
     }
     Ok(())
 }

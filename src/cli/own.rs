@@ -2,6 +2,7 @@
 //! (`search --net/--target`, `inspect`, `bounds --net/--target`).
 
 use super::{MetricArg, threads};
+use crate::console;
 use crate::family::file::{FileSpec, arg};
 use crate::family::{Target, TargetSpec};
 use crate::suite::{ReferenceKind, RunOptions, SuiteConfig, load_suite, run_suite};
@@ -108,7 +109,7 @@ pub(super) fn search(a: SearchArgs) -> anyhow::Result<()> {
     eprintln!("search `{}` → {}", cfg.name, out.display());
     let res =
         run_suite(&cfg, &RunOptions { out: out.clone(), threads: threads(a.threads)?, progress: true, shard: None })?;
-    print!("{}", crate::console::mstar(&res)?);
+    console::out(&crate::console::mstar(&res)?)?;
     crate::report::write_report(&res, &out)?;
     eprintln!("results: {}; report in {}", out.join("results.json").display(), out.display());
     Ok(())
@@ -126,7 +127,7 @@ pub(super) fn inspect(
         Some(t) => Some(own_target(None, Some(t))?.1),
         None => None,
     };
-    print!("{}", crate::inspect::describe(&net, built.as_deref(), points)?);
+    console::out(&crate::inspect::describe(&net, built.as_deref(), points)?)?;
     if net.input_dim() == 1 {
         let name = net_path.file_stem().map_or("net".into(), |s| s.to_string_lossy().into_owned());
         let path = figure.unwrap_or_else(|| PathBuf::from("results/inspect").join(format!("{name}.svg")));
@@ -136,7 +137,7 @@ pub(super) fn inspect(
         let title = format!("{} on [0, 1]{}", name, if built.is_some() { " (target grey)" } else { "" });
         let svg = crate::inspect::figure(&net, built.as_deref(), &title)?;
         crate::durable::write_atomic_via(&path, &path.with_extension("svg.tmp"), svg)?;
-        println!("figure: {}", path.display());
+        console::out(&format!("figure: {}\n", path.display()))?;
     }
     Ok(())
 }

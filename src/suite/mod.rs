@@ -9,6 +9,7 @@ pub mod plan;
 mod provenance;
 mod runner;
 pub mod shard;
+mod sizes;
 mod sufficiency;
 mod sweep;
 

@@ -55,6 +55,14 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let started = provenance::now_rfc3339();
     let commit = provenance::git_commit();
     let hash = cfg.hash();
+    // The targets, and the training-set sizes they imply, before anything is locked, trained or allocated.
+    let mut targets = super::shard::expand_targets(cfg)?;
+    if let Some(s) = opts.shard {
+        let owner = super::shard::assign(&targets, s.count)?;
+        targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
+    }
+    let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
+    super::sizes::check_sizes(cfg, &targets)?;
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
     let _lock = crate::lock::DirLock::acquire(&opts.out, &format!("run of suite `{}`", cfg.name))?;
@@ -88,12 +96,6 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} tasks, about {eta} left  {msg}",
     )?);
 
-    let mut targets = super::shard::expand_targets(cfg)?;
-    if let Some(s) = opts.shard {
-        let owner = super::shard::assign(&targets, s.count)?;
-        targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
-    }
-    let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
     let min_floor = |t: &dyn Target| cfg.floors_for(t).into_iter().fold(f64::INFINITY, f64::min);
     let n = targets.len();
     let stop = targets.iter().map(|t| min_floor(t.as_ref())).collect();

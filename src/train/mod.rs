@@ -24,7 +24,7 @@ pub mod single;
 mod trainer;
 
 pub use adam::{Adam, GradientSettings, Schedule};
-pub use data::SampledData;
+pub use data::{MAX_POINTS, SampledData};
 pub use eval::{COLLAPSE_FRACTION, Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
 pub use fit::{Outcome, RunReport, fit, fit_from, sample};
 pub use init::Init;

@@ -294,8 +294,9 @@ impl TrainSettings {
 
     /// Check every field; errors name the field under `at` (e.g. `shallow.train`).
     pub fn validate(&self, at: &str) -> Result<(), Invalid> {
-        check(self.data_per_piece >= 1, at, "data_per_piece", &self.data_per_piece, "an integer ≥ 1")?;
-        check(self.data_min >= 1, at, "data_min", &self.data_min, "an integer ≥ 1")?;
+        let points = |n: &usize| (1..=super::data::MAX_POINTS).contains(n);
+        check(points(&self.data_per_piece), at, "data_per_piece", &self.data_per_piece, "an integer in 1..=16777216")?;
+        check(points(&self.data_min), at, "data_min", &self.data_min, "an integer in 1..=16777216 (training points)")?;
         check(
             self.dtype.is_f64() || self.optimizer.gradient().is_some(),
             at,
@@ -307,27 +308,35 @@ impl TrainSettings {
         match self.optimizer.sweep() {
             Some(Sweep::Freeknot(f)) => {
                 let at = &format!("{at}.optimizer");
-                check(f.local_iters >= 1, at, "local_iters", &f.local_iters, "an integer ≥ 1")?;
-                return check(f.global_iters >= 1, at, "global_iters", &f.global_iters, "an integer ≥ 1");
+                let iters = |n: &usize| (1..=MAX_ITERS).contains(n);
+                check(iters(&f.local_iters), at, "local_iters", &f.local_iters, "an integer in 1..=100000")?;
+                return check(iters(&f.global_iters), at, "global_iters", &f.global_iters, "an integer in 1..=100000");
             }
             Some(Sweep::Greedy(g)) => {
                 let at = &format!("{at}.optimizer");
                 check((1..=4096).contains(&g.candidates), at, "candidates", &g.candidates, "an integer in 1..=4096")?;
-                return check(g.global_iters >= 1, at, "global_iters", &g.global_iters, "an integer ≥ 1");
+                let ok = (1..=MAX_ITERS).contains(&g.global_iters);
+                return check(ok, at, "global_iters", &g.global_iters, "an integer in 1..=100000");
             }
             None => {}
         }
-        check(self.steps >= 1, at, "steps", &self.steps, "an integer ≥ 1")?;
-        check(self.eval_every >= 1, at, "eval_every", &self.eval_every, "an integer ≥ 1")?;
+        check((1..=MAX_STEPS).contains(&self.steps), at, "steps", &self.steps, "an integer in 1..=100000000")?;
+        check(
+            (1..=MAX_STEPS).contains(&self.eval_every),
+            at,
+            "eval_every",
+            &self.eval_every,
+            "an integer in 1..=100000000",
+        )?;
         let at = &format!("{at}.optimizer");
         let Some(g) = self.optimizer.gradient() else { return Ok(()) };
         check(g.lr.is_finite() && g.lr > 0.0, at, "lr", &g.lr, "a finite number > 0")?;
         check(
-            g.batch.is_none_or(|b| b >= 1),
+            g.batch.is_none_or(|b| (1..=super::data::MAX_POINTS).contains(&b)),
             at,
             "batch",
             &g.batch.unwrap_or(0),
-            "an integer ≥ 1, or absent for full batch",
+            "an integer in 1..=16777216, or absent for full batch",
         )?;
         if let Schedule::Cosine { final_frac } = g.schedule {
             check((0.0..=1.0).contains(&final_frac), at, "schedule.final_frac", &final_frac, "a number in [0, 1]")?;
@@ -338,6 +347,11 @@ impl TrainSettings {
         Ok(())
     }
 }
+
+/// Most steps (and `eval_every`) of a step trainer.
+pub const MAX_STEPS: usize = 100_000_000;
+/// Most iterations of a sweep trainer's phases.
+pub const MAX_ITERS: usize = 100_000;
 
 fn default_data_per_piece() -> usize {
     32

@@ -20,6 +20,7 @@ mod many_inputs;
 mod optimum;
 mod own_net;
 mod recipes;
+mod reliability;
 mod report;
 mod shallowd;
 mod shards;
