@@ -17,8 +17,12 @@ use crate::train::Outcome;
 use anyhow::{Context, ensure};
 use serde::{Deserialize, Serialize};
 
-/// Current schema version; readers refuse any other.
-pub const SCHEMA_VERSION: u32 = 3;
+/// Current schema version. Version 4 added `depth_profiles`; readers take 3 and 4 (a version-3
+/// document is a version-4 one without profiles) and refuse the rest.
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The oldest schema version still read.
+pub const OLDEST_READ: u32 = 3;
 
 /// A whole suite's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +54,9 @@ pub struct Results {
     /// own `depthsep frontier`; deterministic.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub frontiers: Vec<crate::frontier::Frontier>,
+    /// The smallest net at every depth per target and tolerance (`depthsep profile`); deterministic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth_profiles: Option<crate::profile::Profiles>,
 }
 
 impl Results {
@@ -83,6 +90,12 @@ impl Results {
     /// `"<recipe> (<kind>)"`.
     pub fn label(r: crate::recipe::Recipe) -> String {
         format!("{} ({})", r.name(), r.kind())
+    }
+
+    /// Store newly measured depth profiles (replacing any), as a current-schema document.
+    pub fn store_profiles(&mut self, p: crate::profile::Profiles) {
+        self.depth_profiles = Some(p);
+        self.schema_version = SCHEMA_VERSION;
     }
 
     /// Store a newly measured frontier: it replaces the one of the same family series, recipes
@@ -374,8 +387,8 @@ impl Results {
             path.display()
         );
         ensure!(
-            version == SCHEMA_VERSION as u64,
-            "{} has schema_version {version}, written by an older depthsep; this one reads {SCHEMA_VERSION}. \
+            version >= OLDEST_READ as u64,
+            "{} has schema_version {version}, written by an older depthsep; this one reads {OLDEST_READ} to {SCHEMA_VERSION}. \
              Regenerate it: `depthsep run --suite <its suite> --out <a new folder>` (its run log cannot be resumed)",
             path.display()
         );

@@ -185,6 +185,26 @@ pub enum Cmd {
         #[arg(long)]
         in_place: bool,
     },
+    /// Measure depth profiles: the smallest net at every depth L = 1..l_max per target and
+    /// tolerance (certified lower bound, construction sized to the tolerance, trained by generic
+    /// recipes), store them in a results document and redraw its report (depth.svg, depth.md).
+    Profile {
+        /// Profile config: a built-in name (sawtooth) or a TOML file.
+        #[arg(long, default_value = "sawtooth")]
+        config: String,
+        /// Results document to update (its shallow searches give the trained column at depth 1).
+        #[arg(long = "in", default_value = "reports/results.json")]
+        input: PathBuf,
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores]. Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Where the updated results, the run log and the report go [default: results/profile].
+        #[arg(long, conflicts_with = "in_place")]
+        out: Option<PathBuf>,
+        /// Update the input's own folder (e.g. the committed reports/) instead.
+        #[arg(long)]
+        in_place: bool,
+    },
     /// Print the certified bracket on the minimal shallow width per member and tolerance, and how
     /// each end was obtained.
     #[command(allow_negative_numbers = true)]

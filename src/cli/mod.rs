@@ -166,6 +166,32 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Cmd::Profile { config, input, threads: t, out, in_place } => {
+            let cfg = crate::profile::load(&config)?;
+            let mut res = crate::results::Results::read(&input)?;
+            let dir = destination(&input, out, in_place, "profile")?;
+            let _lock = crate::lock::DirLock::acquire(&dir, &format!("depth profile `{}`", cfg.name))?;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads(t)?).build()?;
+            let started = std::time::Instant::now();
+            let progress = |done: usize, resumed: usize| {
+                eprint!(
+                    "\rprofile {}: {done} runs trained ({resumed} resumed), {:.0} s",
+                    cfg.name,
+                    started.elapsed().as_secs_f64()
+                );
+            };
+            let p = pool.install(|| crate::profile::measure(&cfg, Some(&res), &dir, &progress))?;
+            eprintln!();
+            res.store_profiles(p);
+            crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
+            crate::report::write_report(&res, &dir)?;
+            console::out(&crate::report::depth_markdown(&res))?;
+            eprintln!(
+                "results with the depth profiles and the report written into {} ({:.0} s)",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Cmd::Report { input, out, readme } => {
             let res = crate::results::Results::read(&input)?;
             let out = out.unwrap_or_else(|| input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()));

@@ -76,6 +76,25 @@ pub trait Target: Objective {
     fn layer_functions(&self) -> anyhow::Result<Vec<(String, Pwl)>> {
         Ok(vec![])
     }
+    /// The fewest pieces on \[0,1\] of any continuous piecewise-linear function within `eps` of the
+    /// target in `metric`, with the argument: the certified input of a depth profile's lower bound
+    /// ([`crate::profile::bound`]). By default: for the sup norm, the minimal-link path of any 1-D
+    /// piecewise-linear target ([`crate::optimum::tube::min_link`]); otherwise none: a family states
+    /// one only with a proof.
+    fn fewest_pieces(&self, eps: f64, metric: Metric) -> Option<(u64, String)> {
+        if metric != Metric::Sup || self.dim() != 1 {
+            return None;
+        }
+        let link = crate::optimum::tube::min_link(&self.pwl()?, eps).ok()?;
+        Some((link.kinks as u64 + 1, "minimal-link path (sup)".into()))
+    }
+    /// Explicit weights with exactly `depth` hidden layers whose error in `metric` is at most
+    /// `eps`, sized to that tolerance (not to round-off), with how they were built; `None` where
+    /// the family has no such construction at this depth.
+    fn construct_at_depth(&self, depth: usize, eps: f64, metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
+        let _ = (depth, eps, metric);
+        None
+    }
     /// An exact one-hidden-layer net, when one is known (for the constructions table).
     fn exact_shallow(&self) -> Option<anyhow::Result<Mlp>> {
         None

@@ -235,16 +235,95 @@ pub fn markdown(r: &Results) -> String {
         r.config.name,
         r.config_hash
     );
+    if let Some(p) = &r.depth_profiles {
+        s += &format!(
+            "\n**Depth profiles: parameters at depth 1 against the best depth** (`depthsep profile`, config `{}`; every \
+             depth in [depth.md](depth.md))\n\n{}",
+            p.config.name,
+            super::depth::summary(p).markdown()
+        );
+    }
     s
+}
+
+/// One line per family series of the depth profiles: parameters at depth 1 over parameters at the
+/// best depth at the tightest tolerance, for the construction (largest member) and for training
+/// (largest member with a trained column at depth ≥ 2).
+pub fn depth_lines(r: &Results) -> String {
+    let Some(p) = &r.depth_profiles else { return String::new() };
+    let metric = p.config.metric.short();
+    let mut series: Vec<String> = Vec::new();
+    for prof in &p.profiles {
+        if !series.contains(&prof.target.series()) {
+            series.push(prof.target.series());
+        }
+    }
+    let mut out = String::new();
+    for name in series {
+        let ps: Vec<_> = p.profiles.iter().filter(|q| q.target.series() == name).collect();
+        let tight = ps.iter().map(|q| q.floor).fold(f64::INFINITY, f64::min);
+        let at: Vec<_> = ps.iter().filter(|q| q.floor == tight).collect();
+        let say = |q: &crate::profile::DepthProfile, pick: &dyn Fn(&crate::profile::DepthCell) -> Option<u64>| {
+            super::depth::saving(q, pick).map(|(one, l, best)| {
+                format!(
+                    "{}: {one} parameters at depth 1, {best} at depth {l} ({:.1}× fewer)",
+                    q.label,
+                    one as f64 / best as f64
+                )
+            })
+        };
+        let built = at.iter().rev().find_map(|q| say(q, &|c| c.constructed.as_ref().map(|k| k.params)));
+        // Trained: depth 1 against the best trained net at depth ≥ 2, on the largest member that has
+        // one; members whose every depth-≥ 2 search was censored are named.
+        let deep_best = |q: &crate::profile::DepthProfile| {
+            q.depths
+                .iter()
+                .filter(|c| c.depth >= 2)
+                .filter_map(|c| c.best_trained().map(|(p, by)| (p, c.depth, by.to_string())))
+                .min()
+        };
+        let trained = at.iter().rev().find_map(|q| {
+            let one = q.depths.first()?.best_trained()?.0;
+            let (p, l, by) = deep_best(q)?;
+            let cmp = if p < one {
+                format!("{:.1}× fewer", one as f64 / p as f64)
+            } else {
+                format!("{:.1}× more", p as f64 / one as f64)
+            };
+            Some(format!("{}: {one} parameters at depth 1, at best {p} at depth {l} ({by}; {cmp})", q.label))
+        });
+        let censored: Vec<&str> = at
+            .iter()
+            .filter(|q| q.depths.iter().any(|c| c.depth >= 2 && !c.trained.is_empty()) && deep_best(q).is_none())
+            .map(|q| q.label.as_str())
+            .collect();
+        let censored = if censored.is_empty() {
+            String::new()
+        } else {
+            format!("; censored at every depth ≥ 2 for {}", censored.join(", "))
+        };
+        out += &format!(
+            "- **Depth, {name}** ({metric} ≤ {tight}): constructed, {}; trained (generic recipes at depth ≥ 2), {}{censored}.\n",
+            built.unwrap_or_else(|| "–".into()),
+            trained.unwrap_or_else(|| "no net reached the tolerance at depth ≥ 2".into())
+        );
+    }
+    out
 }
 
 /// The README's block: the first family's headline table (the sawtooth in the committed reports)
 /// and where every family's table is.
 pub fn readme_block(r: &Results) -> String {
     let Some(t) = tables(r).into_iter().next() else { return String::new() };
+    let depth = depth_lines(r);
+    let depth = if depth.is_empty() {
+        depth
+    } else {
+        format!("\nThe smallest net at every depth ([reports/depth.md](reports/depth.md), `depth.svg`):\n\n{depth}")
+    };
     format!(
         "**{}**\n\n{}\n{}; `–` = not run. Every family's table: [reports/headline.md](reports/headline.md). \
-         Suite `{}`, config {}.\n",
+         Suite `{}`, config {}.\n{depth}",
         t.title,
         t.grid.markdown(),
         cells::MARKERS,

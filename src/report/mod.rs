@@ -10,6 +10,7 @@
 mod bib;
 pub mod cells;
 mod cite;
+pub mod depth;
 mod figures;
 mod frontier;
 pub mod grid;
@@ -32,6 +33,7 @@ pub trait Artifact {
     fn render(&self, results: &Results) -> anyhow::Result<String>;
 }
 
+pub use depth::markdown as depth_markdown;
 pub use frontier::markdown as frontier_markdown;
 
 /// Every figure and text file drawn from the results alone, in a fixed order (`index.html`, which
@@ -40,6 +42,7 @@ pub fn artifacts() -> Vec<Box<dyn Artifact>> {
     let mut v = figures::all();
     v.extend(tables::all());
     v.push(Box::new(frontier::FrontierTable));
+    v.push(Box::new(depth::DepthTable));
     v.push(Box::new(sufficiency::SufficiencyTable));
     v.push(Box::new(headline::Headline));
     v.push(Box::new(headline::HeadlineTex));

@@ -275,6 +275,7 @@ pub(super) fn results(
         costs: None,
         frontier: None,
         frontiers: vec![],
+        depth_profiles: None,
     })
 }
 

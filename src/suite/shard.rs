@@ -54,7 +54,7 @@ pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::R
     let mut seen: Vec<Vec<String>> = vec![vec![]; count.unwrap_or(0)];
     for (path, d) in &docs {
         let p = path.display();
-        if d.schema_version != SCHEMA_VERSION {
+        if !(crate::results::OLDEST_READ..=SCHEMA_VERSION).contains(&d.schema_version) {
             problems.push(format!("{p}: schema_version {} (this depthsep writes {SCHEMA_VERSION})", d.schema_version));
         }
         if d.config_hash != hash {
@@ -95,6 +95,7 @@ pub fn merge(docs: Vec<(PathBuf, Results)>, provenance: Provenance) -> anyhow::R
         costs: None,
         frontier: None,
         frontiers: vec![],
+        depth_profiles: None,
     })
 }
 

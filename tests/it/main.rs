@@ -6,6 +6,7 @@
 mod bad_input;
 mod blocked;
 mod constructions;
+mod depth;
 mod docs;
 mod exact_analysis;
 mod experiment;

@@ -2,7 +2,7 @@
 //! committed reports, and clear refusals of bad results files.
 
 use depthsep::report::{render_all, write_report};
-use depthsep::results::Results;
+use depthsep::results::{Results, SCHEMA_VERSION};
 use depthsep::suite::{RunOptions, load_suite, run_suite};
 use std::process::Command;
 
@@ -103,8 +103,16 @@ fn report_on_a_bad_results_file_fails_clearly_and_writes_nothing() {
         ("missing.json", None, "cannot read"),
         ("truncated.json", Some(good[..good.len() / 2].to_string()), "not valid JSON"),
         ("foreign.json", Some("{\"name\": \"something else\"}".to_string()), "not a depthsep results document"),
-        ("newer.json", Some(good.replace("\"schema_version\":3", "\"schema_version\":999")), "newer"),
-        ("older.json", Some(good.replace("\"schema_version\":3", "\"schema_version\":2")), "Regenerate it"),
+        (
+            "newer.json",
+            Some(good.replace(&format!("\"schema_version\":{SCHEMA_VERSION}"), "\"schema_version\":999")),
+            "newer",
+        ),
+        (
+            "older.json",
+            Some(good.replace(&format!("\"schema_version\":{SCHEMA_VERSION}"), "\"schema_version\":2")),
+            "Regenerate it",
+        ),
         (
             "inconsistent.json",
             Some(good.replacen("\"params\":7,", "\"params\":8,", 1)),

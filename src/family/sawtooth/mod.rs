@@ -19,6 +19,7 @@
 //! ```
 
 pub mod construct;
+pub mod depth;
 pub mod optimized;
 pub mod theory;
 
@@ -160,6 +161,19 @@ impl Target for Sawtooth {
     }
     fn exact_shallow(&self) -> Option<anyhow::Result<Mlp>> {
         (self.k <= MAX_EXACT_K).then(|| construct::exact_shallow(self.k))
+    }
+    fn fewest_pieces(&self, eps: f64, metric: Metric) -> Option<(u64, String)> {
+        if metric == Metric::Sup {
+            let link = crate::optimum::tube::min_link(&self.pwl()?, eps).ok()?;
+            return Some((link.kinks as u64 + 1, "minimal-link path (sup)".into()));
+        }
+        (self.k <= MAX_EXACT_K).then(|| depth::fewest_pieces(self.k, eps, metric)).flatten()
+    }
+    fn construct_at_depth(&self, depth: usize, eps: f64, metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
+        if self.k > 16 {
+            return None;
+        }
+        depth::at_depth(self.k, depth, eps, metric)
     }
 }
 

@@ -155,6 +155,17 @@ impl Target for Square {
     fn error_bound(&self, side: Bound, m: u64, metric: Metric) -> Option<f64> {
         (metric == Metric::Nmse).then(|| theory::error_bound(side, m))
     }
+    /// nMSE: on a piece of length h the best affine function leaves h⁵/180 (module docs), and t
+    /// pieces have Σ h_i⁵ ≥ t^{−4}: nMSE ≥ 1/(16 t⁴). Sup: the minimal-link path of the default.
+    fn fewest_pieces(&self, eps: f64, metric: Metric) -> Option<(u64, String)> {
+        match metric {
+            Metric::Nmse => {
+                let t = (1u64..).find(|&t| 1.0 / (16.0 * (t as f64).powi(4)) <= eps * (1.0 + 1e-12))?;
+                Some((t, "best affine fit on each piece: nMSE ≥ 1/(16 t⁴)".into()))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod collapse;
 mod costs;
+mod depth;
 mod error_width;
 mod frontier;
 mod functions;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<Box<dyn Artifact>> {
         Box::new(pieces::PiecesVsParams),
         Box::new(collapse::CollapseRate),
         Box::new(frontier::FrontierFigure),
+        Box::new(depth::DepthFigure),
         Box::new(costs::CostVsK),
     ]
 }

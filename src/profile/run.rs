@@ -1,0 +1,242 @@
+//! Measuring depth profiles ([`super`]): the certified and constructed columns directly, the
+//! trained one by a width search per (target, recipe, depth) over runs that are logged one per line
+//! (`profile-runs.jsonl` in the output folder) as they finish, so an interrupted measurement resumes
+//! without redoing a run. Each run trains from its own stream
+//! `profile/<target>/<recipe>/L<depth>/w<width>/s<seed>` and serves every tolerance at once (it
+//! stops at the smallest), so the result is independent of order and thread count.
+
+use super::bound::{min_params, min_uniform_width, min_units, params};
+use super::{ConstructedAt, DepthCell, DepthProfile, LowerAt, ProfileConfig, Profiles, TrainedAt, WidthTry};
+use crate::family::Target;
+use crate::jsonl::JsonLog;
+use crate::recipe::{Recipe, train_deep};
+use crate::results::Results;
+use crate::rng::run_rng;
+use crate::search::{MStar, Search};
+use crate::train::Evaluator;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// One logged training run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Run {
+    stream: String,
+    /// Best error (`None`: not finite).
+    error: Option<f64>,
+    /// Whether it reached each of the config's floors, in order.
+    reached: Vec<bool>,
+}
+
+const LOG: (&str, &str, u32) = ("profile run log", "depthsep_profile_log", 1);
+
+/// Measure every profile of `cfg`. `suite` is the results document whose shallow searches give the
+/// trained column at depth 1 (same target, tolerance and metric); `log_dir` holds the run log;
+/// `progress` is called with (runs done, runs resumed) after each run.
+pub fn measure(
+    cfg: &ProfileConfig,
+    suite: Option<&Results>,
+    log_dir: &std::path::Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<Profiles> {
+    cfg.validate()?;
+    let hash = cfg.hash();
+    let ids: Vec<_> = cfg.targets.iter().flat_map(|s| s.expand()).collect();
+    let targets: Vec<Box<dyn Target>> = ids.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
+    // A depth no target can be built at is a config error, before anything trains.
+    let deepest = targets.iter().map(|t| t.natural_depth()).max().unwrap_or(1);
+    crate::validate::check(
+        cfg.l_max <= deepest,
+        "",
+        "l_max",
+        &cfg.l_max,
+        &format!("at most {deepest}: the deepest construction among the targets (each goes to its own)"),
+    )?;
+    let (log, old, skipped) = JsonLog::open::<Run>(&log_dir.join("profile-runs.jsonl"), LOG, &hash)?;
+    if skipped > 0 {
+        eprintln!("note: {skipped} unreadable line(s) in the profile run log: those runs are redone");
+    }
+    let resumed = old.len();
+    let cache: Mutex<BTreeMap<String, Run>> = Mutex::new(old.into_iter().map(|r| (r.stream.clone(), r)).collect());
+    let log = Mutex::new(log);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+
+    // The trained searches at L ≥ 2: one job per (target, recipe, depth), every floor within it.
+    let mut jobs: Vec<(usize, Recipe, usize)> = Vec::new();
+    if let Some(tr) = &cfg.trained {
+        for (i, t) in targets.iter().enumerate().filter(|(_, t)| t.pieces() <= tr.max_pieces) {
+            for &r in &tr.recipes {
+                jobs.extend((2..=depth_max(cfg, t.as_ref())).map(|l| (i, r, l)));
+            }
+        }
+    }
+    let run_one = |t: &dyn Target, recipe: Recipe, depth: usize, width: usize, seed: u32| -> anyhow::Result<Run> {
+        let stream = format!("profile/{}/{}/L{depth}/w{width}/s{seed}", t.id(), recipe.name());
+        if let Some(r) = cache.lock().unwrap().get(&stream) {
+            return Ok(r.clone());
+        }
+        let tr = cfg.trained.as_ref().expect("trained jobs only with [trained]");
+        let mut rng = run_rng(cfg.master_seed, &stream);
+        let out = train_deep(
+            recipe,
+            t.id(),
+            width,
+            depth,
+            &tr.train,
+            cfg.metric,
+            crate::train::SAMPLE_EVAL_POINTS,
+            &cfg.floors,
+            &mut rng,
+        )?;
+        let rep = out.report;
+        let error = rep.best.value.is_finite().then_some(rep.best.value);
+        let reached =
+            cfg.floors.iter().zip(&rep.reached).map(|(&f, r)| r.is_some() || error.is_some_and(|e| e <= f)).collect();
+        let run = Run { stream: stream.clone(), error, reached };
+        log.lock().unwrap().append(&run)?;
+        cache.lock().unwrap().insert(stream, run.clone());
+        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, resumed);
+        Ok(run)
+    };
+    let searched: Vec<Vec<TrainedAt>> = jobs
+        .par_iter()
+        .map(|&(i, recipe, depth)| {
+            let t = targets[i].as_ref();
+            let tr = cfg.trained.as_ref().expect("jobs only with [trained]");
+            cfg.floors
+                .iter()
+                .enumerate()
+                .map(|(f, &floor)| {
+                    let start = t.fewest_pieces(floor, cfg.metric).map_or(1, |(p, _)| min_uniform_width(p, depth));
+                    let by = format!("{} ({})", recipe.name(), recipe.kind());
+                    if start > tr.w_max {
+                        return Ok(TrainedAt {
+                            by,
+                            m_star: MStar::Censored { m_max: tr.w_max as u64 },
+                            params: None,
+                            tried: vec![],
+                        });
+                    }
+                    let mut s = Search::new(start as u64, tr.w_max as u64);
+                    let mut tried = Vec::new();
+                    while let Some(w) = s.next_width() {
+                        let runs = (0..tr.seeds)
+                            .into_par_iter()
+                            .map(|seed| run_one(t, recipe, depth, w as usize, seed))
+                            .collect::<anyhow::Result<Vec<_>>>()?;
+                        let passed = runs.iter().any(|r| r.reached[f]);
+                        s.record(w, passed);
+                        tried.push(WidthTry {
+                            width: w as usize,
+                            errors: runs.iter().map(|r| r.error).collect(),
+                            passed,
+                        });
+                    }
+                    tried.sort_by_key(|w| w.width);
+                    let m_star = s.result();
+                    let params = m_star.width().map(|w| params(&vec![w as usize; depth]));
+                    Ok(TrainedAt { by, m_star, params, tried })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    let mut profiles = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        let t = t.as_ref();
+        let ev = Evaluator::new(t, cfg.metric);
+        for (f, &floor) in cfg.floors.iter().enumerate() {
+            let fewest = t.fewest_pieces(floor, cfg.metric);
+            let mut depths = Vec::new();
+            for depth in 1..=depth_max(cfg, t) {
+                let lower = fewest.as_ref().map(|(p, how)| lower_at(t, *p, how, depth, floor, cfg));
+                let constructed = match t.construct_at_depth(depth, floor, cfg.metric) {
+                    None => None,
+                    Some(built) => {
+                        let (net, how) = built?;
+                        let error = ev.eval(&net)?.value;
+                        anyhow::ensure!(
+                            error <= floor * (1.0 + 1e-9),
+                            "{} at depth {depth}: the construction's error {error:e} is above {floor} ({how})",
+                            t.label()
+                        );
+                        let weights = if net.n_params() <= crate::suite::MAX_STORED_PARAMS {
+                            net.params().to_vec()
+                        } else {
+                            vec![]
+                        };
+                        Some(ConstructedAt {
+                            hidden: net.hidden().to_vec(),
+                            params: net.n_params() as u64,
+                            error,
+                            how,
+                            weights,
+                        })
+                    }
+                };
+                let trained = if depth == 1 {
+                    shallow(suite, t, floor, cfg).into_iter().collect()
+                } else {
+                    jobs.iter()
+                        .zip(&searched)
+                        .filter(|((j, _, l), _)| *j == i && *l == depth)
+                        .map(|(_, s)| s[f].clone())
+                        .collect()
+                };
+                depths.push(DepthCell { depth, lower, constructed, trained });
+            }
+            profiles.push(DepthProfile { target: t.id(), label: t.label(), floor, fewest_pieces: fewest, depths });
+        }
+    }
+    Ok(Profiles { config: cfg.clone(), config_hash: hash, profiles })
+}
+
+/// Depths profiled for `t`: 1..=min(l_max, the construction's depth).
+fn depth_max(cfg: &ProfileConfig, t: &dyn Target) -> usize {
+    cfg.l_max.min(t.natural_depth()).max(1)
+}
+
+/// The certified lower bound at `depth` from `pieces` fewest pieces; at depth 1 the shallow
+/// bracket's lower end where it is larger (it may use more than the pieces, e.g. in sup).
+fn lower_at(t: &dyn Target, pieces: u64, how: &str, depth: usize, floor: f64, cfg: &ProfileConfig) -> LowerAt {
+    let (units, _) = min_units(pieces, depth);
+    let (prm, _) = min_params(pieces, depth);
+    let bracket = (depth == 1).then(|| t.bracket(floor, cfg.metric)).flatten().filter(|b| b.lower > units);
+    match bracket {
+        Some(b) => LowerAt {
+            units: b.lower,
+            params: params(&[b.lower as usize]),
+            how: "the shallow bracket's lower end".into(),
+        },
+        None => LowerAt {
+            units,
+            params: prm,
+            how: format!("{pieces} pieces ({how}) against at most ∏(n_i + 1) pieces at depth {depth}"),
+        },
+    }
+}
+
+/// Today's best-effort shallow m* for `t` at `floor` from the suite's results (any trainer, against
+/// the constructed reference), when the suite searched that cell in the same metric.
+fn shallow(suite: Option<&Results>, t: &dyn Target, floor: f64, cfg: &ProfileConfig) -> Option<TrainedAt> {
+    let r = suite?;
+    if r.config.metric != cfg.metric {
+        return None;
+    }
+    let tr = r.targets.iter().find(|x| x.target == t.id())?;
+    let re = tr.references.iter().find(|x| x.kind == crate::config::ReferenceKind::Constructed)?;
+    let hits: Vec<_> = re.searches.iter().filter(|s| (s.floor - floor).abs() <= 1e-12 * floor).collect();
+    let best = hits
+        .iter()
+        .filter_map(|s| s.m_star.width().map(|m| (m, s)))
+        .min_by_key(|(m, _)| *m)
+        .map(|(_, s)| *s)
+        .or(hits.first().copied())?;
+    Some(TrainedAt {
+        by: format!("{} (shallow search)", best.trainer),
+        m_star: best.m_star,
+        params: best.m_star.width().map(|m| params(&[m as usize])),
+        tried: vec![],
+    })
+}

@@ -1,0 +1,158 @@
+//! `depth.md`: the depth profiles as a table, one row per target, tolerance and depth: the
+//! certified lower bound (units, parameters), the construction (widths, parameters, exact error)
+//! and the smallest trained width (best over the trained columns, with who trained it), then a
+//! summary per target and tolerance: parameters at depth 1 over parameters at the best depth.
+
+use super::Artifact;
+use super::grid::Grid;
+use crate::profile::{DepthProfile, Profiles};
+use crate::results::Results;
+
+/// The long table: one row per (target, tolerance, depth).
+pub fn grid(p: &Profiles) -> Grid {
+    let header = [
+        "target",
+        "tolerance",
+        "depth L",
+        "lower bound: units",
+        "lower bound: params",
+        "constructed: widths",
+        "constructed: params",
+        "constructed: error",
+        "trained: m* (uniform width)",
+        "trained: params",
+        "trained by",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for prof in &p.profiles {
+        for c in &prof.depths {
+            let (lu, lp) =
+                c.lower.as_ref().map_or(("–".into(), "–".into()), |l| (l.units.to_string(), l.params.to_string()));
+            let (cw, cp, ce) = c.constructed.as_ref().map_or(("–".into(), "–".into(), "–".into()), |k| {
+                (widths(&k.hidden), k.params.to_string(), format!("{:.2e}", k.error))
+            });
+            let best = c.trained.iter().min_by_key(|t| t.params.unwrap_or(u64::MAX));
+            let (tm, tp, tb) = best.map_or(("–".into(), "–".into(), "–".into()), |t| {
+                (t.m_star.to_string(), t.params.map_or("–".into(), |p| p.to_string()), t.by.clone())
+            });
+            rows.push(vec![
+                prof.label.clone(),
+                format!("{}", prof.floor),
+                c.depth.to_string(),
+                lu,
+                lp,
+                cw,
+                cp,
+                ce,
+                tm,
+                tp,
+                tb,
+            ]);
+        }
+    }
+    Grid { header, rows }
+}
+
+/// `[2, 2, 5]` as `2·2·5`, runs of equal widths as `2^3`: `2×3, 5`.
+fn widths(h: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < h.len() {
+        let j = (i..h.len()).find(|&j| h[j] != h[i]).unwrap_or(h.len());
+        parts.push(if j - i > 1 { format!("{}×{}", h[i], j - i) } else { h[i].to_string() });
+        i = j;
+    }
+    parts.join(", ")
+}
+
+/// Parameters at depth 1 and at the depth with the fewest, for one column (`pick` reads a cell's
+/// parameters): (params at L = 1, best L, params there).
+pub fn saving(
+    prof: &DepthProfile,
+    pick: impl Fn(&crate::profile::DepthCell) -> Option<u64>,
+) -> Option<(u64, usize, u64)> {
+    let one = pick(prof.depths.first()?)?;
+    let (l, best) = prof.depths.iter().filter_map(|c| pick(c).map(|p| (c.depth, p))).min_by_key(|&(l, p)| (p, l))?;
+    Some((one, l, best))
+}
+
+/// The summary: per target and tolerance, depth 1 against the best depth, constructed and trained.
+pub fn summary(p: &Profiles) -> Grid {
+    let header = [
+        "target",
+        "tolerance",
+        "fewest pieces",
+        "constructed: params at L = 1 → best L: params (ratio)",
+        "trained: params at L = 1 → best L: params (ratio)",
+        "lower bound: params at L = 1 → best L",
+    ]
+    .map(String::from)
+    .to_vec();
+    let fmt = |s: Option<(u64, usize, u64)>| {
+        s.map_or("–".into(), |(one, l, best)| format!("{one} → L = {l}: {best} ({:.1}×)", one as f64 / best as f64))
+    };
+    let rows = p
+        .profiles
+        .iter()
+        .map(|prof| {
+            vec![
+                prof.label.clone(),
+                format!("{}", prof.floor),
+                prof.fewest_pieces.as_ref().map_or("–".into(), |(n, _)| n.to_string()),
+                fmt(saving(prof, |c| c.constructed.as_ref().map(|k| k.params))),
+                fmt(saving(prof, |c| c.best_trained().map(|(p, _)| p))),
+                fmt(saving(prof, |c| c.lower.as_ref().map(|l| l.params))),
+            ]
+        })
+        .collect();
+    Grid { header, rows }
+}
+
+/// The Markdown of `depth.md`.
+pub fn markdown(r: &Results) -> String {
+    let Some(p) = &r.depth_profiles else {
+        return "No depth profiles measured: run `depthsep profile --in results.json`.\n".into();
+    };
+    let c = &p.config;
+    let floors: Vec<String> = c.floors.iter().map(|f| f.to_string()).collect();
+    let trained = c.trained.as_ref().map_or("no trained column at L ≥ 2".to_string(), |t| {
+        let rec: Vec<String> = t.recipes.iter().map(|r| format!("`{}` ({})", r.name(), r.kind())).collect();
+        format!(
+            "trained at L ≥ 2 by {} for targets of at most {} pieces: {} seeds per width, uniform widths up to {} \
+             (gallop then bisect from the certified uniform width; a width passes when any seed reaches the \
+             tolerance; `>w` is censored), {}",
+            rec.join(" and "),
+            t.max_pieces,
+            t.seeds,
+            t.w_max,
+            t.train.budget()
+        )
+    });
+    format!(
+        "# Depth profiles\n\nThe smallest net at every depth L = 1..{} (capped by each target's construction depth), \
+         {} ≤ tolerance ∈ {{{}}}. Lower bound: the fewest pieces any function within the tolerance has, against the \
+         at most ∏(n_i + 1) pieces of a depth-L net (units and parameters, certified; at L = 1 the shallow bracket's \
+         lower end). Constructed: explicit weights with L hidden layers sized to the tolerance, exact error. Trained: \
+         at L = 1 the suite's best-effort shallow search (today's m*), {trained}.\n\n## Depth 1 against the best \
+         depth\n\n{}\n## Every depth\n\n{}",
+        c.l_max,
+        c.metric.short(),
+        floors.join(", "),
+        summary(p).markdown(),
+        grid(p).markdown()
+    )
+}
+
+/// `depth.md`.
+pub struct DepthTable;
+
+impl Artifact for DepthTable {
+    fn file_name(&self) -> &'static str {
+        "depth.md"
+    }
+    fn render(&self, r: &Results) -> anyhow::Result<String> {
+        Ok(markdown(r))
+    }
+}

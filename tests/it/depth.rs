@@ -1,0 +1,187 @@
+//! Depth profiles (`depthsep profile`, issue 38): the committed sawtooth profiles are complete, never
+//! below their certified lower bounds, agree with the suite's bracket and m* at depth 1, and their
+//! constructions reach the tolerance from the stored weights; bad configs name their field; a
+//! measurement is the same at 1 and 2 threads and resumes from its run log without retraining.
+
+use depthsep::family::TargetId;
+use depthsep::profile::{ProfileConfig, Profiles, bound, measure};
+use depthsep::results::Results;
+use std::path::Path;
+
+fn committed() -> Results {
+    Results::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/results.json")).unwrap()
+}
+
+fn profiles(r: &Results) -> &Profiles {
+    r.depth_profiles.as_ref().expect("reports/results.json holds depth profiles")
+}
+
+#[test]
+fn the_committed_profiles_cover_the_sawtooth_k_1_to_12_at_every_depth_and_both_tolerances() {
+    let r = committed();
+    let p = profiles(&r);
+    for k in 1..=12u32 {
+        for floor in [0.1, 0.01] {
+            let q = p
+                .profiles
+                .iter()
+                .find(|q| q.target == TargetId::Sawtooth { k } && q.floor == floor)
+                .unwrap_or_else(|| panic!("no profile for k = {k} at {floor}"));
+            let depths: Vec<usize> = q.depths.iter().map(|c| c.depth).collect();
+            assert_eq!(depths, (1..=k as usize).collect::<Vec<_>>(), "k = {k}");
+            assert!(q.depths.iter().all(|c| c.lower.is_some() && c.constructed.is_some()), "k = {k}: every column");
+            assert!(!q.depths[0].trained.is_empty(), "k = {k}: depth 1 has the suite's m*");
+        }
+    }
+}
+
+#[test]
+fn no_constructed_or_trained_size_is_below_its_certified_lower_bound() {
+    let r = committed();
+    let mut checked = 0;
+    for q in &profiles(&r).profiles {
+        for c in &q.depths {
+            let Some(lb) = &c.lower else { continue };
+            if let Some(k) = &c.constructed {
+                let units: usize = k.hidden.iter().sum();
+                assert!(
+                    units as u64 >= lb.units && k.params >= lb.params,
+                    "{} L={}: constructed {k:?} < {lb:?}",
+                    q.label,
+                    c.depth
+                );
+                checked += 1;
+            }
+            for t in &c.trained {
+                if let Some(w) = t.m_star.width() {
+                    assert!(w * c.depth as u64 >= lb.units, "{} L={}: {} width {w} < {lb:?}", q.label, c.depth, t.by);
+                    assert!(t.params.unwrap() >= lb.params, "{} L={}: {} params", q.label, c.depth, t.by);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 190, "{checked} sizes checked");
+}
+
+#[test]
+fn at_depth_one_the_profile_is_the_suites_bracket_and_best_m_star() {
+    let r = committed();
+    for q in &profiles(&r).profiles {
+        let t = r.targets.iter().find(|t| t.target == q.target).unwrap();
+        let c = &q.depths[0];
+        let searches: Vec<_> = t.references[0].searches.iter().filter(|s| s.floor == q.floor).collect();
+        let bracket = searches.iter().find_map(|s| s.bracket).expect("a bracket");
+        assert_eq!(c.lower.as_ref().unwrap().units, bracket.lower, "{} at {}", q.label, q.floor);
+        assert_eq!(c.constructed.as_ref().unwrap().hidden, vec![bracket.upper as usize], "{}", q.label);
+        let best = searches.iter().filter_map(|s| s.m_star.width()).min();
+        assert_eq!(c.trained[0].m_star.width(), best, "{} at {}", q.label, q.floor);
+    }
+}
+
+#[test]
+fn every_stored_construction_reaches_its_tolerance_exactly_from_its_weights() {
+    let r = committed();
+    let mut rebuilt = 0;
+    for q in &profiles(&r).profiles {
+        let target = q.target.build().unwrap();
+        let ev = depthsep::train::Evaluator::new(target.as_ref(), r.depth_profiles.as_ref().unwrap().config.metric);
+        for c in &q.depths {
+            let k = c.constructed.as_ref().unwrap();
+            assert!(k.error <= q.floor * (1.0 + 1e-9), "{} L={}: {}", q.label, c.depth, k.error);
+            if k.weights.is_empty() {
+                continue;
+            }
+            let mut dims = vec![1];
+            dims.extend(&k.hidden);
+            dims.push(1);
+            let net = depthsep::net::Mlp::from_params(&dims, &k.weights).unwrap();
+            let e = ev.eval(&net).unwrap().value;
+            assert!(e <= q.floor * (1.0 + 1e-9) && (e - k.error).abs() <= 1e-12, "{} L={}: {e}", q.label, c.depth);
+            rebuilt += 1;
+        }
+    }
+    assert!(rebuilt > 100, "{rebuilt} nets rebuilt");
+}
+
+#[test]
+fn depth_buys_parameters_on_the_sawtooth_as_the_theory_says() {
+    let r = committed();
+    let q = profiles(&r).profiles.iter().find(|q| q.target == TargetId::Sawtooth { k: 12 } && q.floor == 0.01).unwrap();
+    let one = q.depths[0].constructed.as_ref().unwrap().params;
+    let deep = q.depths.iter().map(|c| c.constructed.as_ref().unwrap().params).min().unwrap();
+    // Δ^12 at nMSE 0.01: one hidden layer needs thousands of parameters, a deep net under a hundred-odd.
+    assert!(one > 10_000 && deep < 200, "{one} → {deep}");
+    // The lower bound at depth 1 is within the same order as the construction there (the shallow
+    // bracket), and the deep lower bound is far below the shallow one.
+    let lb: Vec<u64> = q.depths.iter().map(|c| c.lower.as_ref().unwrap().params).collect();
+    assert!(lb[0] > 20 * lb[11], "{lb:?}");
+}
+
+fn tiny_profile() -> String {
+    "name = \"t\"\nmaster_seed = 3\nmetric = \"nmse\"\nfloors = [1e-1]\nl_max = 3\n[[targets]]\nfamily = \"sawtooth\"\nk_min = 2\nk_max = 3\n\
+     [trained]\nmax_pieces = 8\nrecipes = [\"plain\"]\nseeds = 2\nw_max = 8\ntrain = { steps = 200, eval_every = 50, data_per_piece = 8, \
+     data_min = 128, optimizer = { kind = \"hybrid\", lsq_every = 50, lr = 1e-2, schedule = { kind = \"constant\" } } }\n"
+        .to_string()
+}
+
+#[test]
+fn a_bad_profile_config_names_its_field() {
+    let bad = |from: &str, to: &str| tiny_profile().replace(from, to);
+    let cases: Vec<(String, &[&str])> = vec![
+        (bad("l_max = 3", "l_max = 0"), &["l_max", "1..=24"]),
+        (bad("l_max = 3", "l_max = 25"), &["l_max", "1..=24"]),
+        (bad("recipes = [\"plain\"]", "recipes = [\"triangle\"]"), &["trained.recipes", "generic"]),
+        (bad("floors = [1e-1]", "floors = [0.0]"), &["floors", "> 0"]),
+        (bad("w_max = 8", "w_max = 0"), &["trained.w_max"]),
+        (bad("seeds = 2", "seeds = 0"), &["trained.seeds"]),
+    ];
+    for (text, needles) in cases {
+        let e = format!("{:#}", ProfileConfig::from_toml(&text).unwrap_err());
+        for n in needles {
+            assert!(e.contains(n), "missing `{n}`: {e}");
+        }
+    }
+    // A depth no target of the config can be built at: sawtooth k ≤ 3 has no depth-4 construction.
+    let cfg = ProfileConfig::from_toml(&bad("l_max = 3", "l_max = 4")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let e = measure(&cfg, None, dir.path(), &|_, _| {}).unwrap_err().to_string();
+    assert!(e.contains("l_max") && e.contains("at most 3"), "{e}");
+    assert!(!dir.path().join("profile-runs.jsonl").exists(), "refused before anything was written");
+}
+
+#[test]
+fn a_profile_is_the_same_at_one_and_two_threads_and_resumes_without_retraining() {
+    let cfg = ProfileConfig::from_toml(&tiny_profile()).unwrap();
+    let run = |threads: usize, dir: &Path| {
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let p = pool
+            .install(|| {
+                measure(&cfg, None, dir, &|_, _| {
+                    count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                })
+            })
+            .unwrap();
+        (p, count.into_inner())
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (one, n1) = run(1, a.path());
+    let (two, n2) = run(2, b.path());
+    assert_eq!(one, two, "thread count changed the profile");
+    assert!(n1 > 0 && n1 == n2, "{n1} vs {n2} runs");
+    let (again, n3) = run(2, a.path());
+    assert_eq!(again, one);
+    assert_eq!(n3, 0, "a rerun on the same log trains nothing");
+    // The trained column exists at depth ≥ 2 and sizes are whole nets of that depth.
+    let t = one.profiles.iter().find(|q| q.target == TargetId::Sawtooth { k: 3 }).unwrap();
+    let c = &t.depths[2];
+    assert_eq!(c.trained.len(), 1);
+    assert!(!c.trained[0].tried.is_empty());
+    // Lower bounds recomputed from the closed forms.
+    let (p, _) = t.fewest_pieces.clone().unwrap();
+    assert_eq!(c.lower.as_ref().unwrap().units, bound::min_units(p, 3).0);
+    let st = TargetId::Sawtooth { k: 3 }.build().unwrap();
+    assert_eq!(st.pieces(), 8);
+    let _ = st.fewest_pieces(0.1, depthsep::train::Metric::Nmse).unwrap();
+}
