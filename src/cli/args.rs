@@ -189,8 +189,9 @@ pub enum Cmd {
     /// tolerance (certified lower bound, construction sized to the tolerance, trained by generic
     /// recipes), store them in a results document and redraw its report (depth.svg, depth.md).
     Profile {
-        /// Profile config: a built-in name (sawtooth) or a TOML file.
-        #[arg(long, default_value = "sawtooth")]
+        /// Profile config: a built-in name (full: sawtooth and max of d, for reports/; landmarks: ball
+        /// and radial, for reports/landmarks/) or a TOML file.
+        #[arg(long, default_value = "full")]
         config: String,
         /// Results document to update (its shallow searches give the trained column at depth 1).
         #[arg(long = "in", default_value = "reports/results.json")]

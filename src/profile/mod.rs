@@ -29,7 +29,10 @@ use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
 
 /// The built-in profile configs.
-pub const BUILTIN: [(&str, &str); 1] = [("sawtooth", include_str!("../../suites/depth-sawtooth.toml"))];
+pub const BUILTIN: [(&str, &str); 2] = [
+    ("full", include_str!("../../suites/depth-full.toml")),
+    ("landmarks", include_str!("../../suites/depth-landmarks.toml")),
+];
 
 /// Largest `l_max`.
 pub const MAX_DEPTH: usize = 24;

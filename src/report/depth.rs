@@ -136,13 +136,23 @@ pub fn markdown(r: &Results) -> String {
          at most ∏(n_i + 1) pieces of a depth-L net (units and parameters, certified; at L = 1 the shallow bracket's \
          lower end). Constructed: explicit weights with L hidden layers sized to the tolerance, exact error. Trained: \
          at L = 1 the suite's best-effort shallow search (today's m*), {trained}.\n\n## Depth 1 against the best \
-         depth\n\n{}\n## Every depth\n\n{}",
+         depth\n\n{}\n{}## Every depth\n\n{}",
         c.l_max,
         c.metric.short(),
         floors.join(", "),
         summary(p).markdown(),
+        crossover_section(r),
         grid(p).markdown()
     )
+}
+
+/// The crossover section of `depth.md` (empty without crossovers).
+fn crossover_section(r: &Results) -> String {
+    let lines = crossover_lines(r);
+    if lines.is_empty() {
+        return lines;
+    }
+    format!("## Where depth starts to pay, per shallow trainer\n\n{lines}\n")
 }
 
 /// `depth.md`.
@@ -155,4 +165,106 @@ impl Artifact for DepthTable {
     fn render(&self, r: &Results) -> anyhow::Result<String> {
         Ok(markdown(r))
     }
+}
+
+/// Where depth starts to pay, per family series, tolerance and shallow trainer: the smallest value
+/// of the series' parameter from which (for every larger member with both numbers) the construction
+/// at some depth ≥ 2 has fewer parameters than that trainer's one-hidden-layer m* (a censored m*
+/// counts as more than the cap's parameters). `None`: depth never pays within the members.
+pub struct Crossover {
+    /// Family series, e.g. `ball δ=0.25` ([`crate::family::TargetId::series`]).
+    pub series: String,
+    /// The axis name, e.g. `d`.
+    pub axis: &'static str,
+    /// The tolerance.
+    pub floor: f64,
+    /// The shallow trainer (`greedy (shallow search)`, …).
+    pub trainer: String,
+    /// The crossover value and the members compared (axis value, deep params, shallow params or the
+    /// cap's as `>p`).
+    pub from: Option<u32>,
+    /// Every member compared: (axis value, deep parameters, shallow parameters as text).
+    pub members: Vec<(u32, u64, String)>,
+}
+
+/// Every crossover of the profiles (see [`Crossover`]).
+pub fn crossovers(p: &Profiles) -> Vec<Crossover> {
+    let mut out: Vec<Crossover> = Vec::new();
+    for prof in &p.profiles {
+        let (axis, value) = prof.target.axis();
+        let deep =
+            prof.depths.iter().filter(|c| c.depth >= 2).filter_map(|c| c.constructed.as_ref().map(|k| k.params)).min();
+        let Some(deep) = deep else { continue };
+        let Some(first) = prof.depths.first() else { continue };
+        for t in &first.trained {
+            let (shallow, wins) = match (t.m_star, t.params) {
+                (_, Some(s)) => (s.to_string(), deep < s),
+                (crate::search::MStar::Censored { m_max }, None) => {
+                    let cap =
+                        crate::net::Mlp::count_params(prof.target.build().map_or(1, |b| b.dim()), &[m_max as usize]);
+                    (format!(">{cap}"), deep <= cap as u64)
+                }
+                _ => continue,
+            };
+            let series = prof.target.series();
+            let i = match out.iter().position(|c| c.series == series && c.floor == prof.floor && c.trainer == t.by) {
+                Some(i) => i,
+                None => {
+                    out.push(Crossover {
+                        series,
+                        axis,
+                        floor: prof.floor,
+                        trainer: t.by.clone(),
+                        from: None,
+                        members: vec![],
+                    });
+                    out.len() - 1
+                }
+            };
+            out[i].members.push((value as u32, deep, shallow));
+            // The crossover moves up past every member where depth does not pay.
+            let c = &mut out[i];
+            if wins {
+                c.from.get_or_insert(value as u32);
+            } else {
+                c.from = None;
+            }
+        }
+    }
+    out
+}
+
+/// One sentence per family series and tolerance naming the crossover per trainer, e.g.
+/// `ball δ=0.25, nMSE ≤ 0.1: depth pays from d = 3 for greedy, …`.
+pub fn crossover_lines(r: &Results) -> String {
+    let Some(p) = &r.depth_profiles else { return String::new() };
+    let cs = crossovers(p);
+    let mut keys: Vec<(String, f64)> = Vec::new();
+    for c in &cs {
+        if !keys.contains(&(c.series.clone(), c.floor)) {
+            keys.push((c.series.clone(), c.floor));
+        }
+    }
+    let mut s = String::new();
+    for (series, floor) in keys {
+        let parts: Vec<String> = cs
+            .iter()
+            .filter(|c| c.series == series && c.floor == floor)
+            .map(|c| {
+                let trainer = c.trainer.trim_end_matches(" (shallow search)");
+                let last = c.members.last().map_or(0, |m| m.0);
+                match c.from {
+                    Some(v) => format!("from {} = {v} against `{trainer}`", c.axis),
+                    None => format!("not up to {} = {last} against `{trainer}`", c.axis),
+                }
+            })
+            .collect();
+        s += &format!(
+            "- {series}, {} ≤ {floor}: a constructed net of depth ≥ 2 has fewer parameters than the trained one-hidden-layer \
+             m* {}.\n",
+            p.config.metric.short(),
+            parts.join(", ")
+        );
+    }
+    s
 }

@@ -263,16 +263,20 @@ pub fn depth_lines(r: &Results) -> String {
         let ps: Vec<_> = p.profiles.iter().filter(|q| q.target.series() == name).collect();
         let tight = ps.iter().map(|q| q.floor).fold(f64::INFINITY, f64::min);
         let at: Vec<_> = ps.iter().filter(|q| q.floor == tight).collect();
-        let say = |q: &crate::profile::DepthProfile, pick: &dyn Fn(&crate::profile::DepthCell) -> Option<u64>| {
-            super::depth::saving(q, pick).map(|(one, l, best)| {
-                format!(
-                    "{}: {one} parameters at depth 1, {best} at depth {l} ({:.1}× fewer)",
-                    q.label,
-                    one as f64 / best as f64
-                )
-            })
-        };
-        let built = at.iter().rev().find_map(|q| say(q, &|c| c.constructed.as_ref().map(|k| k.params)));
+        // Constructed at depth ≥ 2 against depth 1 (constructed where it exists, and the trained m*),
+        // on the largest member that has both.
+        let built = at.iter().rev().find_map(|q| {
+            let one = q.depths.first()?;
+            let (p, l) = q.depths.iter().filter(|c| c.depth >= 2).filter_map(|c| c.constructed.as_ref().map(|k| (k.params, c.depth))).min()?;
+            let (t1, by) = one.best_trained()?;
+            let c1 = one.constructed.as_ref().map_or(String::new(), |k| format!("constructed {}, ", k.params));
+            Some(format!(
+                "{}: depth 1 needs {c1}trained {t1} ({}) parameters; depth {l} constructed {p} ({:.1}× fewer than trained depth 1)",
+                q.label,
+                by.trim_end_matches(" (shallow search)"),
+                t1 as f64 / p as f64
+            ))
+        });
         // Trained: depth 1 against the best trained net at depth ≥ 2, on the largest member that has
         // one; members whose every depth-≥ 2 search was censored are named.
         let deep_best = |q: &crate::profile::DepthProfile| {
@@ -303,9 +307,12 @@ pub fn depth_lines(r: &Results) -> String {
             format!("; censored at every depth ≥ 2 for {}", censored.join(", "))
         };
         out += &format!(
-            "- **Depth, {name}** ({metric} ≤ {tight}): constructed, {}; trained (generic recipes at depth ≥ 2), {}{censored}.\n",
+            "- **Depth, {name}** ({metric} ≤ {tight}): {}; trained at depth ≥ 2 (generic recipes), {}{censored}.\n",
             built.unwrap_or_else(|| "–".into()),
-            trained.unwrap_or_else(|| "no net reached the tolerance at depth ≥ 2".into())
+            trained.unwrap_or_else(|| {
+                let run = at.iter().any(|q| q.depths.iter().any(|c| c.depth >= 2 && !c.trained.is_empty()));
+                if run { "no net reached the tolerance" } else { "not measured (one-input targets only so far)" }.into()
+            })
         );
     }
     out

@@ -39,6 +39,7 @@ pub mod norm;
 
 use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Mlp};
+use crate::train::Metric;
 use crate::validate::{Invalid, check};
 use rand_chacha::ChaCha8Rng;
 
@@ -144,6 +145,14 @@ impl Ball {
         norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), CONSTRUCTION_NMSE)
     }
 
+    /// The construction with `pieces` norm-block pieces per coordinate and its claimed errors.
+    fn with_pieces(&self, pieces: usize) -> anyhow::Result<Constructed> {
+        let eta = norm::eta(self.d as usize, S_MAX, pieces);
+        let delta_c = if self.ramp_milli == 0 { eta } else { self.delta() };
+        let net = norm::compose(self.d as usize, S_MAX, pieces, &Self::ramp_net(delta_c)?)?;
+        Ok(Constructed { net, claimed: self.claimed(pieces) })
+    }
+
     /// The ramp as a one-input net of ŝ (width 2): (1/δ_c)(σ(1 + δ_c − ŝ) − σ(1 − ŝ)).
     fn ramp_net(delta_c: f64) -> anyhow::Result<Mlp> {
         let mut net = Mlp::with_hidden(1, &[2])?;
@@ -194,10 +203,24 @@ impl Target for Ball {
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         let pieces = self.construction_pieces();
-        let eta = norm::eta(self.d as usize, S_MAX, pieces);
-        let delta_c = if self.ramp_milli == 0 { eta } else { self.delta() };
-        let net = norm::compose(self.d as usize, S_MAX, pieces, &Self::ramp_net(delta_c)?)?;
-        Ok(Constructed { net, claimed: self.claimed(pieces) })
+        self.with_pieces(pieces)
+    }
+    /// At depth 2 only: the same two blocks with the fewest norm-block pieces per coordinate whose
+    /// measured error is at most `eps` (the searches' tolerance, not round-off; [`norm::sized`]).
+    fn construct_at_depth(&self, depth: usize, eps: f64, metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
+        if depth != 2 || metric == Metric::Sup {
+            return None;
+        }
+        let proved = norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), eps.min(1.0));
+        Some(norm::sized(self, metric, eps, proved, |n| Ok(self.with_pieces(n)?.net)).map(|(net, n, e)| {
+            (
+                net,
+                format!(
+                    "norm block with {n} pieces per coordinate (measured {} {e:.2e}), then the ramp",
+                    metric.short()
+                ),
+            )
+        }))
     }
     fn natural_depth(&self) -> usize {
         2

@@ -59,6 +59,29 @@ pub fn fewest_pieces(claimed: impl Fn(usize) -> f64, limit: f64) -> usize {
     n
 }
 
+/// The construction sized to a tolerance by measurement: the fewest even pieces per coordinate
+/// (from 2 up to `proved`, the fewest whose proved bound reaches `eps`) whose error in `metric`,
+/// measured on the evaluator's 65 536 held-out points, is at most `eps`; returns the net, its pieces
+/// and the measured error. `build` makes the net with n pieces.
+pub fn sized(
+    target: &dyn crate::train::Objective,
+    metric: crate::train::Metric,
+    eps: f64,
+    proved: usize,
+    build: impl Fn(usize) -> anyhow::Result<Mlp>,
+) -> anyhow::Result<(Mlp, usize, f64)> {
+    let ev = crate::train::Evaluator::new(target, metric);
+    let mut n = 2;
+    loop {
+        let net = build(n)?;
+        let e = ev.eval(&net)?.value;
+        if e <= eps || n >= proved {
+            return Ok((net, n, e));
+        }
+        n += 2;
+    }
+}
+
 /// The net x ↦ tail(ŝ(x)): the norm block with `pieces` per coordinate as the first hidden layer,
 /// then the hidden layers and output of the one-input net `tail`, whose first layer reads ŝ.
 pub fn compose(d: usize, s_max: f64, pieces: usize, tail: &Mlp) -> anyhow::Result<Mlp> {

@@ -19,6 +19,8 @@
 pub mod construct;
 
 use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
+use crate::net::Mlp;
+use crate::train::Metric;
 use crate::validate::{Invalid, check};
 
 /// This family's entry in the registry ([`super::FAMILIES`]).
@@ -103,6 +105,11 @@ impl Target for MaxD {
     }
     fn natural_depth(&self) -> usize {
         (f64::from(self.d)).log2().ceil() as usize
+    }
+    /// The exact tree, at its own depth ⌈log₂ d⌉ only.
+    fn construct_at_depth(&self, depth: usize, _eps: f64, _metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
+        (depth == self.natural_depth())
+            .then(|| construct::max_tree(self.d as usize).map(|n| (n, "the exact tree of pairwise maxima".to_string())))
     }
 }
 

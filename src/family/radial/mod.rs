@@ -29,7 +29,8 @@
 use super::ball::norm;
 use super::sawtooth::{Sawtooth, construct::telgarsky_deep};
 use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
-use crate::net::ExactErrors;
+use crate::net::{ExactErrors, Mlp};
+use crate::train::Metric;
 use crate::validate::{Invalid, check};
 use rand_chacha::ChaCha8Rng;
 
@@ -165,6 +166,25 @@ impl Target for Radial {
         let pieces = self.construction_pieces();
         let net = norm::compose(self.d as usize, 1.0, pieces, &telgarsky_deep(self.k)?)?;
         Ok(Constructed { net, claimed: self.claimed(pieces) })
+    }
+    /// At depth k + 1 only: the norm block with the fewest pieces per coordinate whose measured
+    /// error is at most `eps` ([`norm::sized`]), then Telgarsky's block.
+    fn construct_at_depth(&self, depth: usize, eps: f64, metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
+        if depth != self.natural_depth() || metric == Metric::Sup {
+            return None;
+        }
+        let proved = norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), eps.min(1.0));
+        let build = |n: usize| norm::compose(self.d as usize, 1.0, n, &telgarsky_deep(self.k)?);
+        Some(norm::sized(self, metric, eps, proved, build).map(|(net, n, e)| {
+            (
+                net,
+                format!(
+                    "norm block with {n} pieces per coordinate (measured {} {e:.2e}), then Δ^{}",
+                    metric.short(),
+                    self.k
+                ),
+            )
+        }))
     }
     fn natural_depth(&self) -> usize {
         self.k as usize + 1
