@@ -2,6 +2,7 @@
 
 mod collapse;
 mod costs;
+mod crossover;
 mod depth;
 mod error_width;
 mod frontier;
@@ -31,6 +32,7 @@ pub fn all() -> Vec<Box<dyn Artifact>> {
         Box::new(collapse::CollapseRate),
         Box::new(frontier::FrontierFigure),
         Box::new(depth::DepthFigure),
+        Box::new(crossover::CrossoverFigure),
         Box::new(costs::CostVsK),
     ]
 }
