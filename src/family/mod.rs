@@ -15,6 +15,7 @@ pub mod ball;
 pub mod file;
 pub mod golden;
 mod info;
+pub mod iterate;
 pub mod maxd;
 pub mod radial;
 mod registry;

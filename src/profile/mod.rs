@@ -49,8 +49,10 @@ pub struct ProfileConfig {
     pub metric: Metric,
     /// Tolerances, one profile per target and tolerance.
     pub floors: Vec<f64>,
-    /// Deepest depth profiled; each target goes to min(`l_max`, its construction's depth).
-    pub l_max: usize,
+    /// Deepest depth profiled; each target goes to min(`l_max`, its construction's depth, 24).
+    /// Absent: every target to its construction's depth (capped at 24).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub l_max: Option<usize>,
     /// Target families and ranges, as in a suite.
     pub targets: Vec<TargetSpec>,
     /// The trained column at L ≥ 2 (absent: none).
@@ -89,7 +91,15 @@ impl ProfileConfig {
         for f in &self.floors {
             check(f.is_finite() && *f > 0.0, "", "floors", f, "finite numbers > 0 (a size for a tolerance)")?;
         }
-        check((1..=MAX_DEPTH).contains(&self.l_max), "", "l_max", &self.l_max, "an integer in 1..=24")?;
+        if let Some(l) = self.l_max {
+            check(
+                (1..=MAX_DEPTH).contains(&l),
+                "",
+                "l_max",
+                &l,
+                "an integer in 1..=24, or absent for each construction's depth",
+            )?;
+        }
         check(!self.targets.is_empty(), "", "targets", &0, "at least one [[targets]] table")?;
         for (i, t) in self.targets.iter().enumerate() {
             t.validate().map_err(|e| e.under(&format!("targets[{i}]")))?;

@@ -47,15 +47,17 @@ pub fn measure(
     // A depth no target can be built at is a config error, before anything trains.
     let deepest = targets.iter().map(|t| t.natural_depth()).max().unwrap_or(1);
     crate::validate::check(
-        cfg.l_max <= deepest,
+        cfg.l_max.is_none_or(|l| l <= deepest),
         "",
         "l_max",
-        &cfg.l_max,
+        &cfg.l_max.unwrap_or(0),
         &format!("at most {deepest}: the deepest construction among the targets (each goes to its own)"),
     )?;
-    // The log holds runs, whose outcome depends on the seed, metric, floors and trainer only: it
-    // stays valid when targets or depths are added.
-    let runs_hash = crate::rng::config_hash(&(cfg.master_seed, cfg.metric, &cfg.floors, &cfg.trained));
+    // The log holds runs, whose outcome depends on the seed, metric, floors and trainer settings only
+    // (target, recipe, depth, width and seed are in each run's stream name): it stays valid when
+    // targets, depths, recipes, seeds, w_max or max_pieces change.
+    let train = cfg.trained.as_ref().map(|t| &t.train);
+    let runs_hash = crate::rng::config_hash(&(cfg.master_seed, cfg.metric, &cfg.floors, train));
     let (log, old, skipped) = JsonLog::open::<Run>(&log_dir.join("profile-runs.jsonl"), LOG, &runs_hash)?;
     if skipped > 0 {
         eprintln!("note: {skipped} unreadable line(s) in the profile run log: those runs are redone");
@@ -198,9 +200,9 @@ pub fn measure(
     Ok(Profiles { config: cfg.clone(), config_hash: hash, profiles })
 }
 
-/// Depths profiled for `t`: 1..=min(l_max, the construction's depth).
+/// Depths profiled for `t`: 1..=min(l_max, the construction's depth, 24).
 fn depth_max(cfg: &ProfileConfig, t: &dyn Target) -> usize {
-    cfg.l_max.min(t.natural_depth()).max(1)
+    cfg.l_max.unwrap_or(super::MAX_DEPTH).min(t.natural_depth()).clamp(1, super::MAX_DEPTH)
 }
 
 /// The certified lower bound at `depth` from `pieces` fewest pieces; at depth 1 the shallow

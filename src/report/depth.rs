@@ -131,13 +131,13 @@ pub fn markdown(r: &Results) -> String {
         )
     });
     format!(
-        "# Depth profiles\n\nThe smallest net at every depth L = 1..{} (capped by each target's construction depth), \
+        "# Depth profiles\n\nThe smallest net at every depth L = 1..{} (capped by each target's construction depth, 24), \
          {} ≤ tolerance ∈ {{{}}}. Lower bound: the fewest pieces any function within the tolerance has, against the \
          at most ∏(n_i + 1) pieces of a depth-L net (units and parameters, certified; at L = 1 the shallow bracket's \
          lower end). Constructed: explicit weights with L hidden layers sized to the tolerance, exact error. Trained: \
          at L = 1 the suite's best-effort shallow search (today's m*), {trained}.\n\n## Depth 1 against the best \
          depth\n\n{}\n{}## Every depth\n\n{}",
-        c.l_max,
+        c.l_max.map_or("its construction's depth".to_string(), |l| l.to_string()),
         c.metric.short(),
         floors.join(", "),
         summary(p).markdown(),

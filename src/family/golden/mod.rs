@@ -147,6 +147,16 @@ impl Target for Golden {
     fn natural_depth(&self) -> usize {
         self.t as usize
     }
+    /// Exact blocks f^{a_i}, then f^j or a sup certificate of it, the composite's error exact
+    /// ([`super::iterate`]).
+    fn construct_at_depth(
+        &self,
+        depth: usize,
+        eps: f64,
+        metric: crate::train::Metric,
+    ) -> Option<anyhow::Result<(crate::net::Mlp, String)>> {
+        super::iterate::at_depth(self, self.t, depth, eps, metric, &|a| Ok(Golden::new(a)?.pwl.clone()))
+    }
 }
 
 #[cfg(test)]

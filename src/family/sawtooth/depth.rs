@@ -62,28 +62,8 @@ fn last_layer(j: u32, eps: f64, metric: Metric) -> anyhow::Result<(Mlp, String)>
     Ok((opt, format!("Δ^{j} by optimised weights ({m} units)")))
 }
 
-/// Compose one-hidden-layer blocks, each applied to the previous block's output: the hidden
-/// layers of the result are the blocks' hidden layers, each block's linear readout folded into
-/// the next block's first weights.
-pub fn compose(blocks: &[Mlp]) -> anyhow::Result<Mlp> {
-    anyhow::ensure!(!blocks.is_empty(), "compose needs a block");
-    let hidden: Vec<usize> = blocks.iter().map(|b| b.hidden()[0]).collect();
-    let mut net = Mlp::with_hidden(1, &hidden)?;
-    let (w0, b0) = blocks[0].layer(0);
-    net.set_layer(0, w0, b0);
-    for i in 1..blocks.len() {
-        anyhow::ensure!(blocks[i].hidden().len() == 1, "blocks have one hidden layer each");
-        let (a, c) = blocks[i - 1].layer(1);
-        let (w, b) = blocks[i].layer(0);
-        // Unit u of block i sees w_u·(a·h + c) + b_u.
-        let weights: Vec<f64> = w.iter().flat_map(|&wu| a.iter().map(move |&aj| wu * aj)).collect();
-        let bias: Vec<f64> = w.iter().zip(b).map(|(&wu, &bu)| wu * c[0] + bu).collect();
-        net.set_layer(i, &weights, &bias);
-    }
-    let (a, c) = blocks[blocks.len() - 1].layer(1);
-    net.set_layer(blocks.len(), a, c);
-    Ok(net)
-}
+pub use crate::family::iterate::compose;
+use crate::family::iterate::compositions;
 
 /// The depth-`depth` net for Δ^k with error ≤ `eps` and the fewest parameters among the splits of
 /// the module docs, with how it was built; `None` when depth > k.
@@ -112,21 +92,6 @@ fn best_split(k: u32, depth: usize, eps: f64, metric: Metric) -> anyhow::Result<
     let exact: Vec<String> = parts[..depth - 1].iter().map(|a| format!("Δ^{a}")).collect();
     let how = if exact.is_empty() { how } else { format!("{} exactly, then {how}", exact.join(", ")) };
     Ok((compose(&blocks)?, how))
-}
-
-/// Every way to write k as an ordered sum of `parts` positive integers.
-fn compositions(k: u32, parts: usize) -> Vec<Vec<u32>> {
-    if parts == 1 {
-        return vec![vec![k]];
-    }
-    (1..=k.saturating_sub(parts as u32 - 1))
-        .flat_map(|first| {
-            compositions(k - first, parts - 1).into_iter().map(move |mut rest| {
-                rest.insert(0, first);
-                rest
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -190,12 +155,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn compositions_are_all_ordered_sums() {
-        assert_eq!(compositions(4, 2), vec![vec![1, 3], vec![2, 2], vec![3, 1]]);
-        assert_eq!(compositions(5, 3).len(), 6);
-        assert!(compositions(3, 3) == vec![vec![1, 1, 1]]);
     }
 }
