@@ -128,8 +128,8 @@ pub struct DeepConfig {
     /// larger targets are searched against the constructed reference only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pieces: Option<usize>,
-    /// How the deep net is trained: plain | curriculum | triangle | triangle_curriculum (see
-    /// [`crate::recipe`]); absent = plain.
+    /// How the deep net is trained: plain | curriculum | layerwise (generic), triangle |
+    /// triangle_curriculum (structure-aware; see [`crate::recipe`]); absent = plain.
     #[serde(default, skip_serializing_if = "Recipe::is_plain")]
     pub recipe: Recipe,
     /// Per-family exceptions to `recipe`, e.g. `{ takagi = "curriculum" }` (keys: family names).

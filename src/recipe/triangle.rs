@@ -15,7 +15,7 @@
 
 use crate::net::Mlp;
 use crate::train::Data;
-use crate::train::adam_update::{Coefficients, update};
+use crate::train::adam_update::{BETA1, BETA2, Coefficients, update};
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
@@ -87,8 +87,8 @@ pub fn pretrain(a: &mut [f64], from: usize, data: &Data, steps: usize) -> usize 
         }
         // The shared Adam with this recipe's own factors 0.1 and 0.001 (not 1 − β computed in f64;
         // see `adam_update`), then the a's kept inside the unit interval.
-        let correction = (1.0 - 0.9f64.powi(t as i32), 1.0 - 0.999f64.powi(t as i32));
-        let coef = Coefficients { beta1: (0.9, 0.1), beta2: (0.999, 0.001), correction, eps: 1e-12, lr: 1e-2 };
+        let correction = (1.0 - BETA1.powi(t as i32), 1.0 - BETA2.powi(t as i32));
+        let coef = Coefficients { beta1: (BETA1, 0.1), beta2: (BETA2, 0.001), correction, eps: 1e-12, lr: 1e-2 };
         update(&mut a[from..], &g[from..], &mut m[from..], &mut v[from..], coef);
         for ai in &mut a[from..] {
             *ai = ai.clamp(0.02, 0.98);

@@ -157,7 +157,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         ctx.taus[t] = taus;
     }
 
-    // Phase 2: every search, advanced in rounds.
+    // The search plans: one per target, shallow trainer, reference and floor.
     let mut plans: Vec<SearchPlan> = Vec::new();
     for (t, target_refs) in refs.iter().enumerate() {
         for (i, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, ctx.targets[t].as_ref())) {

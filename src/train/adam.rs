@@ -49,7 +49,14 @@ pub struct Adam {
 impl Adam {
     /// Adam with the usual defaults β₁ = 0.9, β₂ = 0.999, ε = 1e−8.
     pub fn new(n: usize) -> Self {
-        Self { m: vec![0.0; n], v: vec![0.0; n], t: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 }
+        Self {
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            t: 0,
+            beta1: super::adam_update::BETA1,
+            beta2: super::adam_update::BETA2,
+            eps: 1e-8,
+        }
     }
 
     /// One update of `params` with gradient `grad` and learning rate `lr`.

@@ -10,6 +10,11 @@
 
 use crate::net::real::{Isa, Real};
 
+/// Adam's β₁ (PyTorch's default), the one constant every Adam of the crate uses.
+pub const BETA1: f64 = 0.9;
+/// Adam's β₂ (PyTorch's default).
+pub const BETA2: f64 = 0.999;
+
 /// The coefficients of one Adam step.
 #[derive(Debug, Clone, Copy)]
 pub struct Coefficients<T> {
@@ -61,6 +66,13 @@ pub fn update<T: Real>(params: &mut [T], grad: &[T], m: &mut [T], v: &mut [T], c
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_one_set_of_adam_constants_rounds_to_the_f32_literals() {
+        assert_eq!(BETA1 as f32, 0.9f32);
+        assert_eq!(BETA2 as f32, 0.999f32);
+        assert_eq!((BETA1, BETA2), (0.9, 0.999));
+    }
     use super::*;
 
     /// The triangle recipe's former inline Adam (literals 0.1 and 0.001), written out.

@@ -42,14 +42,6 @@ impl Metric {
             Metric::Sup => "sup error",
         }
     }
-    /// The config's spelling: `nmse` or `l1`.
-    pub fn config_name(self) -> &'static str {
-        match self {
-            Metric::Nmse => "nmse",
-            Metric::L1 => "l1",
-            Metric::Sup => "sup",
-        }
-    }
 }
 
 /// Errors of one net against the target.

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainSettings {
-    /// Initialisation recipe: breakpoint | torch | he.
+    /// Initialisation: breakpoint | torch | he | asymmetric ([`Init`]).
     #[serde(default)]
     pub init: Init,
     /// Step budget (≥ 1 for the gradient trainers; unused by `freeknot`).

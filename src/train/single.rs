@@ -73,9 +73,11 @@ impl Single {
             return f64::NAN;
         }
         self.t += 1;
-        let (b1, b2, eps) = (0.9f32, 0.999f32, 1e-8f32);
-        let c1 = (1.0 - 0.9f64.powi(self.t)) as f32;
-        let c2 = (1.0 - 0.999f64.powi(self.t)) as f32;
+        use super::adam_update::{BETA1, BETA2};
+        // β as f32 are the literals 0.9f32 and 0.999f32 (locked by a test in adam_update).
+        let (b1, b2, eps) = (BETA1 as f32, BETA2 as f32, 1e-8f32);
+        let c1 = (1.0 - BETA1.powi(self.t)) as f32;
+        let c2 = (1.0 - BETA2.powi(self.t)) as f32;
         let lr = lr as f32;
         let coef = super::adam_update::Coefficients::new(b1, b2, (c1, c2), eps, lr);
         super::adam_update::update(&mut self.params, &self.grad, &mut self.m, &mut self.v, coef);

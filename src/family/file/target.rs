@@ -59,11 +59,6 @@ impl Table {
         }
         out
     }
-
-    /// Rows (training, held out).
-    pub(crate) fn split(&self) -> (usize, usize) {
-        (self.train.len(), self.held_out.len())
-    }
 }
 
 /// A user's target, registered under its fingerprint.
@@ -122,14 +117,6 @@ impl FileTarget {
     /// The deep net given with it, if any.
     pub fn net(&self) -> Option<&Mlp> {
         self.net.as_ref()
-    }
-
-    /// Rows of a samples table (training, held out), when it is one.
-    pub fn table_split(&self) -> Option<(usize, usize)> {
-        match &self.function {
-            Function::Table(t) => Some(t.split()),
-            _ => None,
-        }
     }
 
     pub(crate) fn dim_value(&self) -> usize {
