@@ -66,9 +66,15 @@ impl Results {
     }
 
     /// The recipe that trained `t`'s deep reference: the configured one, or `plain` where it does
-    /// not apply (a family without a depth parameter, d > 1 inputs: [`crate::recipe`]).
+    /// not apply at the reference's width and depth (a family without a depth parameter, another
+    /// depth than the construction's, d > 1 inputs: [`crate::recipe::effective`]).
     pub fn deep_recipe(&self, t: &TargetResult) -> crate::recipe::Recipe {
-        crate::recipe::effective(self.config.deep.recipe_for(t.target.family()), t.target, t.dim)
+        let hidden =
+            t.references.iter().find(|r| r.kind == crate::config::ReferenceKind::Trained).map(|r| r.hidden.clone());
+        let hidden =
+            hidden.or_else(|| t.target.build().ok().map(|b| self.config.deep_hidden(b.as_ref()))).unwrap_or_default();
+        let (width, depth) = (hidden.first().copied().unwrap_or(0), hidden.len());
+        crate::recipe::effective(self.config.deep.recipe_for(t.target.family()), t.target, t.dim, width, depth)
     }
 
     /// Label every trained reference and frontier recipe with its kind (generic or

@@ -88,11 +88,18 @@ impl Recipe {
     }
 }
 
-/// The recipe that trains a deep reference of target `id` (with `dim` inputs) when `configured`
-/// is asked for: itself where it applies (one input; curricula and the triangle also need a
-/// family whose parameter is the construction's depth), else `plain`, as [`train_deep`] falls back.
-pub fn effective(configured: Recipe, id: TargetId, dim: usize) -> Recipe {
-    let applies = dim == 1 && (configured == Recipe::Layerwise || id.with_axis_value(1).is_some());
+/// The recipe that trains a deep reference of target `id` (with `dim` inputs) at `width` and
+/// `depth` when `configured` is asked for: itself where it applies, else `plain`, exactly as
+/// [`train_deep`] falls back (one input for all but `plain`; curricula and the triangle also need
+/// a family whose parameter is the construction's depth, at that depth; the triangle a width ≥ 2).
+pub fn effective(configured: Recipe, id: TargetId, dim: usize, width: usize, depth: usize) -> Recipe {
+    let staged = || stages(id, depth).is_ok_and(|s| s.is_some());
+    let applies = dim == 1
+        && match configured {
+            Recipe::Plain | Recipe::Layerwise => true,
+            Recipe::Curriculum => staged(),
+            Recipe::Triangle | Recipe::TriangleCurriculum => width >= 2 && staged(),
+        };
     if applies { configured } else { Recipe::Plain }
 }
 
@@ -234,6 +241,37 @@ fn keep_start(
 #[cfg(test)]
 mod label_tests {
     use super::*;
+
+    #[test]
+    fn effective_names_the_recipe_train_deep_runs_at_every_width_and_depth() {
+        use crate::train::Metric;
+        let settings: TrainSettings = toml::from_str(
+            "steps = 1\neval_every = 1\ndata_per_piece = 8\ndata_min = 64\noptimizer = { kind = \"hybrid\", lsq_every = 1, lr = 1e-2, schedule = { kind = \"constant\" } }",
+        )
+        .unwrap();
+        let all = [Recipe::Plain, Recipe::Curriculum, Recipe::Triangle, Recipe::TriangleCurriculum, Recipe::Layerwise];
+        let mut fallbacks = 0;
+        for id in [TargetId::Sawtooth { k: 3 }, TargetId::Golden { t: 2 }, TargetId::Max { d: 2 }] {
+            let dim = id.build().unwrap().dim();
+            for (width, depth) in [(2, 3), (2, 2), (1, 3), (3, 1)] {
+                for r in all {
+                    let mut rng = crate::rng::run_rng(1, "effective");
+                    let ran =
+                        train_deep(r, id, width, depth, &settings, Metric::Nmse, 256, &[0.0], &mut rng).unwrap().recipe;
+                    assert_eq!(effective(r, id, dim, width, depth), ran, "{id} {r:?} width {width} depth {depth}");
+                    fallbacks += usize::from(ran != r);
+                }
+            }
+        }
+        // The cases the former rule mislabelled: a fixed depth other than the construction's, width 1.
+        assert!(fallbacks > 10, "{fallbacks}");
+        assert_eq!(effective(Recipe::Curriculum, TargetId::Sawtooth { k: 3 }, 1, 8, 2), Recipe::Plain);
+        assert_eq!(effective(Recipe::TriangleCurriculum, TargetId::Sawtooth { k: 3 }, 1, 1, 3), Recipe::Plain);
+        assert_eq!(
+            effective(Recipe::TriangleCurriculum, TargetId::Sawtooth { k: 3 }, 1, 8, 3),
+            Recipe::TriangleCurriculum
+        );
+    }
 
     #[test]
     fn the_triangle_recipes_are_structure_aware_and_the_rest_generic_and_names_match_the_config() {

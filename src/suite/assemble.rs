@@ -48,6 +48,14 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         .filter(|r| r.summary.error.is_some())
                         .min_by(|a, b| a.summary.error.unwrap().total_cmp(&b.summary.error.unwrap()));
                     let net = Mlp::with_hidden(target.dim(), &hidden)?;
+                    let family = target.id().family();
+                    let recipe = crate::recipe::effective(
+                        cfg.deep.recipe_for(family),
+                        target.id(),
+                        target.dim(),
+                        hidden[0],
+                        hidden.len(),
+                    );
                     ReferenceResult {
                         kind,
                         params: net.n_params(),
@@ -62,11 +70,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         seeds: runs.iter().map(|r| r.summary.clone()).collect(),
                         weights: best.map(|b| b.weights.clone()).unwrap_or_default(),
                         searches: vec![],
-                        recipe: Some(Results::label(crate::recipe::effective(
-                            cfg.deep.recipe_for(target.id().family()),
-                            target.id(),
-                            target.dim(),
-                        ))),
+                        recipe: Some(Results::label(recipe)),
                     }
                 }
             };
