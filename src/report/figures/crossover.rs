@@ -24,23 +24,8 @@ impl Artifact for CrossoverFigure {
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let Some(p) = &r.depth_profiles else {
-            return svg((800, 120), |root| {
-                root.draw(&Text::new(
-                    "No depth profiles measured: run `depthsep profile --in results.json`.",
-                    (20, 50),
-                    (FONT, 16),
-                ))
-                .map_err(err)
-            });
-        };
-        let mut keys: Vec<(String, f64)> = Vec::new();
-        for q in &p.profiles {
-            let k = (q.target.series(), q.floor);
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
+        let Some(p) = &r.depth_profiles else { return super::depth::placeholder() };
+        let keys = super::depth::panels(p);
         let metric = p.config.metric.short();
         let cols = keys.len().clamp(1, 2);
         let rows = keys.len().div_ceil(cols);

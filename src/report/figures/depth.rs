@@ -37,30 +37,38 @@ pub fn seed_range(t: &TrainedAt, floor: f64, depth: usize) -> Option<(u64, u64)>
     Some((*per_seed.iter().min()?, *per_seed.iter().max()?))
 }
 
+/// The figure drawn without profiles: how to get them.
+pub(super) fn placeholder() -> anyhow::Result<String> {
+    svg((800, 120), |root| {
+        root.draw(&Text::new(
+            "No depth profiles measured: run `depthsep profile --in results.json`.",
+            (20, 50),
+            (FONT, 16),
+        ))
+        .map_err(err)
+    })
+}
+
+/// The panels of a profile figure: (family series, tolerance) in first-seen order.
+pub(super) fn panels(p: &crate::profile::Profiles) -> Vec<(String, f64)> {
+    let mut keys: Vec<(String, f64)> = Vec::new();
+    for prof in &p.profiles {
+        let k = (prof.target.series(), prof.floor);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys
+}
+
 impl Artifact for DepthFigure {
     fn file_name(&self) -> &'static str {
         "depth.svg"
     }
 
     fn render(&self, r: &Results) -> anyhow::Result<String> {
-        let Some(p) = &r.depth_profiles else {
-            return svg((800, 120), |root| {
-                root.draw(&Text::new(
-                    "No depth profiles measured: run `depthsep profile --in results.json`.",
-                    (20, 50),
-                    (FONT, 16),
-                ))
-                .map_err(err)
-            });
-        };
-        // Panels: (series, floor) in first-seen order.
-        let mut keys: Vec<(String, f64)> = Vec::new();
-        for prof in &p.profiles {
-            let k = (prof.target.series(), prof.floor);
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
+        let Some(p) = &r.depth_profiles else { return placeholder() };
+        let keys = panels(p);
         let metric = p.config.metric.short();
         let cols = keys.len().clamp(1, 2);
         let rows = keys.len().div_ceil(cols);
