@@ -189,7 +189,7 @@ pub enum Cmd {
     /// tolerance (certified lower bound, construction sized to the tolerance, trained by generic
     /// recipes), store them in a results document and redraw its report (depth.svg, depth.md).
     Profile {
-        /// Profile config: a built-in name (full: sawtooth and max of d, for reports/; landmarks: ball
+        /// Profile config: a built-in name (full: sawtooth, golden-ratio map, x² and max of d, for reports/; landmarks: ball
         /// and radial, for reports/landmarks/) or a TOML file.
         #[arg(long, default_value = "full")]
         config: String,

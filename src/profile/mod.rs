@@ -47,7 +47,8 @@ pub struct ProfileConfig {
     pub master_seed: u64,
     /// Error metric of the tolerances.
     pub metric: Metric,
-    /// Tolerances, one profile per target and tolerance.
+    /// Tolerances, one profile per target and tolerance. A family matched at its deep reference's
+    /// own error (x²) is profiled at that error instead, as the suite's searches are.
     pub floors: Vec<f64>,
     /// Deepest depth profiled; each target goes to min(`l_max`, its construction's depth, 24).
     /// Absent: every target to its construction's depth (capped at 24).
@@ -175,6 +176,9 @@ pub struct DepthProfile {
     pub label: String,
     /// The tolerance.
     pub floor: f64,
+    /// Whether the tolerance is the target's deep reference's own error (x²), not a config floor.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own_tolerance: bool,
     /// The fewest pieces of any function within the tolerance, with the argument, where certified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fewest_pieces: Option<(u64, String)>,
@@ -255,6 +259,19 @@ pub struct WidthTry {
     pub errors: Vec<Option<f64>>,
     /// Whether some seed reached the tolerance.
     pub passed: bool,
+}
+
+impl DepthProfile {
+    /// The tolerance as the reports group profiles by: the floor, or 0 for a family matched at its
+    /// reference's own error (one panel for all its members).
+    pub fn key(&self) -> f64 {
+        if self.own_tolerance { 0.0 } else { self.floor }
+    }
+}
+
+/// A tolerance key ([`DepthProfile::key`]) as text: `nMSE ≤ 0.1`, or `nMSE ≤ its reference's own error`.
+pub fn tolerance_text(metric: &str, key: f64) -> String {
+    if key == 0.0 { format!("{metric} ≤ its reference's own error") } else { format!("{metric} ≤ {key}") }
 }
 
 impl DepthCell {

@@ -25,7 +25,7 @@ struct Run {
     stream: String,
     /// Best error (`None`: not finite).
     error: Option<f64>,
-    /// Whether it reached each of the config's floors, in order.
+    /// Whether it reached each of its target's floors, in order.
     reached: Vec<bool>,
 }
 
@@ -44,6 +44,7 @@ pub fn measure(
     let hash = cfg.hash();
     let ids: Vec<_> = cfg.targets.iter().flat_map(|s| s.expand()).collect();
     let targets: Vec<Box<dyn Target>> = ids.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
+    let floors: Vec<Vec<f64>> = targets.iter().map(|t| floors_of(cfg, t.as_ref())).collect::<anyhow::Result<_>>()?;
     // A depth no target can be built at is a config error, before anything trains.
     let deepest = targets.iter().map(|t| t.natural_depth()).max().unwrap_or(1);
     crate::validate::check(
@@ -54,8 +55,9 @@ pub fn measure(
         &format!("at most {deepest}: the deepest construction among the targets (each goes to its own)"),
     )?;
     // The log holds runs, whose outcome depends on the seed, metric, floors and trainer settings only
-    // (target, recipe, depth, width and seed are in each run's stream name): it stays valid when
-    // targets, depths, recipes, seeds, w_max or max_pieces change.
+    // (target, recipe, depth, width and seed are in each run's stream name; a target matched at its
+    // own error has the same floor whatever the config): it stays valid when targets, depths,
+    // recipes, seeds, w_max or max_pieces change.
     let train = cfg.trained.as_ref().map(|t| &t.train);
     let runs_hash = crate::rng::config_hash(&(cfg.master_seed, cfg.metric, &cfg.floors, train));
     let (log, old, skipped) = JsonLog::open::<Run>(&log_dir.join("profile-runs.jsonl"), LOG, &runs_hash)?;
@@ -77,7 +79,8 @@ pub fn measure(
             }
         }
     }
-    let run_one = |t: &dyn Target, recipe: Recipe, depth: usize, width: usize, seed: u32| -> anyhow::Result<Run> {
+    let run_one = |i: usize, recipe: Recipe, depth: usize, width: usize, seed: u32| -> anyhow::Result<Run> {
+        let t = targets[i].as_ref();
         let stream = format!("profile/{}/{}/L{depth}/w{width}/s{seed}", t.id(), recipe.name());
         if let Some(r) = cache.lock().unwrap().get(&stream) {
             return Ok(r.clone());
@@ -92,13 +95,13 @@ pub fn measure(
             &tr.train,
             cfg.metric,
             crate::train::SAMPLE_EVAL_POINTS,
-            &cfg.floors,
+            &floors[i],
             &mut rng,
         )?;
         let rep = out.report;
         let error = rep.best.value.is_finite().then_some(rep.best.value);
         let reached =
-            cfg.floors.iter().zip(&rep.reached).map(|(&f, r)| r.is_some() || error.is_some_and(|e| e <= f)).collect();
+            floors[i].iter().zip(&rep.reached).map(|(&f, r)| r.is_some() || error.is_some_and(|e| e <= f)).collect();
         let run = Run { stream: stream.clone(), error, reached };
         log.lock().unwrap().append(&run)?;
         cache.lock().unwrap().insert(stream, run.clone());
@@ -110,7 +113,7 @@ pub fn measure(
         .map(|&(i, recipe, depth)| {
             let t = targets[i].as_ref();
             let tr = cfg.trained.as_ref().expect("jobs only with [trained]");
-            cfg.floors
+            floors[i]
                 .iter()
                 .enumerate()
                 .map(|(f, &floor)| {
@@ -129,7 +132,7 @@ pub fn measure(
                     while let Some(w) = s.next_width() {
                         let runs = (0..tr.seeds)
                             .into_par_iter()
-                            .map(|seed| run_one(t, recipe, depth, w as usize, seed))
+                            .map(|seed| run_one(i, recipe, depth, w as usize, seed))
                             .collect::<anyhow::Result<Vec<_>>>()?;
                         let passed = runs.iter().any(|r| r.reached[f]);
                         s.record(w, passed);
@@ -152,7 +155,7 @@ pub fn measure(
     for (i, t) in targets.iter().enumerate() {
         let t = t.as_ref();
         let ev = Evaluator::new(t, cfg.metric);
-        for (f, &floor) in cfg.floors.iter().enumerate() {
+        for (f, &floor) in floors[i].iter().enumerate() {
             let fewest = t.fewest_pieces(floor, cfg.metric);
             let mut depths = Vec::new();
             for depth in 1..=depth_max(cfg, t) {
@@ -194,10 +197,28 @@ pub fn measure(
                 };
                 depths.push(DepthCell { depth, lower, constructed, trained });
             }
-            profiles.push(DepthProfile { target: t.id(), label: t.label(), floor, fewest_pieces: fewest, depths });
+            profiles.push(DepthProfile {
+                target: t.id(),
+                label: t.label(),
+                floor,
+                own_tolerance: t.own_tolerance(),
+                fewest_pieces: fewest,
+                depths,
+            });
         }
     }
     Ok(Profiles { config: cfg.clone(), config_hash: hash, profiles })
+}
+
+/// The tolerances `t` is profiled at: the config's floors, or for a family matched at its deep
+/// reference's own error ([`Target::own_tolerance`], x²) that error in the config's metric, as the
+/// suite's searches do.
+fn floors_of(cfg: &ProfileConfig, t: &dyn Target) -> anyhow::Result<Vec<f64>> {
+    if !t.own_tolerance() {
+        return Ok(cfg.floors.clone());
+    }
+    let reference = t.construct_deep()?;
+    Ok(vec![Evaluator::new(t, cfg.metric).eval(&reference.net)?.value])
 }
 
 /// Depths profiled for `t`: 1..=min(l_max, the construction's depth, 24).
@@ -235,7 +256,7 @@ fn shallow(suite: Option<&Results>, t: &dyn Target, floor: f64, cfg: &ProfileCon
     };
     re.searches
         .iter()
-        .filter(|s| (s.floor - floor).abs() <= 1e-12 * floor)
+        .filter(|s| if t.own_tolerance() { s.floor == 0.0 } else { (s.floor - floor).abs() <= 1e-12 * floor })
         .map(|s| TrainedAt {
             by: format!("{} (shallow search)", s.trainer),
             m_star: s.m_star,

@@ -39,7 +39,7 @@ pub fn grid(p: &Profiles) -> Grid {
             });
             rows.push(vec![
                 prof.label.clone(),
-                format!("{}", prof.floor),
+                tolerance(prof.floor),
                 c.depth.to_string(),
                 lu,
                 lp,
@@ -53,6 +53,11 @@ pub fn grid(p: &Profiles) -> Grid {
         }
     }
     Grid { header, rows }
+}
+
+/// A tolerance as written in a config (`0.1`), or to four digits when below 10⁻³ (x²'s own errors).
+fn tolerance(f: f64) -> String {
+    if f < 1e-3 { format!("{f:.3e}") } else { f.to_string() }
 }
 
 /// `[2, 2, 5]` as `2·2·5`, runs of equal widths as `2^3`: `2×3, 5`.
@@ -99,7 +104,7 @@ pub fn summary(p: &Profiles) -> Grid {
         .map(|prof| {
             vec![
                 prof.label.clone(),
-                format!("{}", prof.floor),
+                tolerance(prof.floor),
                 prof.fewest_pieces.as_ref().map_or("–".into(), |(n, _)| n.to_string()),
                 fmt(saving(prof, |c| c.constructed.as_ref().map(|k| k.params))),
                 fmt(saving(prof, |c| c.best_trained().map(|(p, _)| p))),
@@ -116,7 +121,10 @@ pub fn markdown(r: &Results) -> String {
         return "No depth profiles measured: run `depthsep profile --in results.json`.\n".into();
     };
     let c = &p.config;
-    let floors: Vec<String> = c.floors.iter().map(|f| f.to_string()).collect();
+    let mut floors: Vec<String> = c.floors.iter().map(|f| f.to_string()).collect();
+    if p.profiles.iter().any(|q| q.own_tolerance) {
+        floors.push("for x² its depth-L reference's own error".into());
+    }
     let trained = c.trained.as_ref().map_or("no trained column at L ≥ 2".to_string(), |t| {
         let rec: Vec<String> = t.recipes.iter().map(|r| format!("`{}` ({})", r.name(), r.kind())).collect();
         format!(
@@ -176,7 +184,7 @@ pub struct Crossover {
     pub series: String,
     /// The axis name, e.g. `d`.
     pub axis: &'static str,
-    /// The tolerance.
+    /// The tolerance ([`crate::profile::DepthProfile::key`]: 0 for the reference's own error).
     pub floor: f64,
     /// The shallow trainer (`greedy (shallow search)`, …).
     pub trainer: String,
@@ -207,13 +215,13 @@ pub fn crossovers(p: &Profiles) -> Vec<Crossover> {
                 _ => continue,
             };
             let series = prof.target.series();
-            let i = match out.iter().position(|c| c.series == series && c.floor == prof.floor && c.trainer == t.by) {
+            let i = match out.iter().position(|c| c.series == series && c.floor == prof.key() && c.trainer == t.by) {
                 Some(i) => i,
                 None => {
                     out.push(Crossover {
                         series,
                         axis,
-                        floor: prof.floor,
+                        floor: prof.key(),
                         trainer: t.by.clone(),
                         from: None,
                         members: vec![],
@@ -260,9 +268,9 @@ pub fn crossover_lines(r: &Results) -> String {
             })
             .collect();
         s += &format!(
-            "- {series}, {} ≤ {floor}: a constructed net of depth ≥ 2 has fewer parameters than the trained one-hidden-layer \
+            "- {series}, {}: a constructed net of depth ≥ 2 has fewer parameters than the trained one-hidden-layer \
              m* {}.\n",
-            p.config.metric.short(),
+            crate::profile::tolerance_text(p.config.metric.short(), floor),
             parts.join(", ")
         );
     }

@@ -261,8 +261,8 @@ pub fn depth_lines(r: &Results) -> String {
     let mut out = String::new();
     for name in series {
         let ps: Vec<_> = p.profiles.iter().filter(|q| q.target.series() == name).collect();
-        let tight = ps.iter().map(|q| q.floor).fold(f64::INFINITY, f64::min);
-        let at: Vec<_> = ps.iter().filter(|q| q.floor == tight).collect();
+        let tight = ps.iter().map(|q| q.key()).fold(f64::INFINITY, f64::min);
+        let at: Vec<_> = ps.iter().filter(|q| q.key() == tight).collect();
         // Constructed at depth ≥ 2 against depth 1 (constructed where it exists, and the trained m*),
         // on the largest member that has both.
         let built = at.iter().rev().find_map(|q| {
@@ -307,7 +307,8 @@ pub fn depth_lines(r: &Results) -> String {
             format!("; censored at every depth ≥ 2 for {}", censored.join(", "))
         };
         out += &format!(
-            "- **Depth, {name}** ({metric} ≤ {tight}): {}; trained at depth ≥ 2 (generic recipes), {}{censored}.\n",
+            "- **Depth, {name}** ({}): {}; trained at depth ≥ 2 (generic recipes), {}{censored}.\n",
+            crate::profile::tolerance_text(metric, tight),
             built.unwrap_or_else(|| "–".into()),
             trained.unwrap_or_else(|| {
                 let run = at.iter().any(|q| q.depths.iter().any(|c| c.depth >= 2 && !c.trained.is_empty()));

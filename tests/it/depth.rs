@@ -88,8 +88,8 @@ fn at_depth_one_the_profile_is_the_suites_bracket_and_best_m_star() {
 fn every_stored_construction_reaches_its_tolerance_exactly_from_its_weights() {
     let r = committed();
     let mut rebuilt = 0;
-    // Every exact one-input family: the sawtooth and the golden-ratio map.
-    for q in profiles(&r).profiles.iter().filter(|q| matches!(q.target.family(), "sawtooth" | "golden")) {
+    // Every exact one-input family: the sawtooth, the golden-ratio map and x².
+    for q in profiles(&r).profiles.iter().filter(|q| matches!(q.target.family(), "sawtooth" | "golden" | "square")) {
         let target = q.target.build().unwrap();
         let ev = depthsep::train::Evaluator::new(target.as_ref(), r.depth_profiles.as_ref().unwrap().config.metric);
         for c in &q.depths {
@@ -108,6 +108,32 @@ fn every_stored_construction_reaches_its_tolerance_exactly_from_its_weights() {
         }
     }
     assert!(rebuilt > 200, "{rebuilt} nets rebuilt");
+}
+
+#[test]
+fn x_squared_is_profiled_at_its_references_own_error_and_depth_halves_its_parameters_at_l_6() {
+    use depthsep::family::square::theory::bracket;
+    let r = committed();
+    for l in 1..=6u32 {
+        let q = profiles(&r).profiles.iter().find(|q| q.target == TargetId::Square { l }).expect("x² profile");
+        // The tolerance is Yarotsky's depth-L net's own nMSE, 0.375·16^{−L}, as in the suite.
+        assert!(q.own_tolerance && (q.floor / (0.375 * 16f64.powi(-(l as i32))) - 1.0).abs() < 1e-9, "L={l}");
+        let depths: Vec<usize> = q.depths.iter().map(|c| c.depth).collect();
+        assert_eq!(depths, (1..=l as usize).collect::<Vec<_>>());
+        assert!(q.depths.iter().all(|c| c.lower.is_some() && c.constructed.is_some()), "L={l}: every column");
+        // Depth 1 is the shallow bracket [n − 1, n] and the suite's m* per trainer.
+        let (c, b) = (&q.depths[0], bracket(q.floor));
+        assert_eq!(
+            (c.lower.as_ref().unwrap().units, c.constructed.as_ref().unwrap().hidden[0] as u64),
+            (b.lower, b.upper)
+        );
+        assert_eq!(c.trained.len(), 3, "L={l}: freeknot, hybrid and adam at depth 1");
+    }
+    let q = profiles(&r).profiles.iter().find(|q| q.target == TargetId::Square { l: 6 }).unwrap();
+    let params: Vec<u64> = q.depths.iter().map(|c| c.constructed.as_ref().unwrap().params).collect();
+    // 41 units (124 parameters) at depth 1; under 60 at some depth ≥ 2, below Yarotsky's 70 at depth 6.
+    assert_eq!(params[0], 124);
+    assert!(params[1..].iter().min().unwrap() * 2 < params[0] && params[5] < 70, "{params:?}");
 }
 
 #[test]
@@ -215,12 +241,14 @@ fn the_readme_states_the_crossovers_the_committed_profiles_give() {
     assert_eq!(crossover(land, "radial d=2", 0.3, "greedy"), Some(2));
     assert_eq!(crossover("reports/results.json", "sawtooth", 0.01, "freeknot"), Some(3));
     assert_eq!(crossover("reports/results.json", "max", 0.01, "greedy"), Some(3));
+    assert_eq!(crossover("reports/results.json", "square", 0.0, "freeknot"), Some(4));
     for needle in [
         "from\nd = 3 at nMSE 0.1 (65 against 49 at d = 2, 113 against 156 at d = 3)",
         "not up to d = 6 at 0.3",
         "radial sawtooth in d = 2 from k = 2 at both tolerances (91 against 261 at 0.1)",
         "the sawtooth from k = 3\nagainst `freeknot`",
         "max of d from d = 3 at 0.01",
+        "x² at its own reference's error\nfrom L = 4 against `freeknot`",
     ] {
         assert!(readme.contains(needle), "README lacks {needle:?}");
     }

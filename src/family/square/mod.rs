@@ -27,6 +27,7 @@
 //! assert!((deep.claimed.sup - 1.0 / 256.0).abs() < 1e-18); // 2^{−2L−2}
 //! ```
 
+pub mod depth;
 pub mod theory;
 
 use super::takagi::construct::sum_net;
@@ -165,6 +166,16 @@ impl Target for Square {
             }
             _ => None,
         }
+    }
+    /// nMSE: exact tent blocks carrying Yarotsky's interpolant, then the shifted interpolant of y²
+    /// ([`depth`]); its error is exactly 16^{−S}/(16m⁴).
+    fn construct_at_depth(
+        &self,
+        depth: usize,
+        eps: f64,
+        metric: Metric,
+    ) -> Option<anyhow::Result<(crate::net::Mlp, String)>> {
+        depth::at_depth(depth, eps, metric)
     }
 }
 

@@ -32,7 +32,7 @@ impl Artifact for CrossoverFigure {
         svg((700 * cols as u32, 520 * rows as u32), |root| {
             for (area, (series, floor)) in root.split_evenly((rows, cols)).iter().zip(&keys) {
                 let ps: Vec<&DepthProfile> =
-                    p.profiles.iter().filter(|q| q.target.series() == *series && q.floor == *floor).collect();
+                    p.profiles.iter().filter(|q| q.target.series() == *series && q.key() == *floor).collect();
                 let x = |q: &DepthProfile| q.target.axis().1;
                 let axis = ps.first().map_or("k", |q| q.target.axis().0);
                 let dim = |q: &DepthProfile| q.target.build().map_or(1, |t| t.dim());
@@ -57,7 +57,13 @@ impl Artifact for CrossoverFigure {
                     ps.iter().map(|q| x(q)).fold(0.0, f64::max),
                 );
                 let mut chart = ChartBuilder::on(area)
-                    .caption(format!("{series}, {metric} ≤ {floor}: one hidden layer against depth ≥ 2"), (FONT, 16))
+                    .caption(
+                        format!(
+                            "{series}, {}: one hidden layer against depth ≥ 2",
+                            crate::profile::tolerance_text(metric, *floor)
+                        ),
+                        (FONT, 16),
+                    )
                     .margin(12)
                     .x_label_area_size(40)
                     .y_label_area_size(60)

@@ -53,7 +53,7 @@ pub(super) fn placeholder() -> anyhow::Result<String> {
 pub(super) fn panels(p: &crate::profile::Profiles) -> Vec<(String, f64)> {
     let mut keys: Vec<(String, f64)> = Vec::new();
     for prof in &p.profiles {
-        let k = (prof.target.series(), prof.floor);
+        let k = (prof.target.series(), prof.key());
         if !keys.contains(&k) {
             keys.push(k);
         }
@@ -75,7 +75,7 @@ impl Artifact for DepthFigure {
         svg((700 * cols as u32, 560 * rows as u32), |root| {
             for (area, (series, floor)) in root.split_evenly((rows, cols)).iter().zip(&keys) {
                 let ps: Vec<&DepthProfile> =
-                    p.profiles.iter().filter(|q| q.target.series() == *series && q.floor == *floor).collect();
+                    p.profiles.iter().filter(|q| q.target.series() == *series && q.key() == *floor).collect();
                 let l_max = ps.iter().map(|q| q.depths.len()).max().unwrap_or(1) as f64;
                 let values = ps.iter().flat_map(|q| {
                     q.depths.iter().flat_map(|c| {
@@ -88,7 +88,13 @@ impl Artifact for DepthFigure {
                 let (lo, hi) = values.fold((u64::MAX, 1u64), |(a, b), v| (a.min(v), b.max(v)));
                 let (lo, hi) = (lo.min(hi) as f64 / 1.5, hi as f64 * 4.0);
                 let mut chart = ChartBuilder::on(area)
-                    .caption(format!("{series}: parameters needed at each depth, {metric} ≤ {floor}"), (FONT, 16))
+                    .caption(
+                        format!(
+                            "{series}: parameters needed at each depth, {}",
+                            crate::profile::tolerance_text(metric, *floor)
+                        ),
+                        (FONT, 16),
+                    )
                     .margin(12)
                     .x_label_area_size(40)
                     .y_label_area_size(60)
