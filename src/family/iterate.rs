@@ -65,7 +65,7 @@ const LADDER: [f64; 14] = [0.45, 0.35, 0.28, 0.22, 0.18, 0.14, 0.11, 0.09, 0.07,
 /// The last layer's candidates for f^j, narrowest first (one per width): f^j exactly and its sup
 /// certificates along [`LADDER`]; cached per family series and j (they do not depend on t, the
 /// depth or the tolerance).
-fn candidates(
+pub(crate) fn candidates(
     series: &str,
     j: u32,
     exact: &Mlp,

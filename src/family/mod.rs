@@ -16,6 +16,7 @@ pub mod file;
 pub mod golden;
 mod info;
 pub mod iterate;
+pub mod levels;
 pub mod maxd;
 pub mod radial;
 mod registry;

@@ -2,6 +2,7 @@
 //! analysis.
 
 pub mod blocked;
+pub mod carried;
 mod jacobian;
 pub mod layered;
 mod mlp;

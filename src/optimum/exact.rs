@@ -34,6 +34,7 @@
 //! every interval sum by 10⁻¹². When neither end is reached the bracket stays \[K, K + 1\] and says so.
 
 use super::tube::{min_link, slope_range, windows};
+pub use crate::net::carried::carried_net;
 use crate::net::{Mlp, Pwl};
 use crate::train::shallow_pwl;
 use std::collections::HashMap;
@@ -218,35 +219,6 @@ pub fn fit(f: &Pwl, t: &[f64], set: &[usize]) -> Option<(Pwl, f64)> {
     let microlp::SolveOutcome::Solution(sol) = p.solve().ok()? else { return None };
     let ys: Vec<f64> = y.iter().map(|&v| sol[v]).collect();
     Some((Pwl::new(xs, ys), sol[e]))
-}
-
-/// K ReLU units computing the path `g` (K interior kinks) whose slopes' alternating sum over `set`
-/// vanishes: kinks up to the first index and in each (i_{2m}, i_{2m+1}\] face left.
-pub fn carried_net(g: &Pwl, set: &[usize]) -> anyhow::Result<Mlp> {
-    let (t, s) = (g.xs(), g.slopes());
-    let k = t.len() - 2;
-    anyhow::ensure!(k >= 1 && set.len() % 2 == 1, "a carried net needs kinks and an odd index set");
-    let mut left = vec![false; k + 1]; // left[i]: kink i (1-based) faces left
-    let mut ranges: Vec<(usize, usize)> = set[1..].chunks(2).map(|c| (c[0] + 1, c[1])).collect();
-    if set[0] > 0 {
-        ranges.push((1, set[0]));
-    }
-    for (a, b) in ranges {
-        left[a..=b].iter_mut().for_each(|l| *l = true);
-    }
-    let (mut w, mut b, mut a) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
-    let mut c = g.ys()[0];
-    for i in 1..=k {
-        let jump = s[i] - s[i - 1];
-        (w[i - 1], b[i - 1], a[i - 1]) = if left[i] { (-1.0, t[i], jump) } else { (1.0, -t[i], jump) };
-        if left[i] {
-            c -= jump * t[i];
-        }
-    }
-    let mut net = Mlp::with_hidden(1, &[k])?;
-    net.set_layer(0, &w, &b);
-    net.set_layer(1, &a, &[c]);
-    Ok(net)
 }
 
 /// Kink placements to try for a K-kink construction: minimal-link paths in narrower tubes and the

@@ -67,6 +67,9 @@ pub struct ProfileConfig {
 pub struct TrainedConfig {
     /// Train only targets with at most this many pieces.
     pub max_pieces: usize,
+    /// Train only these families (absent: every family of the targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub families: Option<Vec<String>>,
     /// Generic recipes, each searched on its own.
     pub recipes: Vec<Recipe>,
     /// Seeds per width.
@@ -117,6 +120,23 @@ impl ProfileConfig {
                     &r.name(),
                     "generic recipes: \"plain\", \"layerwise\" (a structure-aware recipe may only add a labelled second number)",
                 )?;
+            }
+            if let Some(fams) = &tr.families {
+                let mut present: Vec<&str> = Vec::new();
+                for id in self.targets.iter().flat_map(|t| t.expand()) {
+                    if !present.contains(&id.family()) {
+                        present.push(id.family());
+                    }
+                }
+                for f in fams {
+                    check(
+                        present.contains(&f.as_str()),
+                        "trained",
+                        "families",
+                        f,
+                        &format!("families among the targets: {}", present.join(", ")),
+                    )?;
+                }
             }
             check((1..=100).contains(&tr.seeds), "trained", "seeds", &tr.seeds, "an integer in 1..=100")?;
             check((1..=4096).contains(&tr.w_max), "trained", "w_max", &tr.w_max, "an integer in 1..=4096")?;

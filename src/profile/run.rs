@@ -73,7 +73,12 @@ pub fn measure(
     let mut jobs: Vec<(usize, Recipe, usize)> = Vec::new();
     if let Some(tr) = &cfg.trained {
         // One input only: d-input targets' trained profiles are not measured yet (docs/depth.md).
-        for (i, t) in targets.iter().enumerate().filter(|(_, t)| t.dim() == 1 && t.pieces() <= tr.max_pieces) {
+        let chosen = |t: &dyn Target| tr.families.as_ref().is_none_or(|f| f.iter().any(|f| f == t.id().family()));
+        for (i, t) in targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.dim() == 1 && t.pieces() <= tr.max_pieces && chosen(t.as_ref()))
+        {
             for &r in &tr.recipes {
                 jobs.extend((2..=depth_max(cfg, t.as_ref())).map(|l| (i, r, l)));
             }

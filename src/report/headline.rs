@@ -267,14 +267,23 @@ pub fn depth_lines(r: &Results) -> String {
         // on the largest member that has both.
         let built = at.iter().rev().find_map(|q| {
             let one = q.depths.first()?;
-            let (p, l) = q.depths.iter().filter(|c| c.depth >= 2).filter_map(|c| c.constructed.as_ref().map(|k| (k.params, c.depth))).min()?;
+            let (p, l) = q
+                .depths
+                .iter()
+                .filter(|c| c.depth >= 2)
+                .filter_map(|c| c.constructed.as_ref().map(|k| (k.params, c.depth)))
+                .min()?;
             let (t1, by) = one.best_trained()?;
             let c1 = one.constructed.as_ref().map_or(String::new(), |k| format!("constructed {}, ", k.params));
+            let cmp = if p < t1 {
+                format!("{:.1}× fewer than trained depth 1", t1 as f64 / p as f64)
+            } else {
+                format!("{:.1}× more than trained depth 1: depth does not pay here", p as f64 / t1 as f64)
+            };
             Some(format!(
-                "{}: depth 1 needs {c1}trained {t1} ({}) parameters; depth {l} constructed {p} ({:.1}× fewer than trained depth 1)",
+                "{}: depth 1 needs {c1}trained {t1} ({}) parameters; depth {l} constructed {p} ({cmp})",
                 q.label,
                 by.trim_end_matches(" (shallow search)"),
-                t1 as f64 / p as f64
             ))
         });
         // Trained: depth 1 against the best trained net at depth ≥ 2, on the largest member that has
@@ -312,7 +321,15 @@ pub fn depth_lines(r: &Results) -> String {
             built.unwrap_or_else(|| "–".into()),
             trained.unwrap_or_else(|| {
                 let run = at.iter().any(|q| q.depths.iter().any(|c| c.depth >= 2 && !c.trained.is_empty()));
-                if run { "no net reached the tolerance" } else { "not measured (one-input targets only so far)" }.into()
+                let many = at.iter().any(|q| q.target.build().is_ok_and(|t| t.dim() > 1));
+                if run {
+                    "no net reached the tolerance"
+                } else if many {
+                    "not measured (one-input targets only so far)"
+                } else {
+                    "not measured (not among the config's `trained.families`)"
+                }
+                .into()
             })
         );
     }

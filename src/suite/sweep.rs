@@ -4,7 +4,9 @@
 //! `freeknot` (1-D) grows splines: the curve's error at width m is the exact error of the spline of
 //! that width (closed form on the merged knots), and a width whose spline reaches a τ not reached
 //! before is converted to ReLU weights at once and the weights' own exact error is recorded instead:
-//! a width counts as reaching τ only when its weights do. `greedy` (d > 1 inputs) grows the ReLU
+//! a width counts as reaching τ only when its weights do. Where width m first reaches a τ, the
+//! last phase ([`freeknot::carry`]) refits the spline's m − 1 knots so that m − 1 units carry them,
+//! and that net replaces width m − 1's error when it is lower. `greedy` (d > 1 inputs) grows the ReLU
 //! weights themselves; their Monte Carlo error on the held-out set is recorded with its 95%
 //! interval, and a width reaches τ only when the whole interval is at or below it. Either way, every
 //! error a search reports is the error of weights it stores.
@@ -12,6 +14,7 @@
 use super::RunRecord;
 use super::plan::RunId;
 use crate::family::Target;
+use crate::net::carried::carried_net;
 use crate::net::{Mlp, Pwl};
 use crate::results::RunSummary;
 use crate::train::freeknot::{self, Control, Samples, to_mlp};
@@ -59,7 +62,20 @@ pub(super) fn run(
                     }
                     None => to_mlp(sp).and_then(|net| ev.eval(&net)),
                 };
-                match e.and_then(|e| rec.see(m, e, || to_mlp(sp))) {
+                let before = rec.first.clone();
+                let seen = e.and_then(|e| rec.see(m, e, || to_mlp(sp))).and_then(|c| {
+                    // The last phase: where width m first reached a τ, m − 1 units carrying the
+                    // spline's m − 1 knots, refitted to the samples ([`freeknot::carry`]).
+                    if m >= 2
+                        && rec.first != before
+                        && let Some((c1, set)) = freeknot::carry::carried(sp, &samples)
+                    {
+                        let net = carried_net(&Pwl::new(c1.t, c1.u), &set)?;
+                        rec.improve(m - 1, ev.eval(&net)?, net);
+                    }
+                    Ok(if rec.reached { Control::Stop } else { c })
+                });
+                match seen {
                     Ok(c) => c,
                     Err(err) => {
                         failure = Some(err);
@@ -134,6 +150,31 @@ impl Recorder<'_> {
         }
         self.reached = e.reaches(self.stop);
         Ok(if self.reached { Control::Stop } else { Control::Continue })
+    }
+
+    /// A second net of width `m` (already seen) with error `e`: it replaces the curve's error at m
+    /// when lower, and takes every τ it reaches whose first width was larger, with its weights.
+    fn improve(&mut self, m: usize, e: Eval, net: Mlp) {
+        if !e.value.is_finite() || self.curve.get(m - 1).copied().flatten().is_some_and(|c| c <= e.value) {
+            return;
+        }
+        self.curve[m - 1] = Some(e.value);
+        let mut keep = false;
+        for (f, &tau) in self.first.iter_mut().zip(self.taus) {
+            if e.reaches(tau) && f.is_none_or(|w| w > m) {
+                *f = Some(m);
+                keep = true;
+            }
+        }
+        if keep && net.n_params() <= super::MAX_STORED_PARAMS {
+            self.nets.retain(|(w, _)| *w != m);
+            self.nets.push((m, net.params().to_vec()));
+            self.nets.sort_by_key(|(w, _)| *w);
+        }
+        if self.best.as_ref().is_none_or(|(_, b)| e.value < b.value) {
+            self.best = Some((m, e));
+        }
+        self.reached |= e.reaches(self.stop);
     }
 
     fn finish(self, id: &RunId, trainer: &str, data_n: Option<usize>) -> RunRecord {

@@ -167,6 +167,7 @@ fn a_bad_profile_config_names_its_field() {
         (bad("floors = [1e-1]", "floors = [0.0]"), &["floors", "> 0"]),
         (bad("w_max = 8", "w_max = 0"), &["trained.w_max"]),
         (bad("seeds = 2", "seeds = 0"), &["trained.seeds"]),
+        (bad("max_pieces = 8", "max_pieces = 8\nfamilies = [\"golden\"]"), &["trained.families", "golden", "sawtooth"]),
     ];
     for (text, needles) in cases {
         let e = format!("{:#}", ProfileConfig::from_toml(&text).unwrap_err());
@@ -244,7 +245,7 @@ fn the_readme_states_the_crossovers_the_committed_profiles_give() {
     assert_eq!(crossover("reports/results.json", "square", 0.0, "freeknot"), Some(4));
     for needle in [
         "from\nd = 3 at nMSE 0.1 (65 against 49 at d = 2, 113 against 156 at d = 3)",
-        "not up to d = 6 at 0.3",
+        "not up to d = 8 at 0.3",
         "radial sawtooth in d = 2 from k = 2 at both tolerances (91 against 261 at 0.1)",
         "the sawtooth from k = 3\nagainst `freeknot`",
         "max of d from d = 3 at 0.01",

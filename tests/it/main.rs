@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod blocked;
+mod brackets;
 mod constructions;
 mod depth;
 mod docs;

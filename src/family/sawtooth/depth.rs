@@ -11,8 +11,8 @@
 //! all parts ≥ 1. Layer i (< L) computes Δ^{a_i} of the previous layer's output exactly with the
 //! 2^{a_i} units of the exact one-hidden-layer net ([`super::construct::exact_shallow`]; its linear
 //! readout is folded into the next layer's weights), and the last layer is a width-m
-//! approximation h of Δ^j: the shallow bracket's constructive upper end at ε (the explicit or
-//! optimised weights of [`super::theory`], or Δ^j's exact net). The tent map preserves Lebesgue
+//! approximation h of Δ^j: the shallow bracket's constructive upper end at ε (the explicit,
+//! optimised or carried weights of [`super::theory`], or Δ^j's exact net). The tent map preserves Lebesgue
 //! measure on \[0,1\] (each of its pieces maps an interval of length ½ onto \[0,1\] with slope ±2),
 //! so for every φ, ∫ φ(Δ^a(x)) dx = ∫ φ(u) du, and
 //!
@@ -57,9 +57,14 @@ fn last_layer(j: u32, eps: f64, metric: Metric) -> anyhow::Result<(Mlp, String)>
     if ev.eval(&plain)?.value <= eps {
         return Ok((plain, format!("Δ^{j} followed to ½ ({m} units)")));
     }
-    let (opt, _) = certificate(j, m)?;
-    anyhow::ensure!(ev.eval(&opt)?.value <= eps, "no explicit width-{m} net for Δ^{j} at {eps}");
-    Ok((opt, format!("Δ^{j} by optimised weights ({m} units)")))
+    if let Ok((opt, _)) = certificate(j, m)
+        && ev.eval(&opt)?.value <= eps
+    {
+        return Ok((opt, format!("Δ^{j} by optimised weights ({m} units)")));
+    }
+    let (carried, _) = super::carried::certificate(j, m)?;
+    anyhow::ensure!(ev.eval(&carried)?.value <= eps, "no explicit width-{m} net for Δ^{j} at {eps}");
+    Ok((carried, format!("Δ^{j} by {m} units carrying {m} kinks")))
 }
 
 pub use crate::family::iterate::compose;

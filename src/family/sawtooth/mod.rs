@@ -18,6 +18,7 @@
 //! assert_eq!(t.pwl().unwrap().pieces(), 8);
 //! ```
 
+pub mod carried;
 pub mod construct;
 pub mod depth;
 pub mod optimized;

@@ -21,7 +21,8 @@ use std::sync::{Mutex, OnceLock};
 /// Largest k with optimised certificates (the projection costs O(2^k) per evaluation).
 pub const MAX_OPTIMISED_K: u32 = 16;
 
-fn knots(k: u32, m: u64, tau: f64) -> Vec<f64> {
+/// The m − 1 interior knots of the width-m certificate: the first m − 2 kinks of Δ^k, then τ.
+pub(super) fn knots(k: u32, m: u64, tau: f64) -> Vec<f64> {
     let n = (1u64 << k) as f64;
     let mut t: Vec<f64> = (1..m.saturating_sub(1)).map(|i| i as f64 / n).collect();
     if m >= 2 {
@@ -38,37 +39,27 @@ pub fn certificate(k: u32, m: u64) -> anyhow::Result<(Mlp, ExactErrors)> {
         "optimised certificate needs 1 ≤ m < 2^k, k ≤ {MAX_OPTIMISED_K}"
     );
     let f = super::Sawtooth::new(k)?.pwl().expect("k ≤ 16 has an exact form");
-    let n = (1u64 << k) as f64;
     let cost = |tau: f64| project(&f, &knots(k, m, tau)).map_or(f64::INFINITY, |g| f.errors(&g).mse);
-    let tau = if m >= 2 {
-        let j = (m - 2) as f64;
-        let (lo, hi) = (j / n, ((j + 2.0) / n).min(1.0));
-        let grid: Vec<f64> = (1..=9).map(|i| lo + (hi - lo) * i as f64 / 10.0).collect();
-        let best = (0..grid.len()).min_by(|&a, &b| cost(grid[a]).total_cmp(&cost(grid[b]))).unwrap();
-        let step = (hi - lo) / 10.0;
-        let (mut a, mut b) = (grid[best] - step, grid[best] + step);
-        let r = (5f64.sqrt() - 1.0) / 2.0;
-        let (mut c, mut d) = (b - r * (b - a), a + r * (b - a));
-        let (mut fc, mut fd) = (cost(c), cost(d));
-        for _ in 0..30 {
-            if fc < fd {
-                (b, d, fd) = (d, c, fc);
-                c = b - r * (b - a);
-                fc = cost(c);
-            } else {
-                (a, c, fc) = (c, d, fd);
-                d = a + r * (b - a);
-                fd = cost(d);
-            }
-        }
-        if fc < fd { c } else { d }
-    } else {
-        0.0
-    };
+    let tau = minimise_tau(k, m, &cost);
     let g = project(&f, &knots(k, m, tau)).ok_or_else(|| anyhow::anyhow!("projection failed (k = {k}, m = {m})"))?;
     let net = to_relu(&g)?;
     let errors = shallow_pwl(&net)?.errors(&f);
     Ok((net, errors))
+}
+
+/// The last knot τ of [`knots`]`(k, m, τ)` minimising `cost`: a 9-point scan of the two half-teeth
+/// after the followed ones, then golden-section search (0 when m < 2: there is no τ).
+pub(super) fn minimise_tau(k: u32, m: u64, cost: &dyn Fn(f64) -> f64) -> f64 {
+    if m < 2 {
+        return 0.0;
+    }
+    let n = (1u64 << k) as f64;
+    let j = (m - 2) as f64;
+    let (lo, hi) = (j / n, ((j + 2.0) / n).min(1.0));
+    let grid: Vec<f64> = (1..=9).map(|i| lo + (hi - lo) * i as f64 / 10.0).collect();
+    let best = (0..grid.len()).min_by(|&a, &b| cost(grid[a]).total_cmp(&cost(grid[b]))).unwrap();
+    let step = (hi - lo) / 10.0;
+    super::carried::golden(grid[best] - step, grid[best] + step, 30, &mut |x| cost(x)).0
 }
 
 /// The exact errors of [`certificate`], cached.

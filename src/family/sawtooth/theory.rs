@@ -42,7 +42,8 @@
 //! **Upper bound** (constructive, [`upper_bound_net`]): follow Δ^k up to its crossing of ½ at
 //! a = (2j+1)/2^{k+1}, then stay at ½, with m = j + 2 units: UB_L1 = (1/4)(1 − (2m−3)/2^{k+1}),
 //! UB_nMSE = 1 − (2m−3)/2^{k+1} for 2 ≤ m < 2^k; 0 for m ≥ 2^k; the constant's for m ≤ 1; tightened
-//! by the optimised weights of [`super::optimized`] where they do better (k ≤ 16).
+//! by the optimised weights of [`super::optimized`] and the carried ones of [`super::carried`]
+//! (m units carrying m kinks) where they do better (k ≤ 16).
 //!
 //! **Sup norm.** For ε < ½ a g within ε must be ≤ ε at the 2^{k−1} + 1 valleys and ≥ 1 − ε > ε at
 //! the 2^{k−1} peaks between them, so it has 2^k monotone stretches and at least 2^k − 1 kinks; Δ^k's
@@ -117,6 +118,22 @@ fn optimised_error(m: u64, k: u32, metric: Metric) -> Option<f64> {
     Some(if metric == Metric::L1 { e.l1 } else { e.mse * 12.0 })
 }
 
+/// The carried certificate's error at width m (m units carrying m kinks, [`super::carried`]), when
+/// there is one (k ≤ 16, 1 ≤ m < 2^k).
+fn carried_error(m: u64, k: u32, metric: Metric) -> Option<f64> {
+    if metric == Metric::Sup || k > super::carried::MAX_CARRIED_K || m < 1 || m >= 1u64 << k {
+        return None;
+    }
+    let e = super::carried::certificate_errors(k, m)?;
+    Some(if metric == Metric::L1 { e.l1 } else { e.mse * 12.0 })
+}
+
+/// The best explicit width-m certificate's error: the construction, the optimised and the carried weights.
+fn certified_error(m: u64, k: u32, metric: Metric) -> f64 {
+    let c = construction_error(m, k, metric);
+    [optimised_error(m, k, metric), carried_error(m, k, metric)].into_iter().flatten().fold(c, f64::min)
+}
+
 /// The best error a width-m shallow net can reach against Δ^k lies in [lower, upper] = [`error_bound`].
 pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
     match (side, metric) {
@@ -128,10 +145,7 @@ pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
             }
         }
         (Bound::Lower, _) => lower_bound_pieces(m as f64 + 1.0, k, metric).max(lower_bound_kinks(m as f64, k, metric)),
-        (Bound::Upper, _) => {
-            let c = construction_error(m, k, metric);
-            optimised_error(m, k, metric).map_or(c, |o| o.min(c))
-        }
+        (Bound::Upper, _) => certified_error(m, k, metric),
     }
 }
 
@@ -190,8 +204,8 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
         }
         m
     };
-    let fits = |m: u64| optimised_error(m, k, metric).is_some_and(|e| e <= eps);
-    let (mut lo, mut hi) = (lower.max(2), constructed);
+    let fits = |m: u64| certified_error(m, k, metric) <= eps;
+    let (mut lo, mut hi) = (lower.max(1), constructed);
     let upper = if hi > lo && fits(hi - 1) {
         hi -= 1;
         while lo < hi {
@@ -202,7 +216,9 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
     } else {
         constructed
     };
-    let upper_how = if upper < constructed {
+    let upper_how = if upper < constructed && carried_error(upper, k, metric).is_some_and(|e| e <= eps) {
+        "m units carrying m kinks (an alternating slope sum vanishes): exact constrained L2 refit".to_string()
+    } else if upper < constructed {
         "optimised weights: the construction's knots, the last one moved, exact L2 refit".to_string()
     } else if metric == Metric::Sup && eps < 0.5 {
         "the exact shallow net (2^k units)".to_string()
@@ -210,6 +226,33 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
         "construction (THEORY §3: follow the teeth, then ½)".to_string()
     };
     Certified { bracket: Bracket { lower, upper }, lower_how, upper_how }
+}
+
+/// The explicit width-m net behind [`error_bound`]'s upper side (the construction, the optimised
+/// or the carried weights, whichever is best) and its error in `metric`, computed exactly from its
+/// weights: the weights behind every constructive upper end (k ≤ 16).
+pub fn certified_net(m: u64, k: u32, metric: Metric) -> anyhow::Result<(Mlp, f64)> {
+    let f = crate::family::Objective::pwl(&super::Sawtooth::new(k)?)
+        .ok_or_else(|| anyhow::anyhow!("k ≤ 16 has an exact form"))?;
+    let n = 1u64 << k;
+    let mut nets = vec![upper_bound_net(m.min(n) as usize, k)?];
+    if m < n {
+        nets.extend(super::optimized::certificate(k, m).ok().map(|(net, _)| net));
+        nets.extend(super::carried::certificate(k, m).ok().map(|(net, _)| net));
+    }
+    let mut best: Option<(Mlp, f64)> = None;
+    for net in nets {
+        let e = crate::train::shallow_pwl(&net)?.errors(&f);
+        let v = match metric {
+            Metric::Nmse => e.mse * 12.0,
+            Metric::L1 => e.l1,
+            Metric::Sup => e.sup,
+        };
+        if best.as_ref().is_none_or(|(_, b)| v < *b) {
+            best = Some((net, v));
+        }
+    }
+    best.ok_or_else(|| anyhow::anyhow!("no net of width {m} for Δ^{k}"))
 }
 
 /// The certified bracket on the minimal width reaching `eps` ([`certify`] without the provenance).

@@ -49,9 +49,7 @@ fn last_width(s: u32, eps: f64) -> u64 {
 
 /// Hidden widths of the net with `parts` (a_1, …, a_{D−1}) and last width m.
 fn widths(parts: &[u32], m: u64) -> Vec<usize> {
-    let mut hidden: Vec<usize> = parts.iter().enumerate().map(|(i, &a)| (1usize << a) + usize::from(i > 0)).collect();
-    hidden.push(m as usize + usize::from(!parts.is_empty()));
-    hidden
+    crate::family::levels::widths(parts, m as usize)
 }
 
 /// The depth-`depth` net for x² with normalised MSE ≤ `eps` and the fewest parameters among the
@@ -93,76 +91,22 @@ fn best(depth: usize, eps: f64) -> anyhow::Result<(Mlp, String)> {
     Ok((net, how))
 }
 
-/// A linear readout over a layer's units: coefficients and bias.
-struct Readout {
-    w: Vec<f64>,
-    b: f64,
-}
-
-/// Coefficients over the units σ(y − j/n), j < n (n ≥ 1, y ∈ \[0,1\]), of Δ^a when n = 2^a:
-/// slope (−1)^j·n on piece j, so n on unit 0 and jumps 2(−1)^j·n.
-fn tent_coefficients(n: usize) -> Vec<f64> {
-    (0..n).map(|j| if j == 0 { n as f64 } else { 2.0 * n as f64 * if j % 2 == 0 { 1.0 } else { -1.0 } }).collect()
-}
-
-/// Coefficients of the interpolant of y² at the grid 1/n over the same units: slope (2j + 1)/n on
-/// piece j, so 1/n on unit 0 and jumps 2/n.
-fn interpolant_coefficients(n: usize) -> Vec<f64> {
-    let h = 1.0 / n as f64;
-    (0..n).map(|j| if j == 0 { h } else { 2.0 * h }).collect()
-}
-
-/// The net of the module docs for `parts` (a_1, …, a_{D−1}) and last width m.
+/// The net of the module docs for `parts` (a_1, …, a_{D−1}) and last width m: a level sum
+/// ([`crate::family::levels`], α = 1, β = −1, a = 4) whose tail block is y − q(y) on the units
+/// σ(y − j/m): 1 − h on unit 0, −2h on the others, bias h²/6.
 pub fn build(parts: &[u32], m: u64) -> anyhow::Result<Mlp> {
     anyhow::ensure!(m >= 1 && parts.iter().all(|&a| (1..=20).contains(&a)), "parts in 1..=20 and m ≥ 1");
     if parts.is_empty() {
         return super::theory::upper_net(m as usize);
     }
-    let hidden = widths(parts, m);
-    let mut net = Mlp::with_hidden(1, &hidden)?;
-    // Readouts of y (the tent level so far) and of the carried interpolant, over the previous layer.
-    let mut y = Readout { w: vec![1.0], b: 0.0 };
-    let mut acc: Option<Readout> = None;
-    let mut s = 0u32;
-    let grids: Vec<usize> = parts.iter().map(|&a| 1usize << a).chain([m as usize]).collect();
-    for (layer, &n) in grids.iter().enumerate() {
-        let prev = y.w.len();
-        let width = hidden[layer];
-        let mut w = vec![0.0; width * prev];
-        let mut b = vec![0.0; width];
-        for j in 0..n {
-            w[j * prev..(j + 1) * prev].copy_from_slice(&y.w);
-            b[j] = y.b - j as f64 / n as f64;
-        }
-        if let Some(c) = &acc {
-            w[n * prev..(n + 1) * prev].copy_from_slice(&c.w);
-            b[n] = c.b;
-        }
-        net.set_layer(layer, &w, &b);
-        // The interpolant's update (or at the first layer, the interpolant itself): carry plus
-        // 4^{−S}(I(y) − y), where y is unit 0.
-        let scale = 4f64.powi(-(s as i32));
-        let mut acc_w: Vec<f64> = interpolant_coefficients(n).iter().map(|c| scale * c).collect();
-        let mut acc_b = 0.0;
-        if acc.is_some() {
-            acc_w[0] -= scale;
-            acc_w.push(1.0);
-        }
-        let last = layer == parts.len();
-        if last {
-            // q = I_{1/m}(y) − h²/6.
-            let h = 1.0 / n as f64;
-            acc_b -= scale * h * h / 6.0;
-            net.set_layer(layer + 1, &acc_w, &[acc_b]);
-        } else {
-            let mut tw = tent_coefficients(n);
-            tw.resize(width, 0.0);
-            y = Readout { w: tw, b: 0.0 };
-            acc = Some(Readout { w: acc_w, b: acc_b });
-            s += parts[layer];
-        }
-    }
-    Ok(net)
+    let m = m as usize;
+    let h = 1.0 / m as f64;
+    let mut tail = Mlp::with_hidden(1, &[m])?;
+    let b: Vec<f64> = (0..m).map(|j| -(j as f64) * h).collect();
+    tail.set_layer(0, &vec![1.0; m], &b);
+    let a: Vec<f64> = (0..m).map(|j| if j == 0 { 1.0 - h } else { -2.0 * h }).collect();
+    tail.set_layer(1, &a, &[h * h / 6.0]);
+    crate::family::levels::build(crate::family::levels::LevelSum { a: 4.0, alpha: 1.0, beta: -1.0 }, parts, &tail)
 }
 
 #[cfg(test)]

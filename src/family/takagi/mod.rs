@@ -23,6 +23,7 @@
 //! ```
 
 pub mod construct;
+pub mod depth;
 
 use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId, sawtooth::Sawtooth};
 use crate::net::Pwl;
@@ -167,6 +168,16 @@ impl Target for Takagi {
     }
     fn natural_depth(&self) -> usize {
         self.k as usize
+    }
+    /// Exact tent blocks carrying the partial sum, then the tail or a sup certificate of it
+    /// ([`depth`]).
+    fn construct_at_depth(
+        &self,
+        depth: usize,
+        eps: f64,
+        metric: crate::train::Metric,
+    ) -> Option<anyhow::Result<(crate::net::Mlp, String)>> {
+        depth::at_depth(self, depth, eps, metric)
     }
 }
 

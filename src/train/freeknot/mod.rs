@@ -19,6 +19,7 @@
 //! (inserting a knot enlarges the space; polish steps are kept only when the error drops).
 //! Deterministic: the seed only draws the samples.
 
+pub mod carry;
 pub mod grow;
 pub mod lm;
 pub mod spline;
