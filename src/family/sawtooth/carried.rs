@@ -24,8 +24,6 @@ use crate::family::Objective;
 use crate::net::{ExactErrors, Mlp, Pwl};
 use crate::optimum::{exact::carried_net, project::project_carried};
 use crate::train::shallow_pwl;
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 /// Largest k whose 2^k − 1 knots are moved (the coordinate descent costs O(4^k) per sweep).
 pub const MAX_MOVED_K: u32 = 9;
@@ -124,15 +122,8 @@ pub(super) fn golden(mut a: f64, mut b: f64, iters: usize, cost: &mut dyn FnMut(
 
 /// The exact errors of [`certificate`], cached.
 pub fn certificate_errors(k: u32, m: u64) -> Option<ExactErrors> {
-    type Cache = Mutex<HashMap<(u32, u64), Option<ExactErrors>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(e) = cache.lock().unwrap().get(&(k, m)) {
-        return *e;
-    }
-    let e = certificate(k, m).ok().map(|(_, e)| e);
-    cache.lock().unwrap().insert((k, m), e);
-    e
+    static CACHE: super::optimized::ErrorCache = std::sync::OnceLock::new();
+    super::optimized::cached(&CACHE, k, m, certificate)
 }
 
 #[cfg(test)]

@@ -62,15 +62,27 @@ pub(super) fn minimise_tau(k: u32, m: u64, cost: &dyn Fn(f64) -> f64) -> f64 {
     super::carried::golden(grid[best] - step, grid[best] + step, 30, &mut |x| cost(x)).0
 }
 
-/// The exact errors of [`certificate`], cached.
-pub fn certificate_errors(k: u32, m: u64) -> Option<ExactErrors> {
-    type Cache = Mutex<HashMap<(u32, u64), Option<ExactErrors>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
+/// A per-(k, m) cache of a certificate's exact errors (brackets for many tolerances share them).
+pub(super) type ErrorCache = OnceLock<Mutex<HashMap<(u32, u64), Option<ExactErrors>>>>;
+
+/// The errors of `make(k, m)` from `cache`, computed once.
+pub(super) fn cached(
+    cache: &ErrorCache,
+    k: u32,
+    m: u64,
+    make: fn(u32, u64) -> anyhow::Result<(Mlp, ExactErrors)>,
+) -> Option<ExactErrors> {
+    let cache = cache.get_or_init(Default::default);
     if let Some(e) = cache.lock().unwrap().get(&(k, m)) {
         return *e;
     }
-    let e = certificate(k, m).ok().map(|(_, e)| e);
+    let e = make(k, m).ok().map(|(_, e)| e);
     cache.lock().unwrap().insert((k, m), e);
     e
+}
+
+/// The exact errors of [`certificate`], cached.
+pub fn certificate_errors(k: u32, m: u64) -> Option<ExactErrors> {
+    static CACHE: ErrorCache = OnceLock::new();
+    cached(&CACHE, k, m, certificate)
 }
