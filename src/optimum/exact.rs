@@ -37,7 +37,7 @@ use super::tube::{min_link, slope_range, windows};
 pub use crate::net::carried::carried_net;
 use crate::net::{Mlp, Pwl};
 use crate::train::shallow_pwl;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// A union of closed intervals.
 type Intervals = Vec<(f64, f64)>;
@@ -139,11 +139,11 @@ pub fn candidate_sets(ranges: &[(f64, f64)], n: usize) -> Vec<Vec<usize>> {
     let mut nodes: Vec<(usize, usize)> = Vec::new();
     let widths: Vec<f64> = ranges.iter().map(|r| (r.1 - r.0) / 2.0).filter(|w| *w > 0.0).collect();
     let mut h = widths.iter().copied().fold(f64::INFINITY, f64::min).max(1e-12);
-    let mut odd: HashMap<i64, (f64, f64, usize)> = HashMap::new();
-    let mut even: HashMap<i64, (f64, f64, usize)> = HashMap::new();
+    let mut odd: BTreeMap<i64, (f64, f64, usize)> = BTreeMap::new();
+    let mut even: BTreeMap<i64, (f64, f64, usize)> = BTreeMap::new();
     for (j, &(lo, hi)) in ranges.iter().enumerate() {
         let (c, w) = ((lo + hi) / 2.0, (hi - lo) / 2.0);
-        let mut add = |map: &mut HashMap<i64, (f64, f64, usize)>, prev: usize, ww: f64, nn: f64| {
+        let mut add = |map: &mut BTreeMap<i64, (f64, f64, usize)>, prev: usize, ww: f64, nn: f64| {
             let key = (nn / h).round() as i64;
             if map.get(&key).is_none_or(|e| e.0 < ww) {
                 nodes.push((prev, j));
@@ -160,8 +160,8 @@ pub fn candidate_sets(ranges: &[(f64, f64)], n: usize) -> Vec<Vec<usize>> {
         }
         while odd.len() + even.len() > 20_000 {
             h *= 2.0;
-            let rebucket = |m: &HashMap<i64, (f64, f64, usize)>| {
-                let mut out: HashMap<i64, (f64, f64, usize)> = HashMap::new();
+            let rebucket = |m: &BTreeMap<i64, (f64, f64, usize)>| {
+                let mut out: BTreeMap<i64, (f64, f64, usize)> = BTreeMap::new();
                 for e in m.values() {
                     let key = (e.1 / h).round() as i64;
                     if out.get(&key).is_none_or(|o| o.0 < e.0) {
@@ -208,7 +208,7 @@ pub fn fit(f: &Pwl, t: &[f64], set: &[usize]) -> Option<(Pwl, f64)> {
         p.add_constraint([(y[j], 1.0 - l), (y[j + 1], l), (e, -1.0)], ComparisonOp::Le, fx);
         p.add_constraint([(y[j], 1.0 - l), (y[j + 1], l), (e, 1.0)], ComparisonOp::Ge, fx);
     }
-    let mut row: HashMap<usize, f64> = HashMap::new();
+    let mut row: BTreeMap<usize, f64> = BTreeMap::new();
     for (m, &i) in set.iter().enumerate() {
         let s = if m % 2 == 0 { 1.0 } else { -1.0 } / (xs[i + 1] - xs[i]);
         *row.entry(i + 1).or_default() += s;

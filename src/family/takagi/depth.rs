@@ -13,7 +13,7 @@ use super::Takagi;
 use crate::family::iterate::{candidates, compositions};
 use crate::family::levels::{LevelSum, build, widths};
 use crate::family::{Objective, Target};
-use crate::net::Mlp;
+use crate::net::{ExactErrors, Mlp};
 use crate::train::{Evaluator, Metric, shallow_pwl};
 
 /// The depth-`depth` net for `t` with error ≤ `eps` in `metric` and the fewest parameters, with how
@@ -31,47 +31,32 @@ fn zero_block() -> anyhow::Result<Mlp> {
 fn search(t: &Takagi, depth: usize, eps: f64, metric: Metric) -> anyhow::Result<(Mlp, String)> {
     let (a, k) = (t.a, t.k);
     let base = f64::from(a);
+    let ev = Evaluator::new(t, metric);
     // (params, parts, tail, how).
     let mut best: Option<(u64, Vec<u32>, Mlp, String)> = None;
     let s_range = if depth == 1 { 0..=0 } else { depth as u32 - 1..=k };
     for s in s_range {
         let j = k - s;
         let scale = base.powi(-(s as i32));
-        let tails: Vec<(Mlp, String)> = if j == 0 {
-            vec![(zero_block()?, format!("the sum truncated at {s} levels"))]
+        // The tail's candidates with their errors against T_{a,j}; none is left when j = 0.
+        let tails: Vec<(Mlp, String, ExactErrors)> = if j == 0 {
+            let none = ExactErrors { l1: 0.0, mse: 0.0, sup: 0.0 };
+            vec![(zero_block()?, format!("the complete sum carried after {s} levels"), none)]
         } else {
-            let tj = Takagi::new(a, j)?;
-            let fj = tj.pwl().ok_or_else(|| anyhow::anyhow!("T_{{a,j}} is piecewise linear"))?;
+            let fj = Takagi::new(a, j)?.pwl().ok_or_else(|| anyhow::anyhow!("T_{{a,j}} is piecewise linear"))?;
             let exact = crate::optimum::units::to_relu(&fj)?;
             let iterate = |i: u32| Ok(Takagi::new(a, i)?.pwl().expect("piecewise linear"));
+            let (from, to) = (format!("f^{j}"), format!("T_{{{a},{j}}}"));
             candidates(&t.id().series(), j, &exact, &iterate)?
                 .into_iter()
-                .map(|(q, how)| (q, how.replace("f^", &format!("T_{{{a},"))))
-                .collect()
+                .map(|(q, how)| -> anyhow::Result<_> {
+                    let e = shallow_pwl(&q)?.errors(&fj);
+                    Ok((q, how.replace(&from, &to), e))
+                })
+                .collect::<anyhow::Result<_>>()?
         };
-        let tail = if j == 0 { None } else { Takagi::new(a, j)?.pwl() };
-        let fits = |q: &Mlp| -> anyhow::Result<bool> {
-            let v = match &tail {
-                None => truncation_error(t, s, metric)?,
-                Some(fj) => {
-                    let e = shallow_pwl(q)?.errors(fj);
-                    match metric {
-                        Metric::Nmse => e.mse * scale * scale / t.variance(),
-                        Metric::L1 => e.l1 * scale,
-                        Metric::Sup => e.sup * scale,
-                    }
-                }
-            };
-            Ok(v <= eps * (1.0 - 1e-9))
-        };
-        let mut pick = None;
-        for (q, how) in tails {
-            if fits(&q)? {
-                pick = Some((q, how));
-                break;
-            }
-        }
-        let Some((q, how)) = pick else { continue };
+        let pick = tails.into_iter().find(|(_, _, e)| composite(&ev, *e, scale) <= eps * (1.0 - 1e-9));
+        let Some((q, how, _)) = pick else { continue };
         for parts in compositions(s, depth - 1) {
             let p = crate::profile::bound::params(&widths(&parts, q.hidden()[0]));
             if best.as_ref().is_none_or(|b| p < b.0) {
@@ -82,7 +67,7 @@ fn search(t: &Takagi, depth: usize, eps: f64, metric: Metric) -> anyhow::Result<
     let (_, parts, q, how) =
         best.ok_or_else(|| anyhow::anyhow!("no depth-{depth} net for {} within {eps}", t.label()))?;
     let net = build(LevelSum { a: base, alpha: 0.0, beta: 1.0 }, &parts, &q)?;
-    let e = Evaluator::new(t, metric).eval(&net)?.value;
+    let e = ev.eval(&net)?.value;
     anyhow::ensure!(e <= eps * (1.0 + 1e-9), "{} at depth {depth}: built {e:e} > {eps:e}", t.label());
     let blocks: Vec<String> = parts.iter().map(|a| format!("Δ^{a}")).collect();
     let how = if blocks.is_empty() {
@@ -93,21 +78,11 @@ fn search(t: &Takagi, depth: usize, eps: f64, metric: Metric) -> anyhow::Result<
     Ok((net, how))
 }
 
-/// The error of T_{a,S} against T_{a,K} in `metric`: the tail a^{−S} T_{a,K−S} ∘ Δ^S, whose norms are
-/// a^{−S} times T_{a,K−S}'s (measure preservation).
-fn truncation_error(t: &Takagi, s: u32, metric: Metric) -> anyhow::Result<f64> {
-    if s >= t.k {
-        return Ok(0.0);
-    }
-    let scale = f64::from(t.a).powi(-(s as i32));
-    let tail = Takagi::new(t.a, t.k - s)?.pwl().expect("piecewise linear");
-    let zero = crate::net::Pwl::new(vec![0.0, 1.0], vec![0.0, 0.0]);
-    let e = zero.errors(&tail);
-    Ok(match metric {
-        Metric::Nmse => e.mse * scale * scale / t.variance(),
-        Metric::L1 => e.l1 * scale,
-        Metric::Sup => e.sup * scale,
-    })
+/// The composite's error in the evaluator's metric when its tail has errors `e` against T_{a,j} and
+/// enters scaled by a^{−S} = `scale`: the tent map preserves measure, so L1 and sup scale by a^{−S}
+/// and the MSE by a^{−2S}.
+fn composite(ev: &Evaluator, e: ExactErrors, scale: f64) -> f64 {
+    ev.from_errors(ExactErrors { l1: e.l1 * scale, mse: e.mse * scale * scale, sup: e.sup * scale }, None).value
 }
 
 #[cfg(test)]
@@ -141,6 +116,9 @@ mod tests {
         let t = Takagi::new(2, 6).unwrap();
         let trunc = Takagi::new(2, 2).unwrap().pwl().unwrap();
         let e = trunc.errors(&t.pwl().unwrap()).mse / t.variance();
-        assert!((e - truncation_error(&t, 2, Metric::Nmse).unwrap()).abs() < 1e-12 * e.max(1e-30), "{e}");
+        let zero = crate::net::Pwl::new(vec![0.0, 1.0], vec![0.0, 0.0]);
+        let tail = zero.errors(&Takagi::new(2, 4).unwrap().pwl().unwrap());
+        let by_formula = composite(&Evaluator::new(&t, Metric::Nmse), tail, 0.25);
+        assert!((e - by_formula).abs() < 1e-12 * e.max(1e-30), "{e}");
     }
 }
