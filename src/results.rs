@@ -373,6 +373,11 @@ pub struct SearchResult {
     pub param_ratio: Option<f64>,
     /// Weights of the best seed at m*.
     pub matched_weights: Vec<f64>,
+    /// A censored sweep search in which a seed stopped growing below its cap (the output solve
+    /// accepted no new unit): the narrowest such width. m* is then not known to exceed m_max, and
+    /// the tables print `stopped at m` instead of `>m_max`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_early: Option<u64>,
 }
 
 impl Results {

@@ -1,7 +1,9 @@
 //! Table cells shared by the report's tables and the CLI's text tables, so both say the same thing.
 //!
 //! m* is printed with its markers: `*` non-monotone evidence, `†` the trained reference collapsed,
-//! `‡` the trained reference did not fit (its error is above the largest floor); `>M` is censored.
+//! `‡` the trained reference did not fit (its error is above the largest floor); `>M` is censored;
+//! `stopped at m`: a greedy seed stopped growing at width m < m_max (no new unit was accepted), so
+//! the search is not censored at m_max.
 
 use crate::family::Bracket;
 use crate::results::{ReferenceResult, Results, SearchResult};
@@ -9,9 +11,13 @@ use crate::suite::ReferenceKind;
 
 /// m* with its markers, e.g. `187`, `>2048`, `80*`, `22‡`.
 pub fn mstar(q: &SearchResult) -> String {
+    let m = match (q.m_star.width(), q.stopped_early) {
+        (None, Some(w)) => format!("stopped at {w}"),
+        _ => q.m_star.to_string(),
+    };
     format!(
         "{}{}{}{}",
-        q.m_star,
+        m,
         if q.non_monotone { "*" } else { "" },
         if q.reference_collapsed { "†" } else { "" },
         if q.reference_unfit { "‡" } else { "" }
@@ -37,7 +43,7 @@ pub fn error(e: Option<f64>) -> String {
 }
 
 /// What the markers mean, for table notes.
-pub const MARKERS: &str = "'>M' = censored at m_max; '*' = non-monotone evidence; '†' = the trained reference collapsed \
+pub const MARKERS: &str = "'>M' = censored at m_max; 'stopped at m' = a seed stopped growing at width m below m_max (no new unit was accepted), not censored; '*' = non-monotone evidence; '†' = the trained reference collapsed \
      (tau near the constant's error); '‡' = the trained reference did not fit (its error is above the largest floor): \
      neither '†' nor '‡' rows show a depth separation";
 

@@ -91,6 +91,9 @@ struct Answer {
     matched: Vec<f64>,
     start: u64,
     tried: Vec<u64>,
+    /// Censored sweeps: the narrowest width at which a seed stopped below its cap without
+    /// reaching the stop tolerance (no new unit was accepted), so m* is not known to exceed the cap.
+    stopped_early: Option<u64>,
 }
 
 /// A step trainer's search, from its runs at every tried width (width → runs in seed order).
@@ -116,6 +119,7 @@ fn from_runs(search: &crate::search::Search, by_width: &BTreeMap<u64, Vec<&RunRe
         matched: best.map(|b| b.weights.clone()).unwrap_or_default(),
         start: search.start(),
         tried: search.tried().to_vec(),
+        stopped_early: None,
     }
 }
 
@@ -132,6 +136,12 @@ fn from_sweeps(sweeps: &[&RunRecord], tau: f64, dim: usize) -> anyhow::Result<An
     let ok = |m: usize| sweeps.iter().filter(|r| at(r, m).is_some_and(|e| e <= tau)).count() as u32;
     let Some(m) = (1..=grown).find(|&m| ok(m) > 0) else {
         let m_star = MStar::Censored { m_max: grown as u64 };
+        let cap = |r: &RunRecord| r.id.hidden.first().copied().unwrap_or(usize::MAX);
+        let stopped_early = sweeps
+            .iter()
+            .filter(|r| !r.summary.reaches(r.stop) && r.curve.len() < cap(r))
+            .map(|r| r.curve.len() as u64)
+            .min();
         return Ok(Answer {
             m_star,
             successes: 0,
@@ -141,6 +151,7 @@ fn from_sweeps(sweeps: &[&RunRecord], tau: f64, dim: usize) -> anyhow::Result<An
             matched: vec![],
             start: 1,
             tried: vec![],
+            stopped_early,
         });
     };
     let failed_above = (m + 1..=grown).rev().find(|&w| tried(w) && ok(w) == 0).map(|w| w as u64);
@@ -165,6 +176,7 @@ fn from_sweeps(sweeps: &[&RunRecord], tau: f64, dim: usize) -> anyhow::Result<An
         matched,
         start: 1,
         tried: vec![],
+        stopped_early: None,
     })
 }
 
@@ -240,6 +252,7 @@ pub(super) fn results(
                         .transpose()?,
                     param_ratio: shallow_params.map(|p| p as f64 / r.params as f64),
                     matched_weights: a.matched,
+                    stopped_early: a.stopped_early,
                 });
             }
         }
@@ -333,5 +346,17 @@ mod tests {
         assert_eq!(ans.m_star, MStar::Found { m: 2 });
         assert_eq!((ans.failed_above, ans.non_monotone), (Some(4), true));
         assert_eq!(ans.matched.len(), 7, "the width-2 net of the successful seed");
+    }
+
+    #[test]
+    fn a_censored_sweep_with_a_seed_stopped_below_its_cap_says_where_it_stopped() {
+        // Cap 64: seed 0 grew through all 64 widths, seed 1 stopped at width 3 without reaching τ.
+        let a = sweep(0, &[0.9; 64]);
+        let b = sweep(1, &[1.0, 0.8, 0.7]);
+        let ans = from_sweeps(&[&a, &b], 0.1, 1).unwrap();
+        assert_eq!((ans.m_star, ans.stopped_early), (MStar::Censored { m_max: 64 }, Some(3)));
+        // Both grew to their cap: censored, and nothing stopped early.
+        let ans = from_sweeps(&[&a, &a], 0.1, 1).unwrap();
+        assert_eq!((ans.m_star, ans.stopped_early), (MStar::Censored { m_max: 64 }, None));
     }
 }

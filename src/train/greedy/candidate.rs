@@ -27,11 +27,25 @@ pub struct Unit {
     pub b: f64,
 }
 
-/// Fewest points a candidate must be active on (of the scanned sample).
-const MIN_ACTIVE: usize = 8;
+/// Fewest points a candidate must be active on (of the scanned sample); with `kinked`, also the
+/// fewest it must be inactive on.
+pub(super) const MIN_ACTIVE: usize = 8;
 
 /// The best few candidate units for residual `r` (first `r.len()` points of `xs`), best first.
-pub fn candidates(xs: &[f64], d: usize, r: &[f64], units: &[Unit], random: usize, rng: &mut ChaCha8Rng) -> Vec<Unit> {
+///
+/// With `kinked` set, a unit must have its kink inside the data, with at least [`MIN_ACTIVE`]
+/// points on either side: the linear unit, and units linear on the data, are not scored. [`super::Ridge::grow`] asks for these when every best candidate
+/// repeated the net, as a linear unit does once the net spans the linear functions: the scan's
+/// sample residual is not exactly orthogonal to them, so a linear unit can outscore every kinked one.
+pub fn candidates(
+    xs: &[f64],
+    d: usize,
+    r: &[f64],
+    units: &[Unit],
+    random: usize,
+    kinked: bool,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Unit> {
     let n = r.len();
     let mut dirs: Vec<Vec<f64>> = (0..random).map(|_| gaussian(d, rng)).collect();
     let mean: Vec<f64> = (0..d).map(|k| xs[..n * d].iter().skip(k).step_by(d).sum::<f64>() / n as f64).collect();
@@ -64,7 +78,7 @@ pub fn candidates(xs: &[f64], d: usize, r: &[f64], units: &[Unit], random: usize
         for (ti, x) in t.iter_mut().zip(xs.chunks_exact(d)) {
             *ti = super::gram::dot(&u, x);
         }
-        if let Some((gain, beta, right)) = best_bias(&t, r, &mut order) {
+        if let Some((gain, beta, right)) = best_bias(&t, r, kinked, &mut order) {
             let unit =
                 if right { Unit { w: u, b: -beta } } else { Unit { w: u.iter().map(|v| -v).collect(), b: beta } };
             scored.push((gain, unit));
@@ -79,7 +93,7 @@ fn gaussian(d: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
 }
 
 /// The best (gain, β, faces right) over both orientations and every β at a projection.
-fn best_bias(t: &[f64], r: &[f64], order: &mut Vec<usize>) -> Option<(f64, f64, bool)> {
+fn best_bias(t: &[f64], r: &[f64], kinked: bool, order: &mut Vec<usize>) -> Option<(f64, f64, bool)> {
     let n = t.len();
     order.clear();
     order.extend(0..n);
@@ -104,7 +118,8 @@ fn best_bias(t: &[f64], r: &[f64], order: &mut Vec<usize>) -> Option<(f64, f64, 
     // Right-facing: active set = the points above β = t_(k) (suffix k+1..).
     let (mut s0, mut s1, mut s2, mut sr, mut srt) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for (pos, &k) in order.iter().enumerate().rev() {
-        if s0 as usize >= MIN_ACTIVE && pos + 1 < n && t[order[pos + 1]] > t[k] {
+        let inside = !kinked || pos + 1 >= MIN_ACTIVE;
+        if inside && s0 as usize >= MIN_ACTIVE && pos + 1 < n && t[order[pos + 1]] > t[k] {
             take(score(s0, s1, s2, sr, srt, t[k], 1.0), t[k], true);
         }
         s0 += 1.0;
@@ -114,12 +129,15 @@ fn best_bias(t: &[f64], r: &[f64], order: &mut Vec<usize>) -> Option<(f64, f64, 
         srt += r[k] * t[k];
     }
     // β just below the smallest projection: the linear unit.
-    let lo = t[order[0]] - 1e-9 * (1.0 + t[order[0]].abs());
-    take(score(s0, s1, s2, sr, srt, lo, 1.0), lo, true);
+    if !kinked {
+        let lo = t[order[0]] - 1e-9 * (1.0 + t[order[0]].abs());
+        take(score(s0, s1, s2, sr, srt, lo, 1.0), lo, true);
+    }
     // Left-facing: active set = the points below β = t_(k) (prefix ..k).
     let (mut s0, mut s1, mut s2, mut sr, mut srt) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for (pos, &k) in order.iter().enumerate() {
-        if s0 as usize >= MIN_ACTIVE && pos > 0 && t[order[pos - 1]] < t[k] {
+        let inside = !kinked || n - pos >= MIN_ACTIVE;
+        if inside && s0 as usize >= MIN_ACTIVE && pos > 0 && t[order[pos - 1]] < t[k] {
             take(score(s0, s1, s2, sr, srt, t[k], -1.0), t[k], false);
         }
         s0 += 1.0;
@@ -232,7 +250,7 @@ mod tests {
         let r: Vec<f64> = xs.chunks_exact(d).map(|x| 2.0 * (x[0] - x[1] - 0.1).max(0.0)).collect();
         let mean = r.iter().sum::<f64>() / n as f64;
         let total: f64 = r.iter().map(|v| (v - mean).powi(2)).sum();
-        let mut best = candidates(&xs, d, &r, &[], 64, &mut rng).remove(0);
+        let mut best = candidates(&xs, d, &r, &[], 64, false, &mut rng).remove(0);
         let before = fit_one(&best, &xs, d, &r).0;
         refine(&mut best, &xs, d, &r, 30);
         let after = fit_one(&best, &xs, d, &r).0;
@@ -245,11 +263,29 @@ mod tests {
         // For one direction the prefix-sum gain equals the explained sum of squares of a direct fit.
         let t: Vec<f64> = (0..40).map(|i| ((i * 7919) % 40) as f64 / 40.0).collect();
         let r: Vec<f64> = t.iter().map(|v| (0.6 - v).max(0.0) * 3.0 + 0.1 * (v * 17.0).sin()).collect();
-        let (gain, beta, right) = best_bias(&t, &r, &mut vec![]).unwrap();
+        let (gain, beta, right) = best_bias(&t, &r, false, &mut vec![]).unwrap();
         let unit = if right { Unit { w: vec![1.0], b: -beta } } else { Unit { w: vec![-1.0], b: beta } };
         let n = r.len() as f64;
         let total = r.iter().map(|v| v * v).sum::<f64>() - r.iter().sum::<f64>().powi(2) / n;
         assert!((total - fit_one(&unit, &t, 1, &r).0 - gain).abs() < 1e-9 * total);
         assert!(!right && (beta - 0.6).abs() < 0.05, "the planted left-facing kink at 0.6: {beta} {right}");
+    }
+
+    #[test]
+    fn a_kinked_scan_never_offers_the_linear_unit_that_a_plain_scan_prefers() {
+        // r = t exactly: the linear unit explains everything and wins the plain scan; the kinked
+        // scan must put its kink inside the data, so its unit is inactive on some points.
+        let t: Vec<f64> = (0..64).map(|i| i as f64 / 63.0).collect();
+        let r = t.clone();
+        let (gain, beta, right) = best_bias(&t, &r, false, &mut vec![]).unwrap();
+        // The plain scan's unit is linear on the data (its kink at or below the smallest point).
+        assert!(right && beta <= t[0], "the linear unit: β = {beta} at or below every projection");
+        let n = r.len() as f64;
+        let total = r.iter().map(|v| v * v).sum::<f64>() - r.iter().sum::<f64>().powi(2) / n;
+        assert!((gain - total).abs() < 1e-9 * total);
+        let (kgain, kbeta, kright) = best_bias(&t, &r, true, &mut vec![]).unwrap();
+        let active = t.iter().filter(|&&v| if kright { v > kbeta } else { v < kbeta }).count();
+        assert!(active >= MIN_ACTIVE && t.len() - active >= MIN_ACTIVE, "kink inside the data: {active} active");
+        assert!(kgain < gain && kgain > 0.5 * total, "{kgain} of {total}");
     }
 }

@@ -128,11 +128,24 @@ impl<'a> Ridge<'a> {
         true
     }
 
-    /// Grow by one unit: the best candidate that the output solve accepts. False when none is.
+    /// Grow by one unit: the best candidate that the output solve accepts. When every best candidate
+    /// repeats the net (in practice: a linear unit, once the net spans the linear functions), the
+    /// candidates are drawn again among units with a kink inside the data, and a refined unit that
+    /// ends up linear on the refinement points (inactive on fewer than [`candidate::MIN_ACTIVE`]) is
+    /// passed over. False when still none is accepted.
     pub fn grow(&mut self, cfg: &GreedySettings, rng: &mut ChaCha8Rng) -> bool {
+        self.grow_from(cfg, false, rng) || self.grow_from(cfg, true, rng)
+    }
+
+    fn grow_from(&mut self, cfg: &GreedySettings, kinked: bool, rng: &mut ChaCha8Rng) -> bool {
         let (d, ns, nr) = (self.d, self.n.min(SCAN_POINTS), self.n.min(REFINE_POINTS));
-        for mut u in candidate::candidates(&self.xs[..ns * d], d, &self.r[..ns], &self.units, cfg.candidates, rng) {
+        let (xs, r) = (&self.xs[..ns * d], &self.r[..ns]);
+        for mut u in candidate::candidates(xs, d, r, &self.units, cfg.candidates, kinked, rng) {
             candidate::refine(&mut u, &self.xs[..nr * d], d, &self.r[..nr], REFINE_ITERS);
+            let inactive = || self.xs[..nr * d].chunks_exact(d).filter(|x| gram::dot(&u.w, x) + u.b <= 0.0).count();
+            if kinked && inactive() < candidate::MIN_ACTIVE {
+                continue;
+            }
             if self.insert(u) {
                 return true;
             }
