@@ -66,9 +66,10 @@ pub struct SuiteConfig {
     pub sufficiency: Option<Sufficiency>,
 }
 
-/// The sufficiency check: the sweep trainers' searches of `targets` rerun on `factor` times the
-/// training points ([`crate::train::data`]); a search whose m* moves by more than its seeds spread
-/// is flagged as set by the sample size.
+/// The sufficiency check: every shallow trainer's searches of `targets` rerun on `factor` times the
+/// training points ([`crate::train::data`]: sweeps whole, step trainers at every width their search
+/// tried); a search whose seeds' median first width moves by more than their spread at either size,
+/// or in which a seed reaches τ at one size only, is flagged ([`crate::suite`]'s sufficiency module).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sufficiency {

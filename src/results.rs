@@ -273,11 +273,11 @@ pub struct TargetResult {
     pub sufficiency: Vec<SufficiencyCheck>,
 }
 
-/// One search rerun on `factor` times the training points (a sweep trainer's, so every seed's
-/// first width reaching τ is known at both sizes).
+/// One search rerun on `factor` times the training points: every seed's first width reaching τ at
+/// both sizes, and the flags ([`crate::suite`]'s sufficiency check).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SufficiencyCheck {
-    /// The sweep trainer.
+    /// The shallow trainer.
     pub trainer: String,
     /// The reference whose error set τ.
     pub reference: crate::config::ReferenceKind,
@@ -287,18 +287,31 @@ pub struct SufficiencyCheck {
     pub tau: f64,
     /// How many times the data rule's points the rerun had.
     pub factor: u32,
-    /// Training points of the sweeps at the rule's size and at `factor` times it.
+    /// Training points at the rule's size and at `factor` times it.
     pub data_n: [Option<usize>; 2],
-    /// m* at the rule's size and at `factor` times it.
+    /// The narrowest seed's first width (m* for a sweep trainer; for a step trainer the narrowest
+    /// width its search tried at which a seed reaches τ) at the rule's size and at `factor` times it.
     pub m_star: [MStar; 2],
-    /// Each seed's first width reaching τ (`None`: not within the cap), at both sizes.
+    /// Each seed's first width reaching τ (`None`: not within the cap, or for a step trainer at
+    /// no width its search tried), at both sizes.
     pub seed_widths: [Vec<Option<u64>>; 2],
-    /// The seed-to-seed spread: the larger over both sizes of (widest − narrowest) first width, a
-    /// seed that never reached τ counting as its cap + 1.
+    /// The threshold of the shift flag: the smaller of the two sizes' seed spreads.
     pub noise: u64,
-    /// m* moved by more than `noise` (a censored m* counting as its cap + 1): the cell's m* was set
-    /// by the sample size, not by the target.
+    /// The cell is flagged: a shift or a lost seed.
     pub flagged: bool,
+    /// Median of the seeds' first widths at both sizes (a seed that never reached τ counting as the
+    /// cap + 1).
+    #[serde(default)]
+    pub medians: [f64; 2],
+    /// Seed-to-seed spread (widest − narrowest first width) at both sizes.
+    #[serde(default)]
+    pub spreads: [u64; 2],
+    /// The median moved by more than `noise`.
+    #[serde(default)]
+    pub shift: bool,
+    /// Seeds that reach τ at one size and not at the other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost: Vec<u32>,
 }
 
 /// A deep reference net and the searches that match its error.
@@ -378,6 +391,9 @@ pub struct SearchResult {
     /// the tables print `stopped at m` instead of `>m_max`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_early: Option<u64>,
+    /// The sufficiency check flagged this search (its m* moved, or a seed was lost, on more data).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub data_flag: bool,
 }
 
 impl Results {

@@ -37,7 +37,7 @@ pub enum Cmd {
     /// draw its figure and table; an experiment already in OUT is redrawn, not rerun.
     #[command(allow_negative_numbers = true)]
     Experiment {
-        /// Built-in experiment (safran2017) or a TOML file.
+        /// Built-in experiment (safran2017: as published; safran2017-variant) or a TOML file.
         #[arg(default_value = "safran2017")]
         experiment: String,
         /// Output folder [default: results/experiments/NAME].

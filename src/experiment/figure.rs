@@ -1,6 +1,8 @@
 //! An experiment's figure (`curves.svg`: held-out error against training step, one colour per
 //! architecture, a thin line per seed and a thick line through the median) and table (`curves.md`:
-//! per architecture its parameters, and the final and best errors over seeds).
+//! per architecture its parameters, and the final and best errors over seeds). With `train_error`
+//! and `rmse` both in Safran & Shamir's form: RMSE against batches on the training and the
+//! validation set side by side, the seeds' range as a band.
 
 use super::ExperimentResults;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
@@ -27,8 +29,90 @@ fn by_arch(r: &ExperimentResults) -> Vec<(&Vec<usize>, Vec<&super::CurveRun>)> {
     r.config.architectures.iter().map(|h| (h, r.runs.iter().filter(|run| &run.hidden == h).collect())).collect()
 }
 
-/// The figure.
+/// √(nMSE · Var f): the root mean square error of a normalised MSE.
+fn rmse(r: &ExperimentResults, nmse: f64) -> f64 {
+    (nmse * r.variance).sqrt()
+}
+
+/// The curves of one panel: per architecture, (step, value of every seed) at each evaluation.
+type Panel<'a> = Vec<(&'a Vec<usize>, usize, Vec<(f64, Vec<f64>)>)>;
+
+fn panel<'a>(r: &'a ExperimentResults, train: bool) -> Panel<'a> {
+    by_arch(r)
+        .into_iter()
+        .filter_map(|(hidden, runs)| {
+            let first = runs.first()?;
+            let pts = (0..first.curve.len())
+                .map(|j| {
+                    let vals = runs
+                        .iter()
+                        .filter_map(
+                            |run| if train { run.train_curve.get(j).copied() } else { run.curve.get(j).map(|p| p.1) },
+                        )
+                        .map(|v| rmse(r, v))
+                        .collect();
+                    (first.curve[j].0 as f64, vals)
+                })
+                .collect();
+            Some((hidden, first.params, pts))
+        })
+        .collect()
+}
+
+/// The figure in Safran & Shamir's form: RMSE against batches processed, on the training set (left)
+/// and the validation set (right), one colour per architecture, the seeds' range as a band and
+/// their median as a line.
+fn paper_svg(r: &ExperimentResults) -> anyhow::Result<String> {
+    let d = r.config.target.build()?.dim();
+    let steps = r.config.train.steps as f64;
+    let panels = [("training set", panel(r, true)), ("validation set", panel(r, false))];
+    let hi = panels
+        .iter()
+        .flat_map(|(_, p)| p.iter().flat_map(|(_, _, pts)| pts.iter().flat_map(|(_, v)| v.iter().copied())))
+        .filter(|v| v.is_finite())
+        .fold(0f64, f64::max);
+    anyhow::ensure!(hi > 0.0, "the experiment has no finite error to draw");
+    let yhi = (hi * 1.05).min(1.0);
+    svg((1200, 560), |root| {
+        let (left, right) = root.split_horizontally(600);
+        for (area, (name, curves)) in [left, right].iter().zip(&panels) {
+            let mut chart = ChartBuilder::on(area)
+                .caption(format!("{}: RMSE on the {name}", r.config.name), (FONT, 18))
+                .margin(12)
+                .x_label_area_size(40)
+                .y_label_area_size(60)
+                .build_cartesian_2d(0f64..steps, 0f64..yhi)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("batches processed")
+                .y_desc(format!("RMSE ({name})"))
+                .x_label_formatter(&|v| format!("{v:.0}"))
+                .y_label_formatter(&|v| format!("{v:.2}"))
+                .draw()
+                .map_err(err)?;
+            for (i, (hidden, params, pts)) in curves.iter().enumerate() {
+                let c = PALETTE[i % PALETTE.len()];
+                let lo = pts.iter().map(|(x, v)| (*x, v.iter().copied().fold(f64::INFINITY, f64::min).min(yhi)));
+                let up = pts.iter().rev().map(|(x, v)| (*x, v.iter().copied().fold(0f64, f64::max).min(yhi)));
+                let band: Vec<(f64, f64)> = lo.chain(up).collect();
+                chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled()))).map_err(err)?;
+                let med = pts.iter().map(|(x, v)| (*x, median(v.clone()).min(yhi)));
+                let label = format!("{} ({params} parameters)", arch_label(d, hidden));
+                chart.draw_series(LineSeries::new(med, c.stroke_width(2))).map_err(err)?.label(label).legend(swatch(c));
+            }
+            legend(&mut chart, SeriesLabelPosition::UpperRight, 13)?;
+        }
+        Ok(())
+    })
+}
+
+/// The figure: in Safran & Shamir's form when the experiment records training errors in RMSE,
+/// else held-out error against training step.
 pub fn svg_text(r: &ExperimentResults) -> anyhow::Result<String> {
+    if r.config.rmse && r.config.train_error {
+        return paper_svg(r);
+    }
     let d = r.config.target.build()?.dim();
     let steps = r.config.train.steps as f64;
     let values = r.runs.iter().flat_map(|run| run.curve.iter().map(|p| p.1)).filter(|v| v.is_finite() && *v > 0.0);
@@ -77,8 +161,49 @@ pub fn svg_text(r: &ExperimentResults) -> anyhow::Result<String> {
     })
 }
 
+/// The table in RMSE, training and validation (Safran & Shamir's measures).
+fn paper_markdown(r: &ExperimentResults) -> anyhow::Result<String> {
+    let d = r.config.target.build()?.dim();
+    let mut s = format!(
+        "# Experiment `{}`\n\n{}\n\nTarget {}; {} seeds per architecture, {} batches each; RMSE = √MSE on the \
+         training set and on {} validation points drawn alike (the best constant has RMSE {:.3}). Config hash {}; CPU {}.\n\n",
+        r.config.name,
+        r.config.about,
+        r.config.target,
+        r.config.seeds,
+        r.config.train.steps,
+        r.config.eval_points,
+        r.variance.sqrt(),
+        r.config_hash,
+        r.cpu
+    );
+    s += "| architecture | parameters | training points | final training RMSE, median (min–max over seeds) \
+          | final validation RMSE, median (min–max) | best validation RMSE, median (min–max) |\n|---|---|---|---|---|---|\n";
+    let span = |v: Vec<f64>| {
+        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
+        format!("{:.4} ({:.4}–{:.4})", median(v), lo, hi)
+    };
+    for (hidden, runs) in by_arch(r) {
+        let Some(first) = runs.first() else { continue };
+        let train = runs.iter().filter_map(|run| run.train_curve.last().map(|&v| rmse(r, v))).collect();
+        s += &format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            arch_label(d, hidden),
+            first.params,
+            first.data_n,
+            span(train),
+            span(runs.iter().map(|run| rmse(r, run.last)).collect()),
+            span(runs.iter().map(|run| rmse(r, run.best)).collect())
+        );
+    }
+    Ok(s)
+}
+
 /// The table, Markdown.
 pub fn markdown(r: &ExperimentResults) -> anyhow::Result<String> {
+    if r.config.rmse && r.config.train_error {
+        return paper_markdown(r);
+    }
     let d = r.config.target.build()?.dim();
     let m = r.config.metric.short();
     let mut s = format!(

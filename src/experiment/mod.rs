@@ -2,7 +2,7 @@
 //! every evaluation, several seeds each. Where a suite searches the minimal shallow width, an
 //! experiment replays a published comparison as it was run: shallow nets of growing width against
 //! a deeper one, error against training step (`experiments/safran2017.toml` rebuilds Safran &
-//! Shamir's unit-ball experiment).
+//! Shamir's unit-ball experiment as published, `safran2017-variant.toml` is a variant of it).
 //!
 //! Every run (architecture × seed) trains from its own ChaCha8 stream
 //! `experiment <name> hidden=<h> seed=<s>` of the master seed, on the target's input distribution
@@ -41,6 +41,13 @@ pub struct ExperimentConfig {
     pub eval_points: usize,
     /// How every architecture is trained (the same for all).
     pub train: TrainSettings,
+    /// Also record the error on the whole training set at every evaluation (the paper's left panel).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub train_error: bool,
+    /// Plot and tabulate the root mean square error √MSE = √(nMSE · Var f) instead of the metric
+    /// (needs `metric = "nmse"`), as Safran & Shamir plot it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rmse: bool,
 }
 
 impl ExperimentConfig {
@@ -56,8 +63,9 @@ impl ExperimentConfig {
         check(!self.name.is_empty(), "", "name", &self.name, "a non-empty name")?;
         check((1..=100).contains(&self.seeds), "", "seeds", &self.seeds, "1..=100")?;
         check((1024..=1 << 22).contains(&self.eval_points), "", "eval_points", &self.eval_points, "1024..=4194304")?;
-        let built = self.target.build();
-        check(built.is_ok(), "", "target", &self.target.to_string(), "a target the registry builds")?;
+        if let Err(e) = self.target.build() {
+            check(false, "", "target", &self.target.to_string(), &format!("a target the registry builds ({e})"))?;
+        }
         check(!self.architectures.is_empty(), "", "architectures", &"[]", "at least one list of hidden widths")?;
         for (i, a) in self.architectures.iter().enumerate() {
             let ok = !a.is_empty() && a.len() <= 16 && a.iter().all(|&w| (1..=8192).contains(&w));
@@ -68,7 +76,14 @@ impl ExperimentConfig {
             "train",
             "optimizer",
             &self.train.optimizer.name(),
-            "a step-by-step trainer (adam, hybrid, lm)",
+            "a step-by-step trainer (adam, hybrid, lm, sgd)",
+        )?;
+        check(
+            !self.rmse || self.metric == Metric::Nmse,
+            "",
+            "rmse",
+            &self.rmse,
+            "false, or true with metric = \"nmse\"",
         )?;
         self.train.validate("train")
     }
@@ -98,6 +113,9 @@ pub struct CurveRun {
     pub best: f64,
     /// Its 95% interval half-width (Monte Carlo).
     pub best_interval: Option<f64>,
+    /// With `train_error`: the error on the training set at every evaluation (same metric).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub train_curve: Vec<f64>,
 }
 
 /// An experiment's results document.
@@ -167,7 +185,11 @@ fn one(
     let label = hidden.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("x");
     let mut rng = run_rng(cfg.master_seed, &format!("experiment {} hidden={label} seed={seed}", cfg.name));
     // Tolerance 0: no run stops early, every curve has the whole budget.
-    let rep = fit(target, hidden, &cfg.train, evaluator, &[0.0], &mut rng)?;
+    let rep = if cfg.train_error {
+        crate::train::fit_recording(target, hidden, &cfg.train, evaluator, &[0.0], &mut rng)?
+    } else {
+        fit(target, hidden, &cfg.train, evaluator, &[0.0], &mut rng)?
+    };
     let (last_step, last) = *rep.curve.last().ok_or_else(|| anyhow::anyhow!("{label}: no evaluation"))?;
     anyhow::ensure!(last_step == rep.steps_used, "{label} seed {seed}: the run diverged at step {last_step}");
     Ok(CurveRun {
@@ -179,11 +201,15 @@ fn one(
         last,
         best: rep.best.value,
         best_interval: rep.best.interval,
+        train_curve: rep.train_curve,
     })
 }
 
 /// The built-in experiments, by name.
-pub const BUILTIN: &[(&str, &str)] = &[("safran2017", include_str!("../../experiments/safran2017.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("safran2017", include_str!("../../experiments/safran2017.toml")),
+    ("safran2017-variant", include_str!("../../experiments/safran2017-variant.toml")),
+];
 
 /// Load a built-in experiment by name, or a TOML file.
 pub fn load(name_or_path: &str) -> anyhow::Result<ExperimentConfig> {

@@ -68,6 +68,10 @@ pub enum TargetId {
         d: u32,
         /// Ramp width in thousandths.
         ramp_milli: u32,
+        /// Inputs with the norm ‖x‖ (not its square) uniform on \[0, 2\], as Safran & Shamir (2017)
+        /// sampled them; the indicator only (`ramp_milli = 0`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        radius_uniform: bool,
     },
     /// Δ^k(‖x‖²) on the unit ball of R^d.
     Radial {
@@ -92,7 +96,9 @@ impl TargetId {
             TargetId::Takagi { a, k } => Ok(Box::new(takagi::Takagi::new(a, k)?)),
             TargetId::Square { l } => Ok(Box::new(square::Square::new(l)?)),
             TargetId::Max { d } => Ok(Box::new(maxd::MaxD::new(d)?)),
-            TargetId::Ball { d, ramp_milli } => Ok(Box::new(ball::Ball::new(d, ramp_milli)?)),
+            TargetId::Ball { d, ramp_milli, radius_uniform } => {
+                Ok(Box::new(ball::Ball::new(d, ramp_milli)?.with_radius_uniform(radius_uniform)?))
+            }
             TargetId::Radial { d, k } => Ok(Box::new(radial::Radial::new(d, k)?)),
             TargetId::File { fingerprint } => match file::lookup(fingerprint) {
                 Some(t) => Ok(Box::new(t)),
@@ -186,7 +192,10 @@ impl std::fmt::Display for TargetId {
             TargetId::Takagi { a, k } => write!(f, "takagi a={a} K={k}"),
             TargetId::Square { l } => write!(f, "square L={l}"),
             TargetId::Max { d } => write!(f, "max d={d}"),
-            TargetId::Ball { d, ramp_milli } => write!(f, "ball d={d} δ={}", f64::from(*ramp_milli) / 1000.0),
+            TargetId::Ball { d, ramp_milli, radius_uniform } => {
+                write!(f, "ball d={d} δ={}", f64::from(*ramp_milli) / 1000.0)?;
+                if *radius_uniform { write!(f, " ‖x‖~U[0,2]") } else { Ok(()) }
+            }
             TargetId::Radial { d, k } => write!(f, "radial d={d} k={k}"),
             TargetId::File { fingerprint } => write!(f, "file {fingerprint:08x}"),
         }
@@ -309,7 +318,7 @@ impl TargetSpec {
             TargetSpec::Square { l_min, l_max } => (l_min..=l_max).map(|l| TargetId::Square { l }).collect(),
             TargetSpec::Max { d_min, d_max } => (d_min..=d_max).map(|d| TargetId::Max { d }).collect(),
             TargetSpec::Ball { d_min, d_max, ramp_milli } => {
-                (d_min..=d_max).map(|d| TargetId::Ball { d, ramp_milli }).collect()
+                (d_min..=d_max).map(|d| TargetId::Ball { d, ramp_milli, radius_uniform: false }).collect()
             }
             TargetSpec::Radial { d, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Radial { d, k }).collect(),
         }
@@ -339,7 +348,7 @@ mod tests {
             TargetId::Takagi { a: 2, k: 1 },
             TargetId::Square { l: 1 },
             TargetId::Max { d: 2 },
-            TargetId::Ball { d: 2, ramp_milli: 0 },
+            TargetId::Ball { d: 2, ramp_milli: 0, radius_uniform: false },
             TargetId::Radial { d: 2, k: 1 },
             TargetId::File { fingerprint: 7 },
         ];

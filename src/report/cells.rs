@@ -1,6 +1,7 @@
 //! Table cells shared by the report's tables and the CLI's text tables, so both say the same thing.
 //!
-//! m* is printed with its markers: `*` non-monotone evidence, `†` the trained reference collapsed,
+//! m* is printed with its markers: `*` non-monotone evidence, `§` flagged by the data rule's
+//! sufficiency check, `†` the trained reference collapsed,
 //! `‡` the trained reference did not fit (its error is above the largest floor); `>M` is censored;
 //! `stopped at m`: a greedy seed stopped growing at width m < m_max (no new unit was accepted), so
 //! the search is not censored at m_max.
@@ -16,9 +17,10 @@ pub fn mstar(q: &SearchResult) -> String {
         _ => q.m_star.to_string(),
     };
     format!(
-        "{}{}{}{}",
+        "{}{}{}{}{}",
         m,
         if q.non_monotone { "*" } else { "" },
+        if q.data_flag { "§" } else { "" },
         if q.reference_collapsed { "†" } else { "" },
         if q.reference_unfit { "‡" } else { "" }
     )
@@ -43,7 +45,7 @@ pub fn error(e: Option<f64>) -> String {
 }
 
 /// What the markers mean, for table notes.
-pub const MARKERS: &str = "'>M' = censored at m_max; 'stopped at m' = a seed stopped growing at width m below m_max (no new unit was accepted), not censored; '*' = non-monotone evidence; '†' = the trained reference collapsed \
+pub const MARKERS: &str = "'>M' = censored at m_max; 'stopped at m' = a seed stopped growing at width m below m_max (no new unit was accepted), not censored; '*' = non-monotone evidence; '§' = the data-rule check flagged it (sufficiency.md: m* moved, or a seed was lost, on more data); '†' = the trained reference collapsed \
      (tau near the constant's error); '‡' = the trained reference did not fit (its error is above the largest floor): \
      neither '†' nor '‡' rows show a depth separation";
 

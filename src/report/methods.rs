@@ -109,6 +109,9 @@ impl Methods {
             Schedule::Constant => "constant".into(),
             Schedule::Cosine { final_frac: 0.0 } => "cosine-decayed to 0".into(),
             Schedule::Cosine { final_frac } => format!("cosine-decayed to {final_frac} of it"),
+            Schedule::Step { factor, every, min_lr } => {
+                format!("multiplied by {factor} every {every} steps, down to {min_lr}")
+            }
         }
     }
 
@@ -120,6 +123,7 @@ impl Methods {
             Init::He => "He-normal weights and zero biases".into(),
             Init::Breakpoint => "He-normal weights with breakpoints uniform in the domain".into(),
             Init::Asymmetric => format!("randomised asymmetric initialisation{}", self.cite(&["lu2020dying"])),
+            Init::Glorot => "Glorot-uniform weights and zero biases".into(),
         };
         let what = match tr.optimizer {
             Optimizer::Freeknot { window, local_iters, global_iters } => format!(
@@ -164,6 +168,13 @@ impl Methods {
                 "{}, plain Adam{} on all parameters as a PyTorch user runs it ({} steps, learning rate {lr} {}, {}; {init})",
                 self.code("adam"),
                 self.cite(&["kingma2015"]),
+                tr.steps,
+                self.schedule(schedule),
+                batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
+            ),
+            Optimizer::Sgd { lr, momentum, schedule, batch } => format!(
+                "{}, SGD with momentum {momentum} on all parameters ({} steps, learning rate {lr} {}, {}; {init})",
+                self.code("sgd"),
                 tr.steps,
                 self.schedule(schedule),
                 batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),

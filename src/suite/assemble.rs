@@ -196,18 +196,32 @@ pub(super) fn results(
         // Step trainers' evidence: trainer → width → runs (seed order); sweeps: trainer → runs.
         let mut by_width: BTreeMap<&str, BTreeMap<u64, Vec<&RunRecord>>> = BTreeMap::new();
         let mut sweeps: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
+        // The sufficiency check's reruns: sweeps by trainer, step trainers' runs by trainer and width.
         let mut doubled: BTreeMap<&str, Vec<&RunRecord>> = BTreeMap::new();
+        let mut doubled_by_width: BTreeMap<&str, BTreeMap<u64, Vec<&RunRecord>>> = BTreeMap::new();
         for r in cache.values().filter(mine) {
             match &r.id.role {
                 Role::Shallow { trainer } => {
                     by_width.entry(trainer.name()).or_default().entry(r.id.hidden[0] as u64).or_default().push(r)
                 }
                 Role::Sweep { trainer } => sweeps.entry(trainer.name()).or_default().push(r),
-                Role::Sufficiency { trainer, .. } => doubled.entry(trainer.name()).or_default().push(r),
+                Role::Sufficiency { trainer, .. } if trainer.sweeps() => {
+                    doubled.entry(trainer.name()).or_default().push(r)
+                }
+                Role::Sufficiency { trainer, .. } => doubled_by_width
+                    .entry(trainer.name())
+                    .or_default()
+                    .entry(r.id.hidden[0] as u64)
+                    .or_default()
+                    .push(r),
                 Role::Deep => {}
             }
         }
-        by_width.values_mut().flat_map(|w| w.values_mut()).for_each(|v| v.sort_by_key(|r| r.id.seed));
+        by_width
+            .values_mut()
+            .chain(doubled_by_width.values_mut())
+            .flat_map(|w| w.values_mut())
+            .for_each(|v| v.sort_by_key(|r| r.id.seed));
         sweeps.values_mut().chain(doubled.values_mut()).for_each(|v| v.sort_by_key(|r| r.id.seed));
         let mut sufficiency = Vec::new();
         // A trained reference whose error is above every floor fits the target to no tolerance the
@@ -217,10 +231,20 @@ pub(super) fn results(
         for r in refs[t].iter_mut() {
             for p in plans.iter().filter(|p| p.target == t && p.reference == r.kind) {
                 let trainer = cfg.shallow[p.trainer].train.optimizer.name();
-                if let (Some(base), Some(more), Some(suf)) =
-                    (sweeps.get(trainer), doubled.get(trainer), &cfg.sufficiency)
-                {
-                    let c = super::sufficiency::check(trainer, r.kind, p.floor, p.tau, suf.factor, [base, more]);
+                let seeds = cfg.shallow[p.trainer].seeds;
+                let evidence = match &p.search {
+                    None => sweeps.get(trainer).zip(doubled.get(trainer)).map(|(base, more)| {
+                        [super::sufficiency::from_sweeps(base, p.tau), super::sufficiency::from_sweeps(more, p.tau)]
+                    }),
+                    Some(search) => by_width.get(trainer).zip(doubled_by_width.get(trainer)).map(|(base, more)| {
+                        let w = search.tried();
+                        [base, more].map(|runs| super::sufficiency::from_widths(runs, w, seeds, p.tau))
+                    }),
+                };
+                let mut data_flag = false;
+                if let (Some(ev), Some(suf)) = (evidence, &cfg.sufficiency) {
+                    let c = super::sufficiency::check(trainer, r.kind, p.floor, p.tau, suf.factor, ev);
+                    data_flag = c.flagged;
                     sufficiency.push(c);
                 }
                 let a = match &p.search {
@@ -253,6 +277,7 @@ pub(super) fn results(
                     param_ratio: shallow_params.map(|p| p as f64 / r.params as f64),
                     matched_weights: a.matched,
                     stopped_early: a.stopped_early,
+                    data_flag,
                 });
             }
         }

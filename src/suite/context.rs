@@ -49,33 +49,30 @@ impl Ctx<'_> {
         }
     }
 
-    /// Train run `id` (a deep reference, a sweep or a shallow run) from its own stream.
+    /// Train run `id` (a deep reference, a sweep, a shallow run, or either of the last two on more
+    /// data for the sufficiency check) from its own stream.
     pub fn train(&self, id: &RunId) -> anyhow::Result<RunRecord> {
         let t = self.index(id);
         let target = self.targets[t].as_ref();
         let ev = self.cfg.evaluator(target);
         let mut rng = run_rng(self.cfg.master_seed, &id.stream_name());
-        match id.role {
-            Role::Sweep { .. } => {
-                return super::sweep::run(target, id, self.settings(id)?, &ev, self.stop[t], &self.taus[t], &mut rng);
-            }
-            Role::Sufficiency { factor, .. } => {
-                let mut s = self.settings(id)?.clone();
-                s.sampled.min = s.sampled.min.saturating_mul(factor as usize);
-                s.sampled.per_param = s.sampled.per_param.saturating_mul(factor as usize);
-                return super::sweep::run(target, id, &s, &ev, self.stop[t], &self.taus[t], &mut rng);
-            }
-            _ => {}
+        let mut settings = std::borrow::Cow::Borrowed(self.settings(id)?);
+        if let Role::Sufficiency { factor, .. } = id.role {
+            let s = settings.to_mut();
+            s.sampled.min = s.sampled.min.saturating_mul(factor as usize);
+            s.sampled.per_param = s.sampled.per_param.saturating_mul(factor as usize);
+        }
+        if id.role.trainer().is_some_and(|t| t.sweeps()) {
+            return super::sweep::run(target, id, &settings, &ev, self.stop[t], &self.taus[t], &mut rng);
         }
         let recipe = self.cfg.deep.recipe_for(id.target.family());
         let rep = if id.role == Role::Deep && !recipe.is_plain() {
             let points = self.cfg.eval_points.unwrap_or(crate::train::SAMPLE_EVAL_POINTS);
             let (w, depth) = (id.hidden[0], id.hidden.len());
-            let settings = self.settings(id)?;
-            train_deep(recipe, id.target, w, depth, settings, self.cfg.metric, points, &[self.stop[t]], &mut rng)?
+            train_deep(recipe, id.target, w, depth, &settings, self.cfg.metric, points, &[self.stop[t]], &mut rng)?
                 .report
         } else {
-            fit(target, &id.hidden, self.settings(id)?, &ev, &[self.stop[t]], &mut rng)?
+            fit(target, &id.hidden, &settings, &ev, &[self.stop[t]], &mut rng)?
         };
         let finite = rep.best.value.is_finite();
         let p = rep.net.params();
@@ -91,7 +88,7 @@ impl Ctx<'_> {
             outcome: rep.outcome,
             collapsed: rep.collapsed,
             solve_failures: rep.solve_failures,
-            trainer: self.settings(id)?.optimizer.name().to_string(),
+            trainer: settings.optimizer.name().to_string(),
             interval: rep.best.interval.filter(|_| finite),
             data_n: (target.dim() > 1).then_some(rep.data_n),
         };

@@ -25,9 +25,10 @@ pub enum Role {
         /// The sweep trainer (`freeknot`, `greedy`).
         trainer: TrainerId,
     },
-    /// A seed of the sufficiency check: the same sweep on `factor` times the training points.
+    /// A seed of the sufficiency check on `factor` times the training points: a sweep trainer's
+    /// whole sweep, or a step trainer's run at one width its search tried.
     Sufficiency {
-        /// The sweep trainer.
+        /// The shallow trainer.
         trainer: TrainerId,
         /// How many times the data rule's points.
         factor: u32,
@@ -66,7 +67,12 @@ impl RunId {
             Role::Deep => format!("{} deep hidden={:?} seed={}", self.target, self.hidden, self.seed),
             Role::Shallow { .. } => format!("{} shallow hidden={:?} seed={}", self.target, self.hidden, self.seed),
             Role::Sweep { .. } => format!("{} sweep seed={}", self.target, self.seed),
-            Role::Sufficiency { factor, .. } => format!("{} sweep seed={} data={factor}x", self.target, self.seed),
+            Role::Sufficiency { trainer, factor } if trainer.sweeps() => {
+                format!("{} sweep seed={} data={factor}x", self.target, self.seed)
+            }
+            Role::Sufficiency { factor, .. } => {
+                format!("{} shallow hidden={:?} seed={} data={factor}x", self.target, self.hidden, self.seed)
+            }
         }
     }
 

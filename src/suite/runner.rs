@@ -197,7 +197,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let sweeps = sweep_runs(&|_| true, &|trainer| Role::Sweep { trainer });
     execute(&ctx, sweeps, &mut cache, true)?;
 
-    // The sufficiency check: the same sweeps on `factor` times the data, for the listed targets.
+    // The sufficiency check of the sweep trainers: the same sweeps on `factor` times the data, for
+    // the listed targets.
     if let Some(suf) = &cfg.sufficiency {
         *phase.lock().unwrap() = "sufficiency check";
         show(&pb);
@@ -243,6 +244,28 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         need.sort();
         need.dedup();
         execute(&ctx, need, &mut cache, false)?;
+    }
+    // The sufficiency check of the step trainers: every width each search tried, on `factor` times
+    // the data, for the listed targets.
+    if let Some(suf) = &cfg.sufficiency {
+        *phase.lock().unwrap() = "sufficiency check";
+        show(&pb);
+        let mut runs: Vec<RunId> = plans
+            .iter()
+            .filter(|p| suf.targets.contains(&ctx.targets[p.target].id()))
+            .filter_map(|p| p.search.as_ref().map(|s| (p, s)))
+            .flat_map(|(p, s)| {
+                let (sh, target) = (&cfg.shallow[p.trainer], ctx.targets[p.target].id());
+                let role = Role::Sufficiency { trainer: sh.train.optimizer.id(), factor: suf.factor };
+                s.tried().iter().flat_map(move |&m| {
+                    let role = role.clone();
+                    (0..sh.seeds).map(move |seed| RunId { target, role: role.clone(), hidden: vec![m as usize], seed })
+                })
+            })
+            .collect();
+        runs.sort();
+        runs.dedup();
+        execute(&ctx, runs, &mut cache, false)?;
     }
     pb.finish_and_clear();
 

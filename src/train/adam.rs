@@ -3,7 +3,7 @@
 //!
 //! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η_t · m̂/(√v̂ + ε), m̂ = m/(1−β₁^t), v̂ = v/(1−β₂^t).
 
-use super::trainer::{Data, Trainer, draw_batch};
+use super::trainer::{Data, Trainer, minibatch_loss_grad};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,17 @@ pub enum Schedule {
         /// Final learning rate as a fraction of the initial one, in [0, 1].
         final_frac: f64,
     },
+    /// Staircase exponential decay, η_t = max(η·factor^⌊t/every⌋, min_lr): Safran & Shamir's
+    /// (2017) "starting at 0.1, decaying by a multiplicative factor of 0.95 every 1000 batches, and
+    /// stopping at 10⁻⁴".
+    Step {
+        /// Multiplier per stair, in (0, 1].
+        factor: f64,
+        /// Steps per stair (≥ 1).
+        every: usize,
+        /// The rate never goes below this (≥ 0).
+        min_lr: f64,
+    },
 }
 
 impl Schedule {
@@ -30,6 +41,10 @@ impl Schedule {
                 let p = step as f64 / total.max(1) as f64;
                 let c = 0.5 * (1.0 + (std::f64::consts::PI * p).cos());
                 base * (final_frac + (1.0 - final_frac) * c)
+            }
+            Schedule::Step { factor, every, min_lr } => {
+                let stairs = i32::try_from(step / every.max(1)).unwrap_or(i32::MAX);
+                (base * factor.powi(stairs)).max(min_lr)
             }
         }
     }
@@ -121,14 +136,8 @@ impl Trainer for AdamTrainer {
             let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
             return single.step(net, data, self.settings.batch, lr, rng);
         }
-        let (n, d) = (data.ys.len(), data.d);
-        let loss = match self.settings.batch.filter(|&b| b < n) {
-            Some(b) => {
-                draw_batch(&data.xs, &data.ys, d, b, rng, &mut self.xb, &mut self.yb);
-                net.loss_grad(&self.xb, &self.yb, &mut self.grad, ws)
-            }
-            None => net.loss_grad(&data.xs, &data.ys, &mut self.grad, ws),
-        };
+        let (batch, buf) = (self.settings.batch, (&mut self.xb, &mut self.yb));
+        let loss = minibatch_loss_grad(net, data, batch, rng, buf, &mut self.grad, ws);
         if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
             return f64::NAN;
         }
@@ -155,5 +164,15 @@ mod tests {
         assert_eq!(s.lr(1.0, 0, 100), 1.0);
         assert!((s.lr(1.0, 100, 100) - 0.1).abs() < 1e-15);
         assert!((s.lr(1.0, 50, 100) - 0.55).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_step_schedule_is_safran_and_shamirs_staircase_with_its_floor() {
+        let s = Schedule::Step { factor: 0.95, every: 1000, min_lr: 1e-4 };
+        assert_eq!((s.lr(0.1, 0, 1), s.lr(0.1, 999, 1)), (0.1, 0.1));
+        assert!((s.lr(0.1, 1000, 1) - 0.095).abs() < 1e-15);
+        assert!((s.lr(0.1, 10_500, 1) - 0.1 * 0.95f64.powi(10)).abs() < 1e-15);
+        // 0.1 · 0.95^134 = 1.03e-4 > 1e-4 ≥ 0.1 · 0.95^135 = 9.8e-5: the floor holds from stair 135.
+        assert!(s.lr(0.1, 134_999, 1) > 1e-4 && s.lr(0.1, 135_000, 1) == 1e-4 && s.lr(0.1, 10_000_000, 1) == 1e-4);
     }
 }

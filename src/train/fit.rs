@@ -54,6 +54,9 @@ pub struct RunReport {
     pub data_n: usize,
     /// Every evaluation of the run: (steps taken, error in the evaluator's metric).
     pub curve: Vec<(usize, f64)>,
+    /// With [`fit_recording`]: the error on the training set at every evaluation (same metric).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub train_curve: Vec<f64>,
 }
 
 /// Train a net with `d = target.dim()` inputs and the given hidden widths on
@@ -66,10 +69,21 @@ pub fn fit(
     tolerances: &[f64],
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<RunReport> {
+    let (net, data) = start(target, hidden, settings, rng)?;
+    fit_loop(net, &data, settings, evaluator, tolerances, rng, false)
+}
+
+/// A run's training set and initial net, drawn from its stream in that order.
+fn start(
+    target: &dyn Objective,
+    hidden: &[usize],
+    settings: &TrainSettings,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<(Mlp, Data)> {
     let data = sample(target, settings, Mlp::count_params(target.dim(), hidden), rng)?;
     let mut net = Mlp::with_hidden(data.d, hidden)?;
     settings.init.apply_on(&mut net, target, rng);
-    fit_from(net, &data, settings, evaluator, tolerances, rng)
+    Ok((net, data))
 }
 
 /// The training set of a net of `params` parameters on `target` ([`super::data`]'s rule), drawn
@@ -83,14 +97,40 @@ pub fn sample(
     super::data::draw(target, settings.points(target, params), rng)
 }
 
+/// [`fit`], also recording the error on the whole training set at every evaluation
+/// ([`RunReport::train_curve`]; one more forward pass over the training set each time).
+pub fn fit_recording(
+    target: &dyn Objective,
+    hidden: &[usize],
+    settings: &TrainSettings,
+    evaluator: &Evaluator,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<RunReport> {
+    let (net, data) = start(target, hidden, settings, rng)?;
+    fit_loop(net, &data, settings, evaluator, tolerances, rng, true)
+}
+
 /// Train `net` as it is (no initialisation) on `data`: the loop of [`fit`].
 pub fn fit_from(
+    net: Mlp,
+    data: &Data,
+    settings: &TrainSettings,
+    evaluator: &Evaluator,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<RunReport> {
+    fit_loop(net, data, settings, evaluator, tolerances, rng, false)
+}
+
+fn fit_loop(
     mut net: Mlp,
     data: &Data,
     settings: &TrainSettings,
     evaluator: &Evaluator,
     tolerances: &[f64],
     rng: &mut ChaCha8Rng,
+    record_train: bool,
 ) -> anyhow::Result<RunReport> {
     let (steps, eval_every) = (settings.steps, settings.eval_every);
     anyhow::ensure!(steps >= 1 && eval_every >= 1, "steps and eval_every must be ≥ 1");
@@ -108,6 +148,7 @@ pub fn fit_from(
     let mut outcome = Outcome::Budget;
     let mut steps_used = 0;
     let mut curve = Vec::new();
+    let mut train_curve = Vec::new();
     for step in 0..steps {
         let loss = trainer.step(&mut net, data, step, rng, &mut ws);
         steps_used = step + 1;
@@ -120,6 +161,9 @@ pub fn fit_from(
         }
         let e = evaluator.eval(&net)?;
         curve.push((steps_used, e.value));
+        if record_train {
+            train_curve.push(evaluator.on_samples(&net, &data.xs, &data.ys));
+        }
         if !e.value.is_finite() {
             outcome = Outcome::Diverged { step };
             break;
@@ -153,5 +197,6 @@ pub fn fit_from(
         solve_failures: trainer.solve_failures(),
         data_n,
         curve,
+        train_curve,
     })
 }

@@ -29,6 +29,9 @@ pub enum Init {
     /// uniformly, is drawn positive from Beta(2, 1) (as √U), the others N(0, 2/(fan_in + 1)); so
     /// no unit starts with all inputs pointing away and dead on every input.
     Asymmetric,
+    /// Glorot (Xavier) uniform weights U(±√(6/(fan_in + fan_out))) and zero biases: TensorFlow's
+    /// default for dense layers (Glorot & Bengio 2010).
+    Glorot,
 }
 
 impl Init {
@@ -48,8 +51,14 @@ impl Init {
     fn apply_with<R: rand::Rng>(self, net: &mut Mlp, rng: &mut R, mut point: impl FnMut(&mut R, usize) -> Vec<f64>) {
         let dims = net.dims().to_vec();
         for (l, &fan_in) in dims[..net.n_layers()].iter().enumerate() {
+            let fan_out = dims[l + 1];
             let (w, b) = net.layer_mut(l);
             match self {
+                Init::Glorot => {
+                    let s = (6.0 / (fan_in + fan_out) as f64).sqrt();
+                    w.iter_mut().for_each(|p| *p = rng.random_range(-s..s));
+                    b.fill(0.0);
+                }
                 Init::Torch => {
                     let s = 1.0 / (fan_in as f64).sqrt();
                     w.iter_mut().chain(b.iter_mut()).for_each(|p| *p = rng.random_range(-s..s));
@@ -101,5 +110,21 @@ mod tests {
         let (w, b) = net.layer(1);
         assert!(w.iter().chain(b).all(|p| p.abs() <= 0.25));
         assert!(w.iter().any(|p| p.abs() > 0.2), "should fill the range, not sit near 0");
+    }
+
+    #[test]
+    fn glorot_init_fills_plus_minus_root_six_over_fans_with_zero_biases() {
+        let mut net = Mlp::with_hidden(100, &[100, 20]).unwrap();
+        Init::Glorot.apply(&mut net, &mut run_rng(7, "init"));
+        for (l, (fi, fo)) in [(100usize, 100usize), (100, 20), (20, 1)].into_iter().enumerate() {
+            let (w, b) = net.layer(l);
+            let s = (6.0 / (fi + fo) as f64).sqrt();
+            assert!(w.iter().all(|p| p.abs() < s) && b.iter().all(|p| *p == 0.0), "layer {l}");
+            // Uniform on (−s, s): variance s²/3 (checked on the two large layers).
+            if w.len() >= 2000 {
+                let var = w.iter().map(|p| p * p).sum::<f64>() / w.len() as f64;
+                assert!((var / (s * s / 3.0) - 1.0).abs() < 0.1, "layer {l}: variance {var}");
+            }
+        }
     }
 }

@@ -109,6 +109,19 @@ pub enum Optimizer {
     /// Levenberg–Marquardt on every parameter (see [`super::lm`]); for small deep nets, with
     /// `steps` in the hundreds.
     Lm {},
+    /// Stochastic gradient descent with heavy-ball momentum on all parameters (see [`super::sgd`]),
+    /// as Safran & Shamir (2017) trained.
+    Sgd {
+        /// Base learning rate (finite, > 0).
+        lr: f64,
+        /// Momentum μ in [0, 1).
+        momentum: f64,
+        /// Learning-rate schedule.
+        schedule: Schedule,
+        /// Minibatch size (≥ 1); absent = full batch.
+        #[serde(default)]
+        batch: Option<usize>,
+    },
     /// Greedy free-knot growth of a one-hidden-layer 1-D net with Levenberg–Marquardt on the knots
     /// and exact least squares for the outer layer (see [`super::freeknot`]); one sweep per seed
     /// gives the whole width → error curve. Shallow 1-D searches only.
@@ -171,6 +184,8 @@ pub enum TrainerId {
     Hybrid,
     /// [`Optimizer::Lm`].
     Lm,
+    /// [`Optimizer::Sgd`].
+    Sgd,
 }
 
 impl TrainerId {
@@ -182,7 +197,15 @@ impl TrainerId {
             TrainerId::Greedy => "greedy",
             TrainerId::Hybrid => "hybrid",
             TrainerId::Lm => "lm",
+            TrainerId::Sgd => "sgd",
         }
+    }
+}
+
+impl TrainerId {
+    /// Whether the trainer is a sweep trainer (one run per seed gives every width).
+    pub fn sweeps(self) -> bool {
+        matches!(self, TrainerId::Freeknot | TrainerId::Greedy)
     }
 }
 
@@ -201,10 +224,11 @@ impl Optimizer {
             Optimizer::Freeknot { .. } => TrainerId::Freeknot,
             Optimizer::Greedy { .. } => TrainerId::Greedy,
             Optimizer::Lm {} => TrainerId::Lm,
+            Optimizer::Sgd { .. } => TrainerId::Sgd,
         }
     }
 
-    /// Name as in the config: `adam`, `hybrid`, `freeknot`, `greedy`, `lm`.
+    /// Name as in the config: `adam`, `hybrid`, `freeknot`, `greedy`, `lm`, `sgd`.
     pub fn name(&self) -> &'static str {
         self.id().name()
     }
@@ -212,9 +236,9 @@ impl Optimizer {
     /// The gradient settings of a gradient trainer.
     pub fn gradient(&self) -> Option<GradientSettings> {
         match *self {
-            Optimizer::Adam { lr, schedule, batch } | Optimizer::Hybrid { lr, schedule, batch, .. } => {
-                Some(GradientSettings { lr, schedule, batch })
-            }
+            Optimizer::Adam { lr, schedule, batch }
+            | Optimizer::Hybrid { lr, schedule, batch, .. }
+            | Optimizer::Sgd { lr, schedule, batch, .. } => Some(GradientSettings { lr, schedule, batch }),
             Optimizer::Freeknot { .. } | Optimizer::Greedy { .. } | Optimizer::Lm {} => None,
         }
     }
@@ -269,6 +293,7 @@ impl TrainSettings {
             Optimizer::Hybrid { lsq_every, .. } => {
                 Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every).with_dtype(self.dtype))
             }
+            Optimizer::Sgd { momentum, .. } => Box::new(super::sgd::SgdTrainer::new(n_params, g, momentum, self.steps)),
             Optimizer::Freeknot { .. } | Optimizer::Greedy { .. } | Optimizer::Lm {} => return None,
         })
     }
@@ -298,7 +323,7 @@ impl TrainSettings {
         check(points(&self.data_per_piece), at, "data_per_piece", &self.data_per_piece, "an integer in 1..=16777216")?;
         check(points(&self.data_min), at, "data_min", &self.data_min, "an integer in 1..=16777216 (training points)")?;
         check(
-            self.dtype.is_f64() || self.optimizer.gradient().is_some(),
+            self.dtype.is_f64() || matches!(self.optimizer, Optimizer::Adam { .. } | Optimizer::Hybrid { .. }),
             at,
             "dtype",
             &self.dtype.name(),
@@ -338,8 +363,16 @@ impl TrainSettings {
             &g.batch.unwrap_or(0),
             "an integer in 1..=16777216, or absent for full batch",
         )?;
+        if let Schedule::Step { factor, every, min_lr } = g.schedule {
+            check(factor > 0.0 && factor <= 1.0, at, "schedule.factor", &factor, "a number in (0, 1]")?;
+            check(every >= 1, at, "schedule.every", &every, "an integer ≥ 1 (steps per stair)")?;
+            check(min_lr.is_finite() && min_lr >= 0.0, at, "schedule.min_lr", &min_lr, "a number ≥ 0")?;
+        }
         if let Schedule::Cosine { final_frac } = g.schedule {
             check((0.0..=1.0).contains(&final_frac), at, "schedule.final_frac", &final_frac, "a number in [0, 1]")?;
+        }
+        if let Optimizer::Sgd { momentum, .. } = self.optimizer {
+            check((0.0..1.0).contains(&momentum), at, "momentum", &momentum, "a number in [0, 1)")?;
         }
         if let Optimizer::Hybrid { lsq_every, .. } = self.optimizer {
             check(lsq_every >= 1, at, "lsq_every", &lsq_every, "an integer ≥ 1")?;

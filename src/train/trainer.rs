@@ -52,3 +52,24 @@ pub(crate) fn draw_batch<T: Copy + Default>(
         yb[i] = ys[j];
     }
 }
+
+/// The loss and gradient of `net` on one minibatch of `batch` points drawn with replacement into
+/// (`xb`, `yb`), or on all of `data` when `batch` is absent or not smaller than the data: the step
+/// every plain gradient trainer (`adam`, `sgd`) takes before its update.
+pub(crate) fn minibatch_loss_grad(
+    net: &crate::net::Mlp,
+    data: &Data,
+    batch: Option<usize>,
+    rng: &mut ChaCha8Rng,
+    (xb, yb): (&mut Vec<f64>, &mut Vec<f64>),
+    grad: &mut [f64],
+    ws: &mut crate::net::Workspace,
+) -> f64 {
+    match batch.filter(|&b| b < data.ys.len()) {
+        Some(b) => {
+            draw_batch(&data.xs, &data.ys, data.d, b, rng, xb, yb);
+            net.loss_grad(xb, yb, grad, ws)
+        }
+        None => net.loss_grad(&data.xs, &data.ys, grad, ws),
+    }
+}

@@ -59,7 +59,7 @@ fn a_bad_experiment_config_names_the_field() {
         let e = format!("{:#}", ExperimentConfig::from_toml(&text).unwrap_err());
         assert!(e.contains(field), "error for `{field}` does not name it: {e}");
     }
-    assert!(load("safran2017").is_ok(), "the built-in experiment parses");
+    assert!(load("safran2017").is_ok() && load("safran2017-variant").is_ok(), "the built-in experiments parse");
     assert!(format!("{:#}", load("safran2071").unwrap_err()).contains("safran2017"), "a typo lists the built-in names");
 }
 
@@ -87,16 +87,16 @@ fn results_of_another_config_are_reported_and_kept() {
 }
 
 #[test]
-fn the_committed_experiment_redraws_byte_for_byte_and_shows_what_the_readme_says() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/safran2017");
+fn the_committed_variant_redraws_byte_for_byte_and_shows_what_the_readme_says() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/safran2017-variant");
     let res: ExperimentResults =
         serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
-    assert_eq!(res.config, load("safran2017").unwrap(), "the committed results are of the built-in config");
+    assert_eq!(res.config, load("safran2017-variant").unwrap(), "the committed results are of the built-in config");
     for (name, text) in [
         ("curves.svg", depthsep::experiment::figure::svg_text(&res).unwrap()),
         ("curves.md", depthsep::experiment::figure::markdown(&res).unwrap()),
     ] {
-        assert!(std::fs::read_to_string(dir.join(name)).unwrap() == text, "reports/safran2017/{name} is stale");
+        assert!(std::fs::read_to_string(dir.join(name)).unwrap() == text, "{}/{name} is stale", dir.display());
     }
     // The README's reading: the two-hidden-layer net ends below every one-hidden-layer net in every
     // seed, although the widest one-hidden-layer net has more parameters.
@@ -140,4 +140,58 @@ fn an_interrupted_experiment_resumes_from_its_run_log_without_redoing_finished_r
     std::fs::write(other.path().join("runs.jsonl"), "{\"depthsep_experiment_log\":1,\"config_hash\":\"x\"}\n").unwrap();
     let e = run_into(&cfg, other.path(), &|_, _| {}).unwrap_err().to_string();
     assert!(e.contains("different config"), "{e}");
+}
+
+const PAPER_FORM: &str = r#"
+name = "tiny-paper"
+about = "Safran & Shamir's protocol, shrunk"
+master_seed = 3
+target = { family = "ball", d = 5, ramp_milli = 0, radius_uniform = true }
+architectures = [[8], [8, 4]]
+seeds = 2
+metric = "nmse"
+eval_points = 2048
+train_error = true
+rmse = true
+train = { init = "glorot", steps = 40, eval_every = 10, sampled = { min = 3000, per_param = 1, batch = 100 }, optimizer = { kind = "sgd", lr = 0.1, momentum = 0.95, batch = 100, schedule = { kind = "step", factor = 0.95, every = 10, min_lr = 1e-4 } } }
+"#;
+
+#[test]
+fn the_published_protocol_records_training_and_validation_rmse_and_draws_them_side_by_side() {
+    let cfg = ExperimentConfig::from_toml(PAPER_FORM).unwrap();
+    let res = run(&cfg, &|_, _| {}).unwrap();
+    assert_eq!(res.variance, 0.25, "the indicator with half the mass inside");
+    for r in &res.runs {
+        assert_eq!(r.data_n, 3000, "a fixed training set of `min` points");
+        assert_eq!(r.train_curve.len(), r.curve.len(), "a training error at every evaluation");
+        assert!(r.train_curve.iter().all(|v| v.is_finite() && *v > 0.0 && *v < 2.0), "{:?}", r.train_curve);
+    }
+    let md = depthsep::experiment::figure::markdown(&res).unwrap();
+    assert!(md.contains("final training RMSE") && md.contains("| 5→8→4→1 |"), "{md}");
+    // The table's training RMSE is √(nMSE · Var f) of the last training error.
+    let r0 = res.runs.iter().find(|r| r.hidden == [8, 4]).unwrap();
+    let medians: Vec<f64> = {
+        let mut v: Vec<f64> = res
+            .runs
+            .iter()
+            .filter(|r| r.hidden == [8, 4])
+            .map(|r| (r.train_curve.last().unwrap() * 0.25).sqrt())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    assert!(md.contains(&format!("{:.4}", (medians[0] + medians[1]) / 2.0)), "{md}");
+    assert!(r0.params == 5 * 8 + 8 + 8 * 4 + 4 + 4 + 1);
+    let svg = depthsep::experiment::figure::svg_text(&res).unwrap();
+    assert!(svg.contains("RMSE on the training set") && svg.contains("RMSE on the validation set"));
+    // RMSE needs the nMSE metric; momentum must be below 1: each error names its field.
+    for (text, field) in [
+        (PAPER_FORM.replace("metric = \"nmse\"", "metric = \"l1\""), "rmse"),
+        (PAPER_FORM.replace("momentum = 0.95", "momentum = 1.0"), "momentum"),
+        (PAPER_FORM.replace("every = 10, min_lr", "every = 0, min_lr"), "schedule.every"),
+        (PAPER_FORM.replace("ramp_milli = 0", "ramp_milli = 250"), "ramp_milli"),
+    ] {
+        let e = format!("{:#}", ExperimentConfig::from_toml(&text).unwrap_err());
+        assert!(e.contains(field), "error for `{field}` does not name it: {e}");
+    }
 }

@@ -7,7 +7,10 @@
 //! accuracy O(1/d⁴) under a distribution of its choosing; depthsep measures the width one hidden
 //! layer needs in practice.
 //!
-//! **Inputs** ([`norm`]): x = √s·u with s uniform on \[0, 2\] and u uniform on the sphere, so half the
+//! **Inputs** ([`norm`]): x = √s·u with s uniform on \[0, 2\] and u uniform on the sphere (or, with
+//! `radius_uniform = true` and for the indicator only, the norm r = ‖x‖ uniform on \[0, 2\] as Safran &
+//! Shamir sampled it; the construction then uses S = 4 and its claim MSE ≤ η holds since the shell
+//! 1 − η < r² < 1 + η has probability (√(1+η) − √(1−η))/2 ≤ η), so half the
 //! mass lies inside the ball in every dimension (a uniform cube would put almost all of it outside
 //! from d ≈ 6: the ball's share of \[−1, 1\]^8 is 1.6%). Moments (s uniform on \[0, 2\]):
 //! E f = (1 + δ/2)/2, E f² = (1 + δ/3)/2; the best constant in L1 is the median 1, with error
@@ -66,6 +69,15 @@ pub static INFO: FamilyInfo = FamilyInfo {
             ),
             _ => "the unit ball".into(),
         };
+        if let TargetId::Ball { radius_uniform: true, .. } = id {
+            return format!(
+                "{what} in {} (inputs {} with the norm {} uniform on [0, 2] and {} uniform on the sphere, as Safran and Shamir sampled them)",
+                m("R^d", "\\mathbb{R}^d"),
+                m("x = r·u", "x = r\\,u"),
+                m("r", "r"),
+                m("u", "u")
+            );
+        }
         format!(
             "{what} in {} (inputs {} with {} uniform on [0, 2] and {} uniform on the sphere)",
             m("R^d", "\\mathbb{R}^d"),
@@ -76,15 +88,15 @@ pub static INFO: FamilyInfo = FamilyInfo {
     },
 };
 
-/// Largest supported d.
-pub const MAX_D: u32 = 64;
+/// Largest supported d (Safran & Shamir's experiment is in d = 100).
+pub const MAX_D: u32 = 128;
 /// The squared norm's range \[0, S\] under the input distribution.
 pub const S_MAX: f64 = 2.0;
 pub use norm::CONSTRUCTION_NMSE;
 
-/// Check a suite's range: 2 ≤ d_min ≤ d_max ≤ 64, ramp_milli ≤ 1000.
+/// Check a suite's range: 2 ≤ d_min ≤ d_max ≤ 128, ramp_milli ≤ 1000.
 pub fn validate_range(d_min: u32, d_max: u32, ramp_milli: u32) -> Result<(), Invalid> {
-    let allowed = "2..=64";
+    let allowed = "2..=128";
     check((2..=MAX_D).contains(&d_min), "", "d_min", &d_min, allowed)?;
     check((2..=MAX_D).contains(&d_max), "", "d_max", &d_max, allowed)?;
     check(d_min <= d_max, "", "d_max", &d_max, "d_max ≥ d_min (the range is empty)")?;
@@ -96,24 +108,44 @@ pub fn validate_range(d_min: u32, d_max: u32, ramp_milli: u32) -> Result<(), Inv
 pub struct Ball {
     d: u32,
     ramp_milli: u32,
+    radius_uniform: bool,
 }
 
 impl Ball {
-    /// 2 ≤ d ≤ 64, ramp_milli ≤ 1000.
+    /// 2 ≤ d ≤ 128, ramp_milli ≤ 1000.
     pub fn new(d: u32, ramp_milli: u32) -> Result<Self, TargetError> {
         if !(2..=MAX_D).contains(&d) {
             return Err(TargetError::OutOfRange {
                 family: "ball",
                 param: "d",
                 value: d.to_string(),
-                allowed: "2..=64",
+                allowed: "2..=128",
             });
         }
         if ramp_milli > 1000 {
             let value = ramp_milli.to_string();
             return Err(TargetError::OutOfRange { family: "ball", param: "ramp_milli", value, allowed: "0..=1000" });
         }
-        Ok(Self { d, ramp_milli })
+        Ok(Self { d, ramp_milli, radius_uniform: false })
+    }
+
+    /// The same ball with inputs whose norm ‖x‖ is uniform on \[0, 2\] (Safran & Shamir's
+    /// sampling): ‖x‖² = r² then lies in \[0, 4\]; half the mass is still inside the ball. Only for
+    /// the indicator, whose moments (mean 1/2, variance 1/4) do not depend on how the radius is
+    /// spread as long as P(‖x‖ ≤ 1) = 1/2.
+    pub fn with_radius_uniform(mut self, on: bool) -> Result<Self, TargetError> {
+        if on && self.ramp_milli != 0 {
+            let value = self.ramp_milli.to_string();
+            let allowed = "0 (the indicator) with radius_uniform = true";
+            return Err(TargetError::OutOfRange { family: "ball", param: "ramp_milli", value, allowed });
+        }
+        self.radius_uniform = on;
+        Ok(self)
+    }
+
+    /// The range \[0, S\] of ‖x‖² under the input distribution.
+    fn s_max(&self) -> f64 {
+        if self.radius_uniform { 4.0 } else { S_MAX }
     }
 
     /// The ramp width δ (0 for the indicator).
@@ -129,7 +161,7 @@ impl Ball {
 
     /// The claimed errors of the construction with `pieces` per coordinate.
     pub fn claimed(&self, pieces: usize) -> ExactErrors {
-        let eta = norm::eta(self.d as usize, S_MAX, pieces);
+        let eta = norm::eta(self.d as usize, self.s_max(), pieces);
         let delta = self.delta();
         if delta == 0.0 {
             ExactErrors { l1: eta, mse: eta, sup: 1.0 }
@@ -147,9 +179,9 @@ impl Ball {
 
     /// The construction with `pieces` norm-block pieces per coordinate and its claimed errors.
     fn with_pieces(&self, pieces: usize) -> anyhow::Result<Constructed> {
-        let eta = norm::eta(self.d as usize, S_MAX, pieces);
+        let eta = norm::eta(self.d as usize, self.s_max(), pieces);
         let delta_c = if self.ramp_milli == 0 { eta } else { self.delta() };
-        let net = norm::compose(self.d as usize, S_MAX, pieces, &Self::ramp_net(delta_c)?)?;
+        let net = norm::compose(self.d as usize, self.s_max(), pieces, &Self::ramp_net(delta_c)?)?;
         Ok(Constructed { net, claimed: self.claimed(pieces) })
     }
 
@@ -167,6 +199,9 @@ impl Objective for Ball {
         self.d as usize
     }
     fn sample(&self, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+        if self.radius_uniform {
+            return norm::sample_radius(self.d as usize, 2.0, n, rng);
+        }
         norm::sample(self.d as usize, S_MAX, n, rng)
     }
     fn eval_batch(&self, xs: &[f64], out: &mut [f64]) {
@@ -199,7 +234,7 @@ impl Objective for Ball {
 
 impl Target for Ball {
     fn id(&self) -> TargetId {
-        TargetId::Ball { d: self.d, ramp_milli: self.ramp_milli }
+        TargetId::Ball { d: self.d, ramp_milli: self.ramp_milli, radius_uniform: self.radius_uniform }
     }
     fn construct_deep(&self) -> anyhow::Result<Constructed> {
         let pieces = self.construction_pieces();
@@ -285,5 +320,36 @@ mod tests {
             let e = Evaluator::new(&t, Metric::Nmse).eval(&c.net).unwrap();
             assert!(e.value <= c.claimed.mse / t.variance(), "d={d}: evaluator nMSE {}", e.value);
         }
+    }
+
+    #[test]
+    fn radius_uniform_inputs_spread_the_norm_evenly_and_keep_the_indicators_moments_and_claim() {
+        // Safran & Shamir's sampling: ‖x‖ uniform on [0, 2], so E‖x‖ = 1, E‖x‖² = 4/3, and half the
+        // mass inside the ball: the indicator keeps mean 1/2 and variance 1/4.
+        let t = Ball::new(3, 0).unwrap().with_radius_uniform(true).unwrap();
+        assert_eq!(t.id().to_string(), "ball d=3 δ=0 ‖x‖~U[0,2]");
+        let n = 400_000;
+        let xs = t.sample(n, &mut run_rng(5, "radius"));
+        let r: Vec<f64> = norm::squared_norms(&xs, 3).map(f64::sqrt).collect();
+        let se = (4.0 / 12.0 / n as f64).sqrt();
+        assert!((r.iter().sum::<f64>() / n as f64 - 1.0).abs() < 5.0 * se);
+        assert!((r.iter().map(|v| v * v).sum::<f64>() / n as f64 - 4.0 / 3.0).abs() < 0.01);
+        assert!(r.iter().all(|v| (0.0..=2.0).contains(v)));
+        let mut y = vec![0.0; n];
+        t.eval_batch(&xs, &mut y);
+        let mean = y.iter().sum::<f64>() / n as f64;
+        assert!((t.mean(), t.variance()) == (0.5, 0.25) && (mean - 0.5).abs() < 5.0 * (0.25 / n as f64).sqrt());
+        // The construction (norm block on |x_i| ≤ 2, S = 4) stays within its claim MSE ≤ η: the
+        // shell 1 − η < r² < 1 + η has probability (√(1+η) − √(1−η))/2 ≤ η.
+        let c = t.construct_deep().unwrap();
+        let mut out = vec![0.0; n];
+        c.net.forward(&xs, &mut out);
+        let mse = y.iter().zip(&out).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / n as f64;
+        assert!(mse <= c.claimed.mse, "MSE {mse:e} > claim {:e}", c.claimed.mse);
+        // Only the indicator: a ramp's moments would change with the sampling.
+        let e = Ball::new(3, 250).unwrap().with_radius_uniform(true).unwrap_err().to_string();
+        assert!(e.contains("ramp_milli") && e.contains("radius_uniform"), "{e}");
+        let id: TargetId = toml::from_str("family = \"ball\"\nd = 100\nramp_milli = 0\nradius_uniform = true").unwrap();
+        assert_eq!(id.build().unwrap().dim(), 100);
     }
 }

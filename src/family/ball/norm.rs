@@ -23,15 +23,33 @@ pub fn sample(d: usize, s_max: f64, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> 
     let mut xs = vec![0.0; n * d];
     for p in xs.chunks_exact_mut(d) {
         let s: f64 = s_max * rng.random::<f64>();
-        loop {
-            p.iter_mut().for_each(|v| *v = rng.sample::<f64, _>(StandardNormal));
-            let norm = p.iter().map(|v| v * v).sum::<f64>().sqrt();
-            if norm > 1e-300 {
-                let scale = s.sqrt() / norm;
-                p.iter_mut().for_each(|v| *v *= scale);
-                break;
-            }
+        on_sphere(p, s.sqrt(), rng);
+    }
+    xs
+}
+
+/// Overwrite `p` with a point of norm `radius` in a direction uniform on the sphere (a normalised
+/// standard Gaussian, redrawn in the vanishing case of a zero vector).
+fn on_sphere(p: &mut [f64], radius: f64, rng: &mut ChaCha8Rng) {
+    loop {
+        p.iter_mut().for_each(|v| *v = rng.sample::<f64, _>(StandardNormal));
+        let norm = p.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if norm > 1e-300 {
+            let scale = radius / norm;
+            p.iter_mut().for_each(|v| *v *= scale);
+            return;
         }
+    }
+}
+
+/// `n` points with the norm r = ‖x‖ uniform on \[0, r_max\] and the direction uniform on the sphere
+/// (Safran & Shamir 2017), row-major: ‖x‖² = r² lies in \[0, r_max²\] and |x_i| ≤ r_max, so the
+/// norm block with S = r_max² applies.
+pub fn sample_radius(d: usize, r_max: f64, n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    let mut xs = vec![0.0; n * d];
+    for p in xs.chunks_exact_mut(d) {
+        let r: f64 = r_max * rng.random::<f64>();
+        on_sphere(p, r, rng);
     }
     xs
 }

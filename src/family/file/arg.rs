@@ -54,7 +54,10 @@ mod tests {
     #[test]
     fn members_parse_from_family_and_parameters_and_bad_ones_list_the_forms() {
         assert_eq!(parse_member("sawtooth:k=3").unwrap(), TargetId::Sawtooth { k: 3 });
-        assert_eq!(parse_member("ball:d=3,ramp_milli=250").unwrap(), TargetId::Ball { d: 3, ramp_milli: 250 });
+        assert_eq!(
+            parse_member("ball:d=3,ramp_milli=250").unwrap(),
+            TargetId::Ball { d: 3, ramp_milli: 250, radius_uniform: false }
+        );
         let e = parse_member("sawtoth:k=3").unwrap_err().to_string();
         assert!(e.contains("sawtooth:k=…") && e.contains("knots:PATH"), "{e}");
         assert!(parse_member("sawtooth:k=-1").is_err());

@@ -29,7 +29,7 @@ pub struct Unit {
 
 /// Fewest points a candidate must be active on (of the scanned sample); with `kinked`, also the
 /// fewest it must be inactive on.
-pub(super) const MIN_ACTIVE: usize = 8;
+pub const MIN_ACTIVE: usize = 8;
 
 /// The best few candidate units for residual `r` (first `r.len()` points of `xs`), best first.
 ///
