@@ -72,7 +72,8 @@ fn paper_svg(r: &ExperimentResults) -> anyhow::Result<String> {
         .filter(|v| v.is_finite())
         .fold(0f64, f64::max);
     anyhow::ensure!(hi > 0.0, "the experiment has no finite error to draw");
-    let yhi = (hi * 1.05).min(1.0);
+    // Headroom above the curves for the legend.
+    let yhi = hi * 1.4;
     svg((1200, 560), |root| {
         let (left, right) = root.split_horizontally(600);
         for (area, (name, curves)) in [left, right].iter().zip(&panels) {
