@@ -205,7 +205,7 @@ pub struct RunSummary {
     /// Least-squares solves of the trainer that failed (singular or non-finite) and were skipped.
     pub solve_failures: usize,
     /// The trainer (`adam`, `hybrid`, `freeknot`; the deep reference's for deep seeds).
-    pub trainer: String,
+    pub trainer: crate::train::TrainerId,
     /// Half-width of the 95% interval of `error` when it is a Monte Carlo estimate (targets without
     /// a closed form); absent when exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,7 +229,7 @@ impl RunSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepSummary {
     /// The trainer.
-    pub trainer: String,
+    pub trainer: crate::train::TrainerId,
     /// Seed index.
     pub seed: u32,
     /// Error in the suite's metric at width m = 1, 2, … (`None` where not finite).
@@ -278,7 +278,7 @@ pub struct TargetResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SufficiencyCheck {
     /// The shallow trainer.
-    pub trainer: String,
+    pub trainer: crate::train::TrainerId,
     /// The reference whose error set τ.
     pub reference: crate::config::ReferenceKind,
     /// The floor of the ladder.
@@ -349,7 +349,7 @@ pub struct ReferenceResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {
     /// The shallow trainer.
-    pub trainer: String,
+    pub trainer: crate::train::TrainerId,
     /// The floor of the ladder.
     pub floor: f64,
     /// τ = max(reference error, floor).

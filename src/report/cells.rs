@@ -51,7 +51,7 @@ pub const MARKERS: &str = "'>M' = censored at m_max; 'stopped at m' = a seed sto
 
 /// Seeds that reached τ at m* out of the trainer's seeds, e.g. `2/3`.
 pub fn seeds_ok(r: &Results, q: &SearchResult) -> String {
-    let seeds = r.config.shallow_trainer(&q.trainer).map_or("?".into(), |s| s.seeds.to_string());
+    let seeds = r.config.shallow_trainer(q.trainer.name()).map_or("?".into(), |s| s.seeds.to_string());
     format!("{}/{seeds}", q.successes)
 }
 

@@ -35,7 +35,7 @@ fn floors_text(floors: &[f64]) -> String {
 }
 
 fn search<'a>(re: &'a ReferenceResult, trainer: &str, floor: f64) -> Option<&'a SearchResult> {
-    re.searches.iter().find(|s| s.trainer == trainer && s.floor == floor)
+    re.searches.iter().find(|s| s.trainer.name() == trainer && s.floor == floor)
 }
 
 /// The trainers that searched some target of the family against its constructed net, in config order.
@@ -48,7 +48,7 @@ fn trainers(r: &Results, f: &Family) -> Vec<String> {
             f.targets
                 .iter()
                 .filter_map(|t| reference(t, ReferenceKind::Constructed))
-                .any(|re| re.searches.iter().any(|s| &s.trainer == name))
+                .any(|re| re.searches.iter().any(|s| s.trainer.name() == name))
         })
         .collect()
 }

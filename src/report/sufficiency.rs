@@ -49,7 +49,7 @@ pub fn markdown(r: &Results) -> String {
             rows.push(vec![
                 t.label.clone(),
                 format!("{:?}", c.reference).to_lowercase(),
-                c.trainer.clone(),
+                c.trainer.to_string(),
                 format!("{:.0e}", c.floor),
                 format!("{} / {}", n(0), n(1)),
                 format!("{} / {}", mstar(&c.m_star[0]), mstar(&c.m_star[1])),

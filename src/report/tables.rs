@@ -51,7 +51,7 @@ fn rows(r: &Results) -> Vec<[String; 24]> {
     for t in &r.targets {
         for re in &t.references {
             for s in &re.searches {
-                let sh = cfg.shallow_trainer(&s.trainer);
+                let sh = cfg.shallow_trainer(s.trainer.name());
                 out.push([
                     t.target.family().to_string(),
                     t.label.clone(),
@@ -62,7 +62,7 @@ fn rows(r: &Results) -> Vec<[String; 24]> {
                     re.collapse_rate.map_or("-".into(), |c| format!("{:.0}%", 100.0 * c)),
                     format!("{:.0e}", s.floor),
                     format!("{:.2e}", s.tau),
-                    s.trainer.clone(),
+                    s.trainer.to_string(),
                     cells::mstar(s),
                     cells::evidence(s),
                     cells::seeds_ok(r, s),

@@ -230,7 +230,8 @@ pub(super) fn results(
             if target.own_tolerance() { f64::INFINITY } else { cfg.floors.iter().copied().fold(0.0, f64::max) };
         for r in refs[t].iter_mut() {
             for p in plans.iter().filter(|p| p.target == t && p.reference == r.kind) {
-                let trainer = cfg.shallow[p.trainer].train.optimizer.name();
+                let id = cfg.shallow[p.trainer].train.optimizer.id();
+                let trainer = id.name();
                 let seeds = cfg.shallow[p.trainer].seeds;
                 let evidence = match &p.search {
                     None => sweeps.get(trainer).zip(doubled.get(trainer)).map(|(base, more)| {
@@ -243,7 +244,7 @@ pub(super) fn results(
                 };
                 let mut data_flag = false;
                 if let (Some(ev), Some(suf)) = (evidence, &cfg.sufficiency) {
-                    let c = super::sufficiency::check(trainer, r.kind, p.floor, p.tau, suf.factor, ev);
+                    let c = super::sufficiency::check(id, r.kind, p.floor, p.tau, suf.factor, ev);
                     data_flag = c.flagged;
                     sufficiency.push(c);
                 }
@@ -255,7 +256,7 @@ pub(super) fn results(
                 let trained = r.kind == ReferenceKind::Trained;
                 let collapsed = trained && r.seeds.iter().filter(|s| s.error == r.error).any(|s| s.collapsed);
                 r.searches.push(SearchResult {
-                    trainer: trainer.to_string(),
+                    trainer: id,
                     floor: p.floor,
                     tau: p.tau,
                     m_star: a.m_star,
@@ -295,7 +296,7 @@ pub(super) fn results(
                 .values()
                 .flatten()
                 .map(|r| SweepSummary {
-                    trainer: r.summary.trainer.clone(),
+                    trainer: r.summary.trainer,
                     seed: r.id.seed,
                     errors: r.curve.clone(),
                     intervals: r.intervals.clone(),
@@ -345,7 +346,7 @@ mod tests {
             outcome: Outcome::Budget,
             collapsed: false,
             solve_failures: 0,
-            trainer: "freeknot".into(),
+            trainer: TrainerId::Freeknot,
             interval: None,
             data_n: None,
         };

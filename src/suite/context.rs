@@ -88,7 +88,7 @@ impl Ctx<'_> {
             outcome: rep.outcome,
             collapsed: rep.collapsed,
             solve_failures: rep.solve_failures,
-            trainer: settings.optimizer.name().to_string(),
+            trainer: settings.optimizer.id(),
             interval: rep.best.interval.filter(|_| finite),
             data_n: (target.dim() > 1).then_some(rep.data_n),
         };

@@ -79,7 +79,7 @@ fn median(v: &[u64]) -> f64 {
 /// The check of one search from its evidence at both sizes (`[0]`: the rule's, `[1]`: `factor`
 /// times it).
 pub(super) fn check(
-    trainer: &str,
+    trainer: crate::train::TrainerId,
     reference: super::ReferenceKind,
     floor: f64,
     tau: f64,
@@ -103,7 +103,7 @@ pub(super) fn check(
         .map(|s| s as u32)
         .collect();
     SufficiencyCheck {
-        trainer: trainer.to_string(),
+        trainer,
         reference,
         floor,
         tau,
@@ -140,7 +140,7 @@ mod tests {
             outcome: Outcome::Budget,
             collapsed: false,
             solve_failures: 0,
-            trainer: "greedy".into(),
+            trainer: TrainerId::Greedy,
             interval: error.map(|_| 0.01),
             data_n: Some(65536),
         }
@@ -169,7 +169,7 @@ mod tests {
     }
 
     fn judge(n: Evidence, n2: Evidence) -> SufficiencyCheck {
-        check("greedy", Constructed, 0.1, 0.1, 2, [n, n2])
+        check(TrainerId::Greedy, Constructed, 0.1, 0.1, 2, [n, n2])
     }
 
     #[test]
@@ -245,11 +245,11 @@ mod tests {
         let (n, n2, lost) = (runs([5, 6]), runs([8, 8]), runs([5, 9]));
         let ev = |rs: &[RunRecord]| from_widths(&by_width(rs), &[4, 8, 6, 5], 2, 0.1);
         assert_eq!(ev(&n).first, vec![Some(5), Some(6)]);
-        let c = check("adam", Constructed, 0.1, 0.1, 2, [ev(&n), ev(&n2)]);
+        let c = check(TrainerId::Adam, Constructed, 0.1, 0.1, 2, [ev(&n), ev(&n2)]);
         assert_eq!((c.medians, c.spreads, c.shift), ([5.5, 8.0], [1, 0], true));
         assert_eq!(c.m_star, [MStar::Found { m: 5 }, MStar::Found { m: 8 }]);
         // Seed 1 passes at no tried width at 2n (counted as 9): lost.
-        let c = check("adam", Constructed, 0.1, 0.1, 2, [ev(&n), ev(&lost)]);
+        let c = check(TrainerId::Adam, Constructed, 0.1, 0.1, 2, [ev(&n), ev(&lost)]);
         assert_eq!((c.seed_widths[1].clone(), c.lost.clone()), (vec![Some(5), None], vec![1]));
         assert!(c.flagged);
     }

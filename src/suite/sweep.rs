@@ -18,7 +18,7 @@ use crate::net::carried::carried_net;
 use crate::net::{Mlp, Pwl};
 use crate::results::RunSummary;
 use crate::train::freeknot::{self, Control, Samples, to_mlp};
-use crate::train::{Eval, Evaluator, Outcome, Sweep, TrainSettings, greedy};
+use crate::train::{Eval, Evaluator, Outcome, Sweep, TrainSettings, TrainerId, greedy};
 use anyhow::ensure;
 use rand_chacha::ChaCha8Rng;
 
@@ -94,7 +94,7 @@ pub(super) fn run(
             })?;
         }
     }
-    Ok(rec.finish(id, name, (d > 1).then_some(data.ys.len())))
+    Ok(rec.finish(id, settings.optimizer.id(), (d > 1).then_some(data.ys.len())))
 }
 
 /// What a sweep has seen so far.
@@ -177,7 +177,7 @@ impl Recorder<'_> {
         self.reached |= e.reaches(self.stop);
     }
 
-    fn finish(self, id: &RunId, trainer: &str, data_n: Option<usize>) -> RunRecord {
+    fn finish(self, id: &RunId, trainer: TrainerId, data_n: Option<usize>) -> RunRecord {
         // Written so that a sweep with no finite error counts as collapsed.
         #[allow(clippy::neg_cmp_op_on_partial_ord)]
         let collapsed = self.best.as_ref().is_none_or(|(_, b)| self.ev.collapsed(b.value));
@@ -192,7 +192,7 @@ impl Recorder<'_> {
             outcome: if self.reached { Outcome::Reached } else { Outcome::Budget },
             collapsed,
             solve_failures: 0,
-            trainer: trainer.to_string(),
+            trainer,
             interval: best.and_then(|(_, b)| b.interval),
             data_n,
         };

@@ -211,7 +211,7 @@ impl TrainerId {
 
 impl std::fmt::Display for TrainerId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 

@@ -41,7 +41,7 @@ fn every_nmse_upper_end_is_reached_by_weights_rebuilt_from_the_theory() {
     let mut rebuilt = 0;
     for t in &r.targets {
         let Some(re) = t.references.iter().find(|re| re.kind == ReferenceKind::Constructed) else { continue };
-        for s in re.searches.iter().filter(|s| s.trainer == "freeknot") {
+        for s in re.searches.iter().filter(|s| s.trainer.name() == "freeknot") {
             let Some(b) = s.bracket else { continue };
             let e = match t.target {
                 TargetId::Sawtooth { k } => {
@@ -67,7 +67,7 @@ fn freeknot_above(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     for t in &r.targets {
         let Some(re) = t.references.iter().find(|re| re.kind == ReferenceKind::Constructed) else { continue };
-        for s in re.searches.iter().filter(|s| s.trainer == "freeknot") {
+        for s in re.searches.iter().filter(|s| s.trainer.name() == "freeknot") {
             if let (Some(b), Some(m)) = (s.bracket, s.m_star.width())
                 && m > b.upper
             {

@@ -38,7 +38,7 @@ fn ball_and_radial_are_searched_by_every_d_input_trainer_against_both_references
                 let refr =
                     t.references.iter().find(|x| x.kind == kind).unwrap_or_else(|| panic!("{}: {kind:?}", t.label));
                 for trainer in ["greedy", "hybrid", "adam"] {
-                    let n = refr.searches.iter().filter(|s| s.trainer == trainer).count();
+                    let n = refr.searches.iter().filter(|s| s.trainer.name() == trainer).count();
                     assert_eq!(n, r.config.floors.len(), "{} {kind:?}: {trainer} searches", t.label);
                 }
             }

@@ -36,9 +36,9 @@ fn greedy_is_never_wider_than_hybrid_or_adam_where_they_find_a_width() {
     for r in [committed(), Results::read(&landmarks).unwrap()] {
         for t in r.targets.iter().filter(|t| t.dim > 1) {
             for refr in &t.references {
-                for s in refr.searches.iter().filter(|s| s.trainer != "greedy") {
+                for s in refr.searches.iter().filter(|s| s.trainer.name() != "greedy") {
                     let MStar::Found { m } = s.m_star else { continue };
-                    let g = refr.searches.iter().find(|g| g.trainer == "greedy" && g.floor == s.floor).unwrap();
+                    let g = refr.searches.iter().find(|g| g.trainer.name() == "greedy" && g.floor == s.floor).unwrap();
                     let gm = g.m_star.width().unwrap_or(u64::MAX);
                     assert!(gm <= m, "{} {:?} floor {}: greedy {gm} > {} {m}", t.label, refr.kind, s.floor, s.trainer);
                 }

@@ -148,7 +148,7 @@ fn a_file_family_suite_runs_and_its_results_redraw_like_any_family() {
     let res = run_suite(&cfg, &RunOptions { out: out.clone(), threads: 2, progress: false, shard: None }).unwrap();
     let t = &res.targets[0];
     assert_eq!((t.dim, t.references[0].error), (1, Some(0.0)), "the Telgarsky net is Δ² exactly");
-    let fk = t.references[0].searches.iter().find(|s| s.trainer == "freeknot" && s.floor == 1e-2).unwrap();
+    let fk = t.references[0].searches.iter().find(|s| s.trainer.name() == "freeknot" && s.floor == 1e-2).unwrap();
     assert_eq!(fk.bracket.map(|b| b.upper), Some(4), "Δ²'s 3 kinks as ReLU weights: 4 units");
     depthsep::report::write_report(&res, &out).unwrap();
     let read = depthsep::results::Results::read(&out.join("results.json")).unwrap();
@@ -196,7 +196,7 @@ fn d_input_samples_hold_out_every_fifth_row_and_are_measured_with_intervals() {
         run_suite(&cfg, &RunOptions { out: dir.path().join("run"), threads: 2, progress: false, shard: None }).unwrap();
     let r = &res.targets[0].references[0];
     assert!(r.error.unwrap() < 1e-20, "the max net is exact on every row: {:?}", r.error);
-    let hybrid = r.searches.iter().find(|s| s.trainer == "hybrid").unwrap();
+    let hybrid = r.searches.iter().find(|s| s.trainer.name() == "hybrid").unwrap();
     assert!(
         hybrid.m_star.width().is_some_and(|m| m <= 8),
         "max of 2 inputs to nMSE 0.1 in a few units: {:?}",

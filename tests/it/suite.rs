@@ -195,17 +195,17 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
         if target.dim() > 1 {
             // max of 3: Monte Carlo errors with their interval; greedy and hybrid search it, freeknot
             // (1-D) does not; every run trained on the data rule's 65 536 points or more.
-            let trainers: Vec<&str> = r.searches.iter().map(|s| s.trainer.as_str()).collect();
+            let trainers: Vec<&str> = r.searches.iter().map(|s| s.trainer.name()).collect();
             let floors = res.config.floors.len();
             let want: Vec<&str> = ["greedy", "hybrid"].iter().flat_map(|t| vec![*t; floors]).collect();
             assert_eq!(trainers, want);
-            assert!(t.sweeps.iter().all(|s| s.trainer == "greedy" && s.intervals.len() == s.errors.len()));
+            assert!(t.sweeps.iter().all(|s| s.trainer.name() == "greedy" && s.intervals.len() == s.errors.len()));
             assert!(r.error.unwrap() <= 1e-24, "the max tree is exact");
             assert!(t.shallow_runs.iter().all(|s| s.interval.is_some_and(|i| i > 0.0)));
             assert!(
                 t.shallow_runs.iter().all(|s| s.data_n.is_some_and(|n| n >= 65536 && n >= 20 * (5 * s.hidden[0] + 1)))
             );
-            for s in r.searches.iter().filter(|s| s.trainer == "greedy") {
+            for s in r.searches.iter().filter(|s| s.trainer.name() == "greedy") {
                 // A greedy m* is a width whose whole interval some seed's sweep put at or below τ.
                 if let MStar::Found { m } = s.m_star {
                     let at = |w: &depthsep::results::SweepSummary| {
@@ -214,7 +214,7 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
                     assert!(t.sweeps.iter().any(|w| at(w).is_some_and(|e| e <= s.tau)), "{}: greedy m* = {m}", t.label);
                 }
             }
-            for s in r.searches.iter().filter(|s| s.trainer == "hybrid") {
+            for s in r.searches.iter().filter(|s| s.trainer.name() == "hybrid") {
                 if let MStar::Found { m } = s.m_star {
                     let ok = t.shallow_runs.iter().filter(|x| x.hidden[0] as u64 == m).any(|x| x.reaches(s.tau));
                     assert!(ok, "{}: m* = {m} needs a run whose whole interval is below τ", t.label);
@@ -249,7 +249,7 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
             assert!(r.searches.iter().all(|s| s.bracket.is_none()), "no bracket is known for {}", t.label);
         }
         // The free-knot sweep reaches every tolerance within its budget.
-        assert!(r.searches.iter().filter(|s| s.trainer == "freeknot").all(|s| s.m_star.width().is_some()));
+        assert!(r.searches.iter().filter(|s| s.trainer.name() == "freeknot").all(|s| s.m_star.width().is_some()));
     }
 }
 
@@ -315,7 +315,7 @@ fn the_progress_bars_fixed_total_counts_every_deep_run_sweep_and_search_of_the_r
             done += t.sweeps.len() as u64;
             done += t.sufficiency.iter().map(|c| c.seed_widths[1].len() as u64).max().unwrap_or(0);
             let searches = t.references.iter().flat_map(|r| &r.searches);
-            done += searches.filter(|s| !sweepers.contains(&s.trainer.as_str())).count() as u64;
+            done += searches.filter(|s| !sweepers.contains(&s.trainer.name())).count() as u64;
         }
         assert!(done > 0);
         assert_eq!(depthsep::suite::task_count(&cfg, &targets), done, "suite {}", cfg.name);

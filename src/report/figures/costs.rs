@@ -51,7 +51,7 @@ impl Artifact for CostVsK {
                         let s = super::reference(t, ReferenceKind::Constructed)?
                             .searches
                             .iter()
-                            .find(|s| s.floor == floor && s.trainer == trainer)?;
+                            .find(|s| s.floor == floor && s.trainer.name() == trainer)?;
                         pick(&[s.m_star.width()? as usize]).map(|us| (super::axis(t), us))
                     })
                     .collect();

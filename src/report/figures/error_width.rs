@@ -89,13 +89,13 @@ impl Artifact for ErrorVsWidth {
                     let pts: Vec<(f64, f64)> = t
                         .shallow_runs
                         .iter()
-                        .filter(|s| s.trainer == name)
+                        .filter(|s| s.trainer.name() == name)
                         .filter_map(|s| s.error.map(|e| (s.hidden[0] as f64, e.clamp(Y_MIN, 3.0))))
                         .collect();
                     let curves: Vec<Vec<(f64, f64)>> = t
                         .sweeps
                         .iter()
-                        .filter(|s| s.trainer == name)
+                        .filter(|s| s.trainer.name() == name)
                         .map(|s| {
                             s.errors
                                 .iter()

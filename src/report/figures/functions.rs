@@ -110,10 +110,9 @@ fn rows(r: &Results, t: &TargetResult, xs: &[f64]) -> anyhow::Result<Vec<(String
     let constructed = super::reference(t, ReferenceKind::Constructed);
     let trainer = r.config.shallow.first().map_or("", |s| s.train.optimizer.name());
     if let Some(s) = constructed.and_then(|re| {
-        re.searches
-            .iter()
-            .rev()
-            .find(|s| s.trainer == trainer && matches!(s.m_star, MStar::Found { .. }) && !s.matched_weights.is_empty())
+        re.searches.iter().rev().find(|s| {
+            s.trainer.name() == trainer && matches!(s.m_star, MStar::Found { .. }) && !s.matched_weights.is_empty()
+        })
     }) {
         let m = s.m_star.width().unwrap() as usize;
         let net = super::net(t.dim, &[m], &s.matched_weights)?;

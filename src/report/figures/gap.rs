@@ -55,7 +55,7 @@ impl Artifact for Gap {
                     super::reference(t, ReferenceKind::Constructed)?
                         .searches
                         .iter()
-                        .find(|s| s.floor == floor && s.trainer == trainer)
+                        .find(|s| s.floor == floor && s.trainer.name() == trainer)
                 }
                 let first = r.config.shallow.first().map_or("", |s| s.train.optimizer.name());
                 let (mut lo, mut hi) = (Vec::new(), Vec::new());

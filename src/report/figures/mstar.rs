@@ -30,8 +30,9 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
     let metric = r.config.metric.short();
     let targets = &fam.targets;
     // The headline trainer, or the first one that searched this family (freeknot skips d > 1).
-    let searched =
-        |name: &str| targets.iter().flat_map(|t| &t.references).flat_map(|re| &re.searches).any(|s| s.trainer == name);
+    let searched = |name: &str| {
+        targets.iter().flat_map(|t| &t.references).flat_map(|re| &re.searches).any(|s| s.trainer.name() == name)
+    };
     let Some(sh) = r.config.shallow.iter().find(|s| searched(s.train.optimizer.name())).or(r.config.shallow.first())
     else {
         anyhow::bail!("no shallow trainer")
@@ -64,7 +65,7 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
         let mut band_hi = Vec::new();
         for &t in targets {
             let Some(re) = super::reference(t, ReferenceKind::Constructed) else { continue };
-            let Some(s) = re.searches.iter().find(|s| s.floor == floor && s.trainer == trainer) else {
+            let Some(s) = re.searches.iter().find(|s| s.floor == floor && s.trainer.name() == trainer) else {
                 continue;
             };
             let x = super::axis(t);
