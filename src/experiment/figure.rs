@@ -24,6 +24,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
 }
 
+/// Median, smallest and largest of a non-empty list (over a table cell's seeds).
+fn median_range(v: Vec<f64>) -> (f64, f64, f64) {
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
+    (median(v), lo, hi)
+}
+
 /// The runs of each architecture, in config order.
 fn by_arch(r: &ExperimentResults) -> Vec<(&Vec<usize>, Vec<&super::CurveRun>)> {
     r.config.architectures.iter().map(|h| (h, r.runs.iter().filter(|run| &run.hidden == h).collect())).collect()
@@ -181,8 +187,8 @@ fn paper_markdown(r: &ExperimentResults) -> anyhow::Result<String> {
     s += "| architecture | parameters | training points | final training RMSE, median (min–max over seeds) \
           | final validation RMSE, median (min–max) | best validation RMSE, median (min–max) |\n|---|---|---|---|---|---|\n";
     let span = |v: Vec<f64>| {
-        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
-        format!("{:.4} ({:.4}–{:.4})", median(v), lo, hi)
+        let (m, lo, hi) = median_range(v);
+        format!("{m:.4} ({lo:.4}–{hi:.4})")
     };
     for (hidden, runs) in by_arch(r) {
         let Some(first) = runs.first() else { continue };
@@ -227,8 +233,8 @@ pub fn markdown(r: &ExperimentResults) -> anyhow::Result<String> {
         let last: Vec<f64> = runs.iter().map(|run| run.last).collect();
         let best: Vec<f64> = runs.iter().map(|run| run.best).collect();
         let span = |v: &[f64]| {
-            let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| (l.min(x), h.max(x)));
-            format!("{:.3e} ({:.3e}–{:.3e})", median(v.to_vec()), lo, hi)
+            let (m, lo, hi) = median_range(v.to_vec());
+            format!("{m:.3e} ({lo:.3e}–{hi:.3e})")
         };
         s += &format!(
             "| {} | {} | {} | {} | {} |\n",
