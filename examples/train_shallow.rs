@@ -23,12 +23,12 @@ fn main() -> anyhow::Result<()> {
         eval_every: 100,
         data_per_piece: 8,
         data_min: 256,
-        optimizer: Optimizer::Hybrid {
+        optimizer: Optimizer::Hybrid(depthsep::train::hybrid::HybridSettings {
             lr: 1e-3,
             schedule: Schedule::Cosine { final_frac: 0.01 },
             batch: None,
             lsq_every: 250,
-        },
+        }),
         dtype: Default::default(),
         sampled: Default::default(),
     };

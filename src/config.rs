@@ -32,7 +32,7 @@
 
 use crate::family::{Target, TargetSpec, family_info, family_names};
 use crate::recipe::Recipe;
-use crate::train::{Metric, TrainSettings};
+use crate::train::{Metric, TrainSettings, TrainerId};
 use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
 
@@ -277,7 +277,7 @@ impl SuiteConfig {
             "deep.train.optimizer",
             "kind",
             &self.deep.train.optimizer.name(),
-            "\"adam\" or \"hybrid\" (freeknot grows one-hidden-layer nets only)",
+            &format!("a gradient trainer: {}", TrainerId::names_where(|t| t.gradient)),
         )?;
         if let Some(suf) = &self.sufficiency {
             check((2..=8).contains(&suf.factor), "sufficiency", "factor", &suf.factor, "an integer in 2..=8")?;
@@ -302,10 +302,20 @@ impl SuiteConfig {
                 &format!("{at}.train.optimizer"),
                 "kind",
                 &opt.name(),
-                if many && !one {
-                    "a trainer that fits targets with d > 1 inputs: \"greedy\", \"hybrid\" or \"adam\" (\"freeknot\" grows 1-D splines)"
+                &if many && !one {
+                    format!(
+                        "a trainer that fits targets with d > 1 inputs: {} (\"{}\" fits {})",
+                        TrainerId::names_where(|t| t.dims.fits(2)),
+                        opt.name(),
+                        opt.kind().info().dims.describe()
+                    )
                 } else {
-                    "a trainer that fits 1-D targets: \"freeknot\", \"hybrid\" or \"adam\" (\"greedy\" is for d > 1 inputs)"
+                    format!(
+                        "a trainer that fits 1-D targets: {} (\"{}\" fits {})",
+                        TrainerId::names_where(|t| t.dims.fits(1)),
+                        opt.name(),
+                        opt.kind().info().dims.describe()
+                    )
                 },
             )?;
             check(sh.max_pieces.is_none_or(|p| p >= 1), &at, "max_pieces", &sh.max_pieces, "an integer ≥ 1 or absent")?;

@@ -190,8 +190,8 @@ impl Frontier {
 
 /// The recipes compared by default, built on the suite's deep training settings `base`:
 /// plain (its init and trainer), asymmetric initialisation, Levenberg–Marquardt (100 steps,
-/// evaluated every 10), curriculum, triangle, triangle grown a layer at a time, layer-wise growth
-/// on the target itself.
+/// evaluated every 10), then every other recipe in the registry's order ([`Recipe::ALL`]:
+/// curriculum, triangle, triangle grown a layer at a time, layer-wise growth on the target itself).
 pub fn default_recipes(base: &TrainSettings) -> Vec<RecipeSpec> {
     let with = |name: &str, recipe: Recipe, train: TrainSettings| RecipeSpec {
         name: name.into(),
@@ -202,16 +202,15 @@ pub fn default_recipes(base: &TrainSettings) -> Vec<RecipeSpec> {
     let mut asym = base.clone();
     asym.init = crate::train::Init::Asymmetric;
     let mut lm = base.clone();
-    lm.optimizer = crate::train::Optimizer::Lm {};
+    lm.optimizer = crate::train::Optimizer::Lm(crate::train::lm::LmSettings {});
     lm.steps = 100;
     lm.eval_every = 10;
-    vec![
+    // Plain with its two variations first, then every other recipe of the registry in its order.
+    let mut out = vec![
         with("plain", Recipe::Plain, base.clone()),
         with("asymmetric", Recipe::Plain, asym),
         with("lm", Recipe::Plain, lm),
-        with("curriculum", Recipe::Curriculum, base.clone()),
-        with("triangle", Recipe::Triangle, base.clone()),
-        with("triangle_curriculum", Recipe::TriangleCurriculum, base.clone()),
-        with("layerwise", Recipe::Layerwise, base.clone()),
-    ]
+    ];
+    out.extend(Recipe::ALL.into_iter().filter(|r| !r.is_plain()).map(|r| with(r.name(), r, base.clone())));
+    out
 }

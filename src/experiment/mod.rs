@@ -72,11 +72,14 @@ impl ExperimentConfig {
             check(ok, "architectures", &i.to_string(), &format!("{a:?}"), "1..=16 hidden widths, each 1..=8192")?;
         }
         check(
-            self.train.optimizer.sweep().is_none(),
+            !self.train.optimizer.sweeps(),
             "train",
             "optimizer",
             &self.train.optimizer.name(),
-            "a step-by-step trainer (adam, hybrid, lm, sgd)",
+            &format!(
+                "a step-by-step trainer: {}",
+                crate::train::TrainerId::names_where(|t| t.mode == crate::train::Mode::Step)
+            ),
         )?;
         check(
             !self.rmse || self.metric == Metric::Nmse,

@@ -6,9 +6,46 @@
 //! its other columns are zero. So the grown net computes exactly the old function on \[0,1\]
 //! (checked in a test), and gradients reach every new weight from the first step.
 
+use super::{DeepRun, Recipe, Trained, keep_start};
+use crate::family::Target;
 use crate::net::Mlp;
+use crate::train::sample;
 use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
+
+/// The staged training of `curriculum` and `layerwise`: depth 1 trained on `targets[0]`, then for
+/// each further stage one layer prepended ([`prepend_layer`]) and the whole net trained on that
+/// stage's target; the last stage is the result, and `recipe` is named as what ran.
+pub(super) fn grown(
+    run: &DeepRun,
+    recipe: Recipe,
+    targets: &[Box<dyn Target>],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Trained> {
+    let (width, settings, last) = (run.width, run.settings, targets.len().saturating_sub(1));
+    let mut total = 0;
+    let mut net: Option<Mlp> = None;
+    for (j, t) in targets.iter().enumerate() {
+        let data = sample(t.as_ref(), settings, Mlp::count_params(t.dim(), &vec![width; j + 1]), rng)?;
+        let start = match net.take() {
+            None => {
+                let mut n = Mlp::with_hidden(1, &[width])?;
+                settings.init.apply(&mut n, rng);
+                n
+            }
+            Some(prev) => prepend_layer(&prev, rng)?,
+        };
+        let tol = if j == last { run.tolerances.to_vec() } else { vec![0.0] };
+        let rep = keep_start(start, &data, settings, &run.evaluator(t.as_ref()), &tol, rng)?;
+        total += rep.steps_used;
+        if j == last {
+            return Ok(Trained { report: rep, recipe, total_steps: total });
+        }
+        net = Some(rep.net);
+    }
+    anyhow::bail!("a grown recipe needs at least one stage")
+}
 
 /// The net `old` (1 input) with one hidden layer of its first layer's width prepended.
 pub fn prepend_layer<R: rand::Rng>(old: &Mlp, rng: &mut R) -> anyhow::Result<Mlp> {

@@ -20,87 +20,34 @@
 //!   layer-wise growth, Bengio et al. 2007): generic, it needs no family of shallower targets.
 //!
 //! `triangle` and `triangle_curriculum` are *structure-aware* (a tent-map layer contains the
-//! sawtooth's); the rest are *generic* ([`Recipe::structure_aware`]).
+//! sawtooth's); the rest are *generic*. Each recipe declares its kind in its info entry
+//! ([`RecipeInfo`]) and lives in its own file or folder; the registry ([`registry`]) lists them.
 //!
 //! Curricula need a family whose construction depth is its parameter (sawtooth, golden, Takagi,
 //! x²) and the depth "k"; the triangle needs one input. Elsewhere a recipe falls back to `plain`
 //! and says so in [`Trained::recipe`].
 
+pub mod curriculum;
 pub mod grow;
+pub mod layerwise;
+pub mod plain;
+pub mod registry;
+pub mod spec;
 pub mod triangle;
+
+pub use registry::Recipe;
+pub use spec::{Knowledge, RecipeInfo, RecipeSpec};
 
 use crate::family::{Target, TargetId};
 use crate::net::Mlp;
-use crate::train::{Data, Evaluator, Metric, RunReport, TrainSettings, fit, fit_from, sample};
-use rand::RngExt;
+use crate::train::{Data, Evaluator, Metric, RunReport, TrainSettings, fit_from};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
-
-/// How a deep reference is trained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recipe {
-    /// Initialise, then train.
-    #[default]
-    Plain,
-    /// Warm start from the trained shallower net with a layer prepended.
-    Curriculum,
-    /// Triangle-wave reparametrisation, then free training.
-    Triangle,
-    /// Triangle-wave reparametrisation grown a layer at a time, then free training.
-    TriangleCurriculum,
-    /// Grown a layer at a time on the target itself: depth 1 trained, then a layer prepended that
-    /// keeps the function (Net2Net's deepening, Chen, Goodfellow & Shlens 2016) and all layers
-    /// trained again, as in greedy layer-wise training (Bengio et al. 2007). Generic: every stage
-    /// sees only the final target's data.
-    Layerwise,
-}
-
-impl Recipe {
-    /// Whether `plain` is what runs (the default, or the fallback).
-    pub fn is_plain(&self) -> bool {
-        *self == Recipe::Plain
-    }
-
-    /// Whether the recipe builds in knowledge of the target's form. `triangle` and
-    /// `triangle_curriculum` parametrise every layer as a tent map T_a, a family that contains Δ^k
-    /// exactly (a = ½): they are *structure-aware*. `plain` and `curriculum` use only the data and
-    /// a standard ReLU architecture (the curriculum's stages are the family's shallower members,
-    /// data of the same kind): they are *generic*.
-    pub fn structure_aware(&self) -> bool {
-        matches!(self, Recipe::Triangle | Recipe::TriangleCurriculum)
-    }
-
-    /// `"generic"` or `"structure-aware"`, as every table, figure and paragraph labels it.
-    pub fn kind(&self) -> &'static str {
-        if self.structure_aware() { STRUCTURE_AWARE } else { "generic" }
-    }
-
-    /// The config name, e.g. `"triangle_curriculum"`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Recipe::Plain => "plain",
-            Recipe::Curriculum => "curriculum",
-            Recipe::Triangle => "triangle",
-            Recipe::TriangleCurriculum => "triangle_curriculum",
-            Recipe::Layerwise => "layerwise",
-        }
-    }
-}
 
 /// The recipe that trains a deep reference of target `id` (with `dim` inputs) at `width` and
-/// `depth` when `configured` is asked for: itself where it applies, else `plain`, exactly as
-/// [`train_deep`] falls back (one input for all but `plain`; curricula and the triangle also need
-/// a family whose parameter is the construction's depth, at that depth; the triangle a width ≥ 2).
+/// `depth` when `configured` is asked for: itself where it applies ([`RecipeSpec::applies`]), else
+/// `plain`, exactly as [`train_deep`] falls back.
 pub fn effective(configured: Recipe, id: TargetId, dim: usize, width: usize, depth: usize) -> Recipe {
-    let staged = || stages(id, depth).is_ok_and(|s| s.is_some());
-    let applies = dim == 1
-        && match configured {
-            Recipe::Plain | Recipe::Layerwise => true,
-            Recipe::Curriculum => staged(),
-            Recipe::Triangle | Recipe::TriangleCurriculum => width >= 2 && staged(),
-        };
-    if applies { configured } else { Recipe::Plain }
+    if configured.spec().applies(id, dim, width, depth) { configured } else { Recipe::Plain }
 }
 
 /// The label of a recipe that knows the target's form ([`Recipe::structure_aware`]).
@@ -116,9 +63,35 @@ pub struct Trained {
     pub total_steps: usize,
 }
 
+/// One deep reference to train: the target, the net's shape, the trainer's settings, how each stage
+/// is evaluated and the tolerances of the ladder ([`crate::train::fit`]).
+pub struct DeepRun<'a> {
+    /// The target.
+    pub id: TargetId,
+    /// Hidden width of every layer.
+    pub width: usize,
+    /// Hidden layers.
+    pub depth: usize,
+    /// The trainer's settings.
+    pub settings: &'a TrainSettings,
+    /// The metric of every stage's evaluation.
+    pub metric: Metric,
+    /// Monte Carlo points of that evaluation on sampled targets.
+    pub eval_points: usize,
+    /// The tolerance ladder of the last stage.
+    pub tolerances: &'a [f64],
+}
+
+impl DeepRun<'_> {
+    /// The evaluator of one stage's target.
+    pub fn evaluator<'t>(&self, t: &'t dyn Target) -> Evaluator<'t> {
+        Evaluator::with_points(t, self.metric, self.eval_points)
+    }
+}
+
 /// The stages of a curriculum for `id` at depth `depth`: the targets of parameter 1..=its own, or
 /// `None` when the family's depth is not its parameter or the depth is not the construction's.
-fn stages(id: TargetId, depth: usize) -> anyhow::Result<Option<Vec<Box<dyn Target>>>> {
+pub(crate) fn stages(id: TargetId, depth: usize) -> anyhow::Result<Option<Vec<Box<dyn Target>>>> {
     let Some(last) = id.with_axis_value(id.axis().1 as u32) else { return Ok(None) };
     let target = last.build()?;
     if target.natural_depth() != depth || target.dim() != 1 {
@@ -135,9 +108,14 @@ fn stages(id: TargetId, depth: usize) -> anyhow::Result<Option<Vec<Box<dyn Targe
     Ok(Some(out))
 }
 
-/// Train a deep net of `depth` hidden layers of `width` on target `id` by `recipe`.
-/// Each stage's target is evaluated in `metric` (Monte Carlo targets on `eval_points` points);
-/// `tolerances` as in [`fit`].
+/// Whether [`stages`] exist for `id` at `depth`.
+pub(crate) fn staged(id: TargetId, depth: usize) -> bool {
+    stages(id, depth).is_ok_and(|s| s.is_some())
+}
+
+/// Train a deep net of `depth` hidden layers of `width` on target `id` by `recipe`, or by `plain`
+/// where it does not apply ([`effective`]). Each stage's target is evaluated in `metric` (Monte
+/// Carlo targets on `eval_points` points); `tolerances` as in [`crate::train::fit`].
 #[allow(clippy::too_many_arguments)]
 pub fn train_deep(
     recipe: Recipe,
@@ -150,73 +128,14 @@ pub fn train_deep(
     tolerances: &[f64],
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Trained> {
-    let evaluator = |t| Evaluator::with_points(t, metric, eval_points);
-    let staged = match recipe {
-        Recipe::Plain => None,
-        Recipe::Layerwise => {
-            let t = id.build()?;
-            // The prepended layer passes x ≥ 0 on through one unit: one input only.
-            (t.dim() == 1).then(|| (0..depth).map(|_| id.build()).collect::<Result<Vec<_>, _>>()).transpose()?
-        }
-        Recipe::Curriculum => stages(id, depth)?,
-        Recipe::Triangle | Recipe::TriangleCurriculum if width < 2 => None,
-        Recipe::Triangle | Recipe::TriangleCurriculum => stages(id, depth)?,
-    };
-    let Some(targets) = staged else {
-        let t = id.build()?;
-        let report = fit(t.as_ref(), &vec![width; depth], settings, &evaluator(t.as_ref()), tolerances, rng)?;
-        return Ok(Trained { total_steps: report.steps_used, report, recipe: Recipe::Plain });
-    };
-    let last = targets.len() - 1;
-    let mut total = 0;
-    if matches!(recipe, Recipe::Curriculum | Recipe::Layerwise) {
-        let mut net: Option<Mlp> = None;
-        for (j, t) in targets.iter().enumerate() {
-            let data = sample(t.as_ref(), settings, Mlp::count_params(t.dim(), &vec![width; j + 1]), rng)?;
-            let start = match net.take() {
-                None => {
-                    let mut n = Mlp::with_hidden(1, &[width])?;
-                    settings.init.apply(&mut n, rng);
-                    n
-                }
-                Some(prev) => grow::prepend_layer(&prev, rng)?,
-            };
-            let tol = if j == last { tolerances.to_vec() } else { vec![0.0] };
-            let rep = keep_start(start, &data, settings, &evaluator(t.as_ref()), &tol, rng)?;
-            total += rep.steps_used;
-            if j == last {
-                return Ok(Trained { report: rep, recipe, total_steps: total });
-            }
-            net = Some(rep.net);
-        }
-        unreachable!("a curriculum has at least one stage")
-    }
-    let mut a: Vec<f64> = Vec::new();
-    let mut data = None;
-    for (j, t) in targets.iter().enumerate() {
-        if recipe == Recipe::Triangle && j < last {
-            continue;
-        }
-        let d = sample(t.as_ref(), settings, Mlp::count_params(t.dim(), &vec![width; j + 1]), rng)?;
-        let from = a.len();
-        while a.len() < j + 1 {
-            a.push(rng.random_range(0.2..0.8));
-        }
-        total += triangle::pretrain(&mut a, from, &d, settings.steps.max(1));
-        data = Some(d);
-    }
-    let data = data.expect("the last stage ran");
-    let (s, c) = triangle::output_fit(&a, &data);
-    let net = triangle::to_mlp(&a, s, c, width, rng)?;
-    let ev = evaluator(targets[last].as_ref());
-    let rep = keep_start(net, &data, settings, &ev, tolerances, rng)?;
-    total += rep.steps_used;
-    Ok(Trained { report: rep, recipe, total_steps: total })
+    let dim = id.build()?.dim();
+    let run = DeepRun { id, width, depth, settings, metric, eval_points, tolerances };
+    effective(recipe, id, dim, width, depth).spec().train(&run, rng)
 }
 
 /// [`fit_from`], except that the starting net counts as a checkpoint: when free training never
 /// beats it (Adam can wreck a pretrained net in its first steps), the start is the result.
-fn keep_start(
+pub(crate) fn keep_start(
     start: Mlp,
     data: &Data,
     settings: &TrainSettings,
@@ -249,7 +168,7 @@ mod label_tests {
             "steps = 1\neval_every = 1\ndata_per_piece = 8\ndata_min = 64\noptimizer = { kind = \"hybrid\", lsq_every = 1, lr = 1e-2, schedule = { kind = \"constant\" } }",
         )
         .unwrap();
-        let all = [Recipe::Plain, Recipe::Curriculum, Recipe::Triangle, Recipe::TriangleCurriculum, Recipe::Layerwise];
+        let all = Recipe::ALL;
         let mut fallbacks = 0;
         for id in [TargetId::Sawtooth { k: 3 }, TargetId::Golden { t: 2 }, TargetId::Max { d: 2 }] {
             let dim = id.build().unwrap().dim();
@@ -275,7 +194,7 @@ mod label_tests {
 
     #[test]
     fn the_triangle_recipes_are_structure_aware_and_the_rest_generic_and_names_match_the_config() {
-        for r in [Recipe::Plain, Recipe::Curriculum, Recipe::Triangle, Recipe::TriangleCurriculum, Recipe::Layerwise] {
+        for r in Recipe::ALL {
             assert_eq!(serde_json::to_value(r).unwrap(), r.name());
             assert_eq!(r.structure_aware(), r.name().starts_with("triangle"), "{}", r.name());
         }

@@ -84,3 +84,18 @@ impl Artifact for References {
         Ok(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::WORKS;
+    use crate::train::TrainerId;
+
+    #[test]
+    fn every_work_a_trainer_cites_is_in_the_bibliography() {
+        for t in TrainerId::ALL {
+            for key in t.info().cites {
+                assert!(WORKS.iter().any(|(k, _)| k == key), "{}: {key} is not in WORKS", t.name());
+            }
+        }
+    }
+}

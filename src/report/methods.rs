@@ -8,7 +8,7 @@ use super::figures::families;
 use super::grid::escape_latex;
 use crate::results::Results;
 use crate::suite::{Depth, ReferenceKind};
-use crate::train::{Init, Optimizer, Schedule};
+use crate::train::{Init, Prose};
 
 /// Which of the two files.
 #[derive(Clone, Copy)]
@@ -63,18 +63,7 @@ impl Methods {
     /// `triangle_curriculum`, structure-aware: …); by a warm-start curriculum (takagi; …)`.
     fn recipes(&self, r: &Results) -> String {
         use crate::recipe::Recipe;
-        let say = |r: Recipe| match r {
-            Recipe::Plain => "from random initialisation".to_string(),
-            Recipe::Curriculum => "by a warm-start curriculum, one layer prepended per depth".to_string(),
-            Recipe::Layerwise => "grown one function-preserving layer at a time on the target itself".to_string(),
-            Recipe::Triangle => {
-                format!("in the triangle-wave parametrisation{}, then freely", self.cite(&["milkert2025"]))
-            }
-            Recipe::TriangleCurriculum => format!(
-                "in the triangle-wave parametrisation{} grown one layer per depth, then freely",
-                self.cite(&["milkert2025"])
-            ),
-        };
+        let say = |r: Recipe| r.spec().methods(self);
         let mut groups: Vec<(Recipe, Vec<&'static str>)> = Vec::new();
         for t in r.targets.iter().filter(|t| t.references.iter().any(|x| x.kind == ReferenceKind::Trained)) {
             let recipe = r.deep_recipe(t);
@@ -91,28 +80,11 @@ impl Methods {
         let parts: Vec<String> = groups
             .iter()
             .map(|(g, fams)| {
-                let why = if g.structure_aware() {
-                    ": every layer starts as a tent map, a family that contains the sawtooth's layers exactly, so this \
-                     recipe builds in the target's form"
-                } else {
-                    ": only the data and a plain ReLU architecture"
-                };
                 let fams: Vec<String> = fams.iter().map(|f| self.t(f)).collect();
-                format!("{} ({}; {}, {}{why})", say(*g), fams.join(", "), self.code(g.name()), g.kind())
+                format!("{} ({}; {}, {}: {})", say(*g), fams.join(", "), self.code(g.name()), g.kind(), g.info().why)
             })
             .collect();
         format!(", trained {}", parts.join("; "))
-    }
-
-    fn schedule(&self, s: Schedule) -> String {
-        match s {
-            Schedule::Constant => "constant".into(),
-            Schedule::Cosine { final_frac: 0.0 } => "cosine-decayed to 0".into(),
-            Schedule::Cosine { final_frac } => format!("cosine-decayed to {final_frac} of it"),
-            Schedule::Step { factor, every, min_lr } => {
-                format!("multiplied by {factor} every {every} steps, down to {min_lr}")
-            }
-        }
     }
 
     fn trainer(&self, r: &Results, i: usize) -> String {
@@ -125,61 +97,7 @@ impl Methods {
             Init::Asymmetric => format!("randomised asymmetric initialisation{}", self.cite(&["lu2020dying"])),
             Init::Glorot => "Glorot-uniform weights and zero biases".into(),
         };
-        let what = match tr.optimizer {
-            Optimizer::Freeknot { window, local_iters, global_iters } => format!(
-                "{}, greedy free-knot growth (each new knot where the residual needs it, its {window} neighbours \
-                 on each side polished for {local_iters} Levenberg{}Marquardt iterations, all knots for {global_iters} \
-                 after each insertion{}) with the output layer solved exactly by variable projection{}; one sweep per \
-                 seed gives the error at every width",
-                self.code("freeknot"),
-                if self.tex { "--" } else { "–" },
-                self.cite(&["jupp1978"]),
-                self.cite(&["levenberg1944", "marquardt1963", "golub1973"])
-            ),
-            Optimizer::Greedy { candidates, global_iters } => format!(
-                "{}, greedy growth one ridge unit at a time (each the best fit to the residual among {candidates} \
-                 random and several data-driven directions, every bias scored at once, refined by Levenberg{}Marquardt), \
-                 the output layer solved exactly after each insertion, and every unit polished for {global_iters} \
-                 Levenberg{}Marquardt iterations with the output layer solved inside{} whenever the width grows by a \
-                 quarter; one sweep per seed gives the error at every width",
-                self.code("greedy"),
-                if self.tex { "--" } else { "–" },
-                if self.tex { "--" } else { "–" },
-                self.cite(&["levenberg1944", "marquardt1963", "golub1973"])
-            ),
-            Optimizer::Hybrid { lr, schedule, batch, lsq_every } => format!(
-                "{}, exact least-squares solves of the output layer at step 0, every {lsq_every} steps and after \
-                 the last{} with Adam{} between ({} steps, learning rate {lr} {}, {}; {init})",
-                self.code("hybrid"),
-                self.cite(&["cyr2020"]),
-                self.cite(&["kingma2015"]),
-                tr.steps,
-                self.schedule(schedule),
-                batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
-            ),
-            Optimizer::Lm {} => format!(
-                "{}, Levenberg{}Marquardt on all parameters{} ({} steps; {init})",
-                self.code("lm"),
-                if self.tex { "--" } else { "–" },
-                self.cite(&["levenberg1944", "marquardt1963"]),
-                tr.steps
-            ),
-            Optimizer::Adam { lr, schedule, batch } => format!(
-                "{}, plain Adam{} on all parameters as a PyTorch user runs it ({} steps, learning rate {lr} {}, {}; {init})",
-                self.code("adam"),
-                self.cite(&["kingma2015"]),
-                tr.steps,
-                self.schedule(schedule),
-                batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
-            ),
-            Optimizer::Sgd { lr, momentum, schedule, batch } => format!(
-                "{}, SGD with momentum {momentum} on all parameters ({} steps, learning rate {lr} {}, {}; {init})",
-                self.code("sgd"),
-                tr.steps,
-                self.schedule(schedule),
-                batch.map_or("full batch".into(), |b| format!("minibatches of {b}")),
-            ),
-        };
+        let what = tr.optimizer.kind().methods(self, tr.steps, &init);
         let what =
             if tr.dtype == crate::train::Dtype::F32 { format!("{what}, trained in single precision") } else { what };
         let many = r.targets.iter().any(|t| t.dim > 1);
@@ -348,6 +266,19 @@ impl Methods {
             p.threads,
         );
         s
+    }
+}
+
+/// Trainers and recipes write their sentences through this.
+impl Prose for Methods {
+    fn code(&self, name: &str) -> String {
+        Methods::code(self, name)
+    }
+    fn cite(&self, keys: &[&str]) -> String {
+        Methods::cite(self, keys)
+    }
+    fn dash(&self) -> &'static str {
+        if self.tex { "--" } else { "–" }
     }
 }
 

@@ -166,7 +166,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
                     let tau = tau(r.error, floor);
                     let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
                     let start = if sh.prune_with_theory { lower.unwrap_or(1) } else { 1 };
-                    let sweeps = sh.train.optimizer.sweep().is_some();
+                    let sweeps = sh.train.optimizer.sweeps();
                     let search = (!sweeps).then(|| Search::new(start, cfg.m_max(i, ctx.targets[t].as_ref()) as u64));
                     plans.push(SearchPlan { target: t, trainer: i, reference: r.kind, floor, tau, search });
                 }
@@ -179,7 +179,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
         let mut runs = Vec::new();
         for t in ctx.targets.iter().filter(|t| keep(t.as_ref())) {
             for (i, sh) in cfg.shallow.iter().enumerate() {
-                if sh.train.optimizer.sweep().is_some() && cfg.searches(i, t.as_ref()) {
+                if sh.train.optimizer.sweeps() && cfg.searches(i, t.as_ref()) {
                     let (target, m_max, role) = (t.id(), cfg.m_max(i, t.as_ref()), role(sh.train.optimizer.id()));
                     runs.extend((0..sh.seeds).map(|seed| RunId {
                         target,
@@ -315,7 +315,7 @@ pub fn task_count(cfg: &SuiteConfig, targets: &[Box<dyn Target>]) -> u64 {
             n += u64::from(cfg.deep.seeds);
         }
         for (_, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, t)) {
-            if sh.train.optimizer.sweep().is_some() {
+            if sh.train.optimizer.sweeps() {
                 let checked = cfg.sufficiency.as_ref().is_some_and(|s| s.targets.contains(&t.id()));
                 n += u64::from(sh.seeds) * if checked { 2 } else { 1 };
             } else {

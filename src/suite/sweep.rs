@@ -1,24 +1,20 @@
 //! One sweep run: a sweep trainer grows a one-hidden-layer net on one seed's samples, and every
 //! width's error is kept (the curve), with the weights of the first width that reaches each τ.
 //!
-//! `freeknot` (1-D) grows splines: the curve's error at width m is the exact error of the spline of
-//! that width (closed form on the merged knots), and a width whose spline reaches a τ not reached
-//! before is converted to ReLU weights at once and the weights' own exact error is recorded instead:
-//! a width counts as reaching τ only when its weights do. Where width m first reaches a τ, the
-//! last phase ([`freeknot::carry`]) refits the spline's m − 1 knots so that m − 1 units carry them,
-//! and that net replaces width m − 1's error when it is lower. `greedy` (d > 1 inputs) grows the ReLU
-//! weights themselves; their Monte Carlo error on the held-out set is recorded with its 95%
-//! interval, and a width reaches τ only when the whole interval is at or below it. Either way, every
-//! error a search reports is the error of weights it stores.
+//! The trainer grows the net and reports each width ([`crate::train::TrainerKind::sweep`]: `freeknot`
+//! in 1-D, `greedy` on d > 1 inputs, each documented in its folder); the [`Recorder`] here keeps the
+//! curve, the first width that reaches each τ and its weights. A width whose error may reach a τ not
+//! reached before is converted to weights at once and the weights' own error is recorded instead, so
+//! every error a search reports is the error of weights it stores. On d > 1 inputs the error is
+//! Monte Carlo with its 95% interval, and a width reaches τ only when the whole interval is at or
+//! below it.
 
 use super::RunRecord;
 use super::plan::RunId;
 use crate::family::Target;
-use crate::net::carried::carried_net;
-use crate::net::{Mlp, Pwl};
+use crate::net::Mlp;
 use crate::results::RunSummary;
-use crate::train::freeknot::{self, Control, Samples, to_mlp};
-use crate::train::{Eval, Evaluator, Outcome, Sweep, TrainSettings, TrainerId, greedy};
+use crate::train::{Control, Eval, Evaluator, Outcome, TrainSettings, TrainerId, WidthRecorder};
 use anyhow::ensure;
 use rand_chacha::ChaCha8Rng;
 
@@ -32,8 +28,8 @@ pub(super) fn run(
     taus: &[f64],
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<RunRecord> {
-    let name = settings.optimizer.name();
-    let sweep = settings.optimizer.sweep().expect("a sweep trainer");
+    let kind = settings.optimizer.kind();
+    let name = kind.info().name;
     let d = target.dim();
     ensure!(settings.optimizer.fits_dim(d), "the {name} trainer does not fit {} ({d} inputs)", target.label());
     let m_max = id.hidden.first().copied().unwrap_or(usize::MAX);
@@ -49,51 +45,7 @@ pub(super) fn run(
         best: None,
         reached: false,
     };
-    match sweep {
-        Sweep::Freeknot(cfg) => {
-            let samples = Samples::new(&data.xs, &data.ys);
-            let exact = target.pwl();
-            let mut failure = None;
-            freeknot::sweep(&samples, &cfg, m_max, |m, sp| {
-                let e = match &exact {
-                    Some(t) => {
-                        let g = Pwl::new(sp.t.clone(), sp.u.clone());
-                        Ok(ev.from_errors(g.errors(t), Some(g.pieces())))
-                    }
-                    None => to_mlp(sp).and_then(|net| ev.eval(&net)),
-                };
-                let before = rec.first.clone();
-                let seen = e.and_then(|e| rec.see(m, e, || to_mlp(sp))).and_then(|c| {
-                    // The last phase: where width m first reached a τ, m − 1 units carrying the
-                    // spline's m − 1 knots, refitted to the samples ([`freeknot::carry`]).
-                    if m >= 2
-                        && rec.first != before
-                        && let Some((c1, set)) = freeknot::carry::carried(sp, &samples)
-                    {
-                        let net = carried_net(&Pwl::new(c1.t, c1.u), &set)?;
-                        rec.improve(m - 1, ev.eval(&net)?, net);
-                    }
-                    Ok(if rec.reached { Control::Stop } else { c })
-                });
-                match seen {
-                    Ok(c) => c,
-                    Err(err) => {
-                        failure = Some(err);
-                        Control::Stop
-                    }
-                }
-            });
-            if let Some(err) = failure {
-                return Err(err);
-            }
-        }
-        Sweep::Greedy(cfg) => {
-            greedy::sweep(&data.xs, &data.ys, d, &cfg, m_max, rng, |m, net| {
-                let e = ev.eval(net)?;
-                rec.see(m, e, || Ok(net.clone()))
-            })?;
-        }
-    }
+    kind.sweep(target, &data, ev, m_max, rng, &mut rec)?;
     Ok(rec.finish(id, settings.optimizer.id(), (d > 1).then_some(data.ys.len())))
 }
 
@@ -111,10 +63,8 @@ struct Recorder<'a> {
     reached: bool,
 }
 
-impl Recorder<'_> {
-    /// See width `m` with error `e`; `weights` gives the net of that width (called only when it may
-    /// reach a new τ, and its own error then replaces `e`).
-    fn see(&mut self, m: usize, e: Eval, weights: impl FnOnce() -> anyhow::Result<Mlp>) -> anyhow::Result<Control> {
+impl WidthRecorder for Recorder<'_> {
+    fn see(&mut self, m: usize, e: Eval, weights: &mut dyn FnMut() -> anyhow::Result<Mlp>) -> anyhow::Result<Control> {
         let new_tau = |e: &Eval, first: &[Option<usize>]| {
             e.value.is_finite() && first.iter().zip(self.taus).any(|(f, &tau)| f.is_none() && e.reaches(tau))
         };
@@ -177,6 +127,16 @@ impl Recorder<'_> {
         self.reached |= e.reaches(self.stop);
     }
 
+    fn firsts(&self) -> Vec<Option<usize>> {
+        self.first.clone()
+    }
+
+    fn reached(&self) -> bool {
+        self.reached
+    }
+}
+
+impl Recorder<'_> {
     fn finish(self, id: &RunId, trainer: TrainerId, data_n: Option<usize>) -> RunRecord {
         // Written so that a sweep with no finite error counts as collapsed.
         #[allow(clippy::neg_cmp_op_on_partial_ord)]

@@ -10,13 +10,10 @@
 //! least-squares solve of the output layer every `lsq_every` steps (see [`super::hybrid`]).
 //! The fit loop reads these settings directly: nothing is copied field by field.
 
-use super::adam::{AdamTrainer, GradientSettings};
 use super::data::SampledData;
-use super::freeknot::FreeknotSettings;
-use super::greedy::GreedySettings;
-use super::hybrid::HybridTrainer;
+use super::kind::{Mode, TrainerInfo};
 use super::trainer::Trainer;
-use super::{Init, Schedule};
+use super::{GradientSettings, Init, Optimizer, TrainerId};
 use crate::validate::{Invalid, check};
 use serde::{Deserialize, Serialize};
 
@@ -79,133 +76,55 @@ impl Dtype {
     }
 }
 
-/// The trainer and its own settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Optimizer {
-    /// Plain Adam on all parameters (see [`super::adam`]).
-    Adam {
-        /// Base learning rate (finite, > 0).
-        lr: f64,
-        /// Learning-rate schedule.
-        schedule: Schedule,
-        /// Minibatch size (≥ 1); absent = full batch.
-        #[serde(default)]
-        batch: Option<usize>,
-    },
-    /// Least-squares solve of the output layer every `lsq_every` steps, Adam in between
-    /// (see [`super::hybrid`]).
-    Hybrid {
-        /// Base learning rate of the Adam steps (finite, > 0).
-        lr: f64,
-        /// Learning-rate schedule.
-        schedule: Schedule,
-        /// Minibatch size (≥ 1); absent = full batch.
-        #[serde(default)]
-        batch: Option<usize>,
-        /// Solve at step 0 and every this many steps (≥ 1).
-        lsq_every: usize,
-    },
-    /// Levenberg–Marquardt on every parameter (see [`super::lm`]); for small deep nets, with
-    /// `steps` in the hundreds.
-    Lm {},
-    /// Stochastic gradient descent with heavy-ball momentum on all parameters (see [`super::sgd`]),
-    /// as Safran & Shamir (2017) trained.
-    Sgd {
-        /// Base learning rate (finite, > 0).
-        lr: f64,
-        /// Momentum μ in [0, 1).
-        momentum: f64,
-        /// Learning-rate schedule.
-        schedule: Schedule,
-        /// Minibatch size (≥ 1); absent = full batch.
-        #[serde(default)]
-        batch: Option<usize>,
-    },
-    /// Greedy free-knot growth of a one-hidden-layer 1-D net with Levenberg–Marquardt on the knots
-    /// and exact least squares for the outer layer (see [`super::freeknot`]); one sweep per seed
-    /// gives the whole width → error curve. Shallow 1-D searches only.
-    Freeknot {
-        /// Knots on each side of a new knot polished with it.
-        #[serde(default = "default_window")]
-        window: usize,
-        /// LM iterations after each insertion.
-        #[serde(default = "default_local")]
-        local_iters: usize,
-        /// LM iterations of each global polish.
-        #[serde(default = "default_global")]
-        global_iters: usize,
-    },
-    /// Greedy growth of a one-hidden-layer net on d inputs, one ridge unit σ(w·x − b) at a time
-    /// chosen from many candidate directions, with exact least squares for the output layer and
-    /// Levenberg–Marquardt on every unit (see [`super::greedy`]); one sweep per seed gives the whole
-    /// width → error curve. Shallow searches of targets with d > 1 inputs only.
-    Greedy {
-        /// Random candidate directions per insertion.
-        #[serde(default = "default_candidates")]
-        candidates: usize,
-        /// LM iterations of each global polish.
-        #[serde(default = "default_greedy_global")]
-        global_iters: usize,
-    },
-}
+impl Optimizer {
+    /// The trainer this optimizer is.
+    pub fn id(&self) -> TrainerId {
+        self.kind().info().id
+    }
 
-fn default_candidates() -> usize {
-    GreedySettings::default().candidates
-}
-fn default_greedy_global() -> usize {
-    GreedySettings::default().global_iters
-}
+    /// Name as in the config (`adam`, `hybrid`, `freeknot`, …).
+    pub fn name(&self) -> &'static str {
+        self.kind().info().name
+    }
 
-fn default_window() -> usize {
-    FreeknotSettings::default().window
-}
-fn default_local() -> usize {
-    FreeknotSettings::default().local_iters
-}
-fn default_global() -> usize {
-    FreeknotSettings::default().global_iters
-}
+    /// The gradient settings of a gradient trainer.
+    pub fn gradient(&self) -> Option<GradientSettings> {
+        self.kind().gradient()
+    }
 
-/// Which trainer a run or a search used: the kind of its [`Optimizer`], as run ids and results
-/// name it. Serialised as the config's name (`"adam"`, …), so run logs read the same as when the
-/// name was a string; the variants are in the names' alphabetical order, so sorting run ids is
-/// unchanged too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TrainerId {
-    /// [`Optimizer::Adam`].
-    Adam,
-    /// [`Optimizer::Freeknot`].
-    Freeknot,
-    /// [`Optimizer::Greedy`].
-    Greedy,
-    /// [`Optimizer::Hybrid`].
-    Hybrid,
-    /// [`Optimizer::Lm`].
-    Lm,
-    /// [`Optimizer::Sgd`].
-    Sgd,
+    /// Whether this is a sweep trainer (one run per seed gives every width).
+    pub fn sweeps(&self) -> bool {
+        self.kind().info().mode == Mode::Sweep
+    }
+
+    /// Which input dimensions the trainer fits (`freeknot` grows 1-D splines, `greedy` ridge
+    /// units on d > 1 inputs, the others any).
+    pub fn fits_dim(&self, d: usize) -> bool {
+        self.kind().info().dims.fits(d)
+    }
 }
 
 impl TrainerId {
     /// Name as in the config.
     pub fn name(self) -> &'static str {
-        match self {
-            TrainerId::Adam => "adam",
-            TrainerId::Freeknot => "freeknot",
-            TrainerId::Greedy => "greedy",
-            TrainerId::Hybrid => "hybrid",
-            TrainerId::Lm => "lm",
-            TrainerId::Sgd => "sgd",
-        }
+        self.info().name
     }
-}
 
-impl TrainerId {
     /// Whether the trainer is a sweep trainer (one run per seed gives every width).
     pub fn sweeps(self) -> bool {
-        matches!(self, TrainerId::Freeknot | TrainerId::Greedy)
+        self.info().mode == Mode::Sweep
+    }
+
+    /// The names of the trainers with `pred`, quoted and joined for an error message:
+    /// `"a", "b" or "c"`.
+    pub fn names_where(pred: impl Fn(&TrainerInfo) -> bool) -> String {
+        let names: Vec<String> =
+            Self::ALL.iter().map(|t| t.info()).filter(|i| pred(i)).map(|i| format!("\"{}\"", i.name)).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        }
     }
 }
 
@@ -215,95 +134,24 @@ impl std::fmt::Display for TrainerId {
     }
 }
 
-impl Optimizer {
-    /// The trainer this optimizer is.
-    pub fn id(&self) -> TrainerId {
-        match self {
-            Optimizer::Adam { .. } => TrainerId::Adam,
-            Optimizer::Hybrid { .. } => TrainerId::Hybrid,
-            Optimizer::Freeknot { .. } => TrainerId::Freeknot,
-            Optimizer::Greedy { .. } => TrainerId::Greedy,
-            Optimizer::Lm {} => TrainerId::Lm,
-            Optimizer::Sgd { .. } => TrainerId::Sgd,
-        }
-    }
-
-    /// Name as in the config: `adam`, `hybrid`, `freeknot`, `greedy`, `lm`, `sgd`.
-    pub fn name(&self) -> &'static str {
-        self.id().name()
-    }
-
-    /// The gradient settings of a gradient trainer.
-    pub fn gradient(&self) -> Option<GradientSettings> {
-        match *self {
-            Optimizer::Adam { lr, schedule, batch }
-            | Optimizer::Hybrid { lr, schedule, batch, .. }
-            | Optimizer::Sgd { lr, schedule, batch, .. } => Some(GradientSettings { lr, schedule, batch }),
-            Optimizer::Freeknot { .. } | Optimizer::Greedy { .. } | Optimizer::Lm {} => None,
-        }
-    }
-
-    /// The settings of a sweep trainer (one run per seed gives every width).
-    pub fn sweep(&self) -> Option<Sweep> {
-        match *self {
-            Optimizer::Freeknot { window, local_iters, global_iters } => {
-                Some(Sweep::Freeknot(FreeknotSettings { window, local_iters, global_iters }))
-            }
-            Optimizer::Greedy { candidates, global_iters } => {
-                Some(Sweep::Greedy(GreedySettings { candidates, global_iters }))
-            }
-            _ => None,
-        }
-    }
-
-    /// Which input dimensions the trainer fits: `freeknot` grows 1-D splines, `greedy` ridge units
-    /// on d > 1 inputs, the others any.
-    pub fn fits_dim(&self, d: usize) -> bool {
-        match self {
-            Optimizer::Freeknot { .. } => d == 1,
-            Optimizer::Greedy { .. } => d > 1,
-            _ => true,
-        }
-    }
-}
-
-/// A sweep trainer's settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Sweep {
-    /// 1-D free-knot growth.
-    Freeknot(FreeknotSettings),
-    /// d-input greedy ridge-unit growth.
-    Greedy(GreedySettings),
-}
-
 impl TrainSettings {
     /// The step trainer this config asks for, for a net with `n_params` parameters and `d` inputs;
     /// `None` for a sweep trainer (`freeknot`, `greedy`), which is not run step by step. On d > 1
     /// inputs the gradient steps take minibatches of `sampled.batch` unless the optimizer names one.
     pub fn trainer(&self, n_params: usize, d: usize) -> Option<Box<dyn Trainer>> {
-        if self.optimizer == (Optimizer::Lm {}) {
-            return Some(Box::new(super::lm::LmTrainer::default()));
-        }
-        let mut g = self.optimizer.gradient()?;
-        if d > 1 {
-            g.batch = g.batch.or(Some(self.sampled.batch));
-        }
-        Some(match self.optimizer {
-            Optimizer::Adam { .. } => Box::new(AdamTrainer::new(n_params, g, self.steps).with_dtype(self.dtype)),
-            Optimizer::Hybrid { lsq_every, .. } => {
-                Box::new(HybridTrainer::new(n_params, g, self.steps, lsq_every).with_dtype(self.dtype))
+        let kind = self.optimizer.kind();
+        let g = kind.gradient().map(|mut g| {
+            if d > 1 {
+                g.batch = g.batch.or(Some(self.sampled.batch));
             }
-            Optimizer::Sgd { momentum, .. } => Box::new(super::sgd::SgdTrainer::new(n_params, g, momentum, self.steps)),
-            Optimizer::Freeknot { .. } | Optimizer::Greedy { .. } | Optimizer::Lm {} => return None,
-        })
+            g
+        });
+        kind.trainer(n_params, g, self)
     }
 
     /// The budget in words: `2000 steps` for a step trainer, `sweep` for a sweep trainer.
     pub fn budget(&self) -> String {
-        match self.optimizer.sweep() {
-            Some(_) => "sweep".into(),
-            None => format!("{} steps", self.steps),
-        }
+        if self.optimizer.sweeps() { "sweep".into() } else { format!("{} steps", self.steps) }
     }
 
     /// Training points for a 1-D target with `pieces` linear pieces.
@@ -322,28 +170,18 @@ impl TrainSettings {
         let points = |n: &usize| (1..=super::data::MAX_POINTS).contains(n);
         check(points(&self.data_per_piece), at, "data_per_piece", &self.data_per_piece, "an integer in 1..=16777216")?;
         check(points(&self.data_min), at, "data_min", &self.data_min, "an integer in 1..=16777216 (training points)")?;
+        let kind = self.optimizer.kind();
         check(
-            self.dtype.is_f64() || matches!(self.optimizer, Optimizer::Adam { .. } | Optimizer::Hybrid { .. }),
+            self.dtype.is_f64() || kind.info().f32,
             at,
             "dtype",
             &self.dtype.name(),
-            "\"f64\", or \"f32\" with optimizer kind \"adam\" or \"hybrid\"",
+            &format!("\"f64\", or \"f32\" with optimizer kind {}", TrainerId::names_where(|i| i.f32)),
         )?;
         self.sampled.validate(at)?;
-        match self.optimizer.sweep() {
-            Some(Sweep::Freeknot(f)) => {
-                let at = &format!("{at}.optimizer");
-                let iters = |n: &usize| (1..=MAX_ITERS).contains(n);
-                check(iters(&f.local_iters), at, "local_iters", &f.local_iters, "an integer in 1..=100000")?;
-                return check(iters(&f.global_iters), at, "global_iters", &f.global_iters, "an integer in 1..=100000");
-            }
-            Some(Sweep::Greedy(g)) => {
-                let at = &format!("{at}.optimizer");
-                check((1..=4096).contains(&g.candidates), at, "candidates", &g.candidates, "an integer in 1..=4096")?;
-                let ok = (1..=MAX_ITERS).contains(&g.global_iters);
-                return check(ok, at, "global_iters", &g.global_iters, "an integer in 1..=100000");
-            }
-            None => {}
+        let opt = &format!("{at}.optimizer");
+        if self.optimizer.sweeps() {
+            return kind.validate(opt);
         }
         check((1..=MAX_STEPS).contains(&self.steps), at, "steps", &self.steps, "an integer in 1..=100000000")?;
         check(
@@ -353,31 +191,7 @@ impl TrainSettings {
             &self.eval_every,
             "an integer in 1..=100000000",
         )?;
-        let at = &format!("{at}.optimizer");
-        let Some(g) = self.optimizer.gradient() else { return Ok(()) };
-        check(g.lr.is_finite() && g.lr > 0.0, at, "lr", &g.lr, "a finite number > 0")?;
-        check(
-            g.batch.is_none_or(|b| (1..=super::data::MAX_POINTS).contains(&b)),
-            at,
-            "batch",
-            &g.batch.unwrap_or(0),
-            "an integer in 1..=16777216, or absent for full batch",
-        )?;
-        if let Schedule::Step { factor, every, min_lr } = g.schedule {
-            check(factor > 0.0 && factor <= 1.0, at, "schedule.factor", &factor, "a number in (0, 1]")?;
-            check(every >= 1, at, "schedule.every", &every, "an integer ≥ 1 (steps per stair)")?;
-            check(min_lr.is_finite() && min_lr >= 0.0, at, "schedule.min_lr", &min_lr, "a number ≥ 0")?;
-        }
-        if let Schedule::Cosine { final_frac } = g.schedule {
-            check((0.0..=1.0).contains(&final_frac), at, "schedule.final_frac", &final_frac, "a number in [0, 1]")?;
-        }
-        if let Optimizer::Sgd { momentum, .. } = self.optimizer {
-            check((0.0..1.0).contains(&momentum), at, "momentum", &momentum, "a number in [0, 1)")?;
-        }
-        if let Optimizer::Hybrid { lsq_every, .. } = self.optimizer {
-            check(lsq_every >= 1, at, "lsq_every", &lsq_every, "an integer ≥ 1")?;
-        }
-        Ok(())
+        kind.validate(opt)
     }
 }
 

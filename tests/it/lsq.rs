@@ -163,12 +163,12 @@ fn the_hybrid_run_is_evaluated_after_its_solves_and_ends_on_one() {
         eval_every: 1000, // so the only evaluations are the solves' and the last step's
         data_per_piece: 16,
         data_min: 128,
-        optimizer: Optimizer::Hybrid {
+        optimizer: Optimizer::Hybrid(depthsep::train::hybrid::HybridSettings {
             lr: 1e-2,
             schedule: Schedule::Cosine { final_frac: 0.01 },
             batch: None,
             lsq_every: 50,
-        },
+        }),
         dtype: Default::default(),
         sampled: Default::default(),
     };

@@ -22,6 +22,7 @@ mod many_inputs;
 mod optimum;
 mod own_net;
 mod recipes;
+mod registry;
 mod reliability;
 mod report;
 mod shallowd;

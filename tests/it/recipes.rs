@@ -110,7 +110,7 @@ fn the_triangle_gradient_matches_central_differences() {
 #[test]
 fn every_recipe_is_deterministic_and_never_returns_the_constructed_weights() {
     let exact = sawtooth::construct::telgarsky_deep(3).unwrap();
-    for recipe in [Recipe::Plain, Recipe::Curriculum, Recipe::Triangle, Recipe::TriangleCurriculum] {
+    for recipe in Recipe::ALL {
         let run = |seed| {
             let mut rng = run_rng(seed, "recipe");
             train_deep(recipe, TargetId::Sawtooth { k: 3 }, 2, 3, &settings(200), Metric::Nmse, 1, &[1e-12], &mut rng)
@@ -142,7 +142,7 @@ fn every_recipe_is_deterministic_and_never_returns_the_constructed_weights() {
 #[test]
 fn levenberg_marquardt_never_increases_the_training_loss_and_fits_the_tent_exactly() {
     let mut s = settings(1);
-    s.optimizer = depthsep::train::Optimizer::Lm {};
+    s.optimizer = depthsep::train::Optimizer::Lm(depthsep::train::lm::LmSettings {});
     let t = TargetId::Sawtooth { k: 2 }.build().unwrap();
     let mut rng = run_rng(7, "lm");
     let xs: Vec<f64> = (0..400).map(|_| rng.random()).collect();

@@ -303,12 +303,8 @@ fn the_progress_bars_fixed_total_counts_every_deep_run_sweep_and_search_of_the_r
         (load_suite("landmarks").unwrap(), Results::read(&landmarks).unwrap()),
     ] {
         let targets: Vec<_> = res.targets.iter().map(|t| t.target.build().unwrap()).collect();
-        let sweepers: Vec<&str> = cfg
-            .shallow
-            .iter()
-            .filter(|s| s.train.optimizer.sweep().is_some())
-            .map(|s| s.train.optimizer.name())
-            .collect();
+        let sweepers: Vec<&str> =
+            cfg.shallow.iter().filter(|s| s.train.optimizer.sweeps()).map(|s| s.train.optimizer.name()).collect();
         let mut done = 0u64;
         for t in &res.targets {
             done += t.references.iter().map(|r| r.seeds.len() as u64).sum::<u64>();

@@ -2,6 +2,8 @@
 
 use depthsep::family::sawtooth::Sawtooth;
 use depthsep::rng::run_rng;
+use depthsep::train::adam::AdamSettings;
+use depthsep::train::hybrid::HybridSettings;
 use depthsep::train::{Evaluator, Init, Metric, Optimizer, Outcome, Schedule, TrainSettings, fit};
 
 fn settings(lr: f64) -> TrainSettings {
@@ -11,7 +13,7 @@ fn settings(lr: f64) -> TrainSettings {
         eval_every: 50,
         data_per_piece: 1,
         data_min: 256,
-        optimizer: Optimizer::Adam { lr, schedule: Schedule::Cosine { final_frac: 0.01 }, batch: None },
+        optimizer: Optimizer::Adam(AdamSettings { lr, schedule: Schedule::Cosine { final_frac: 0.01 }, batch: None }),
         dtype: Default::default(),
         sampled: Default::default(),
     }
@@ -36,7 +38,8 @@ fn the_same_run_twice_gives_byte_identical_weights() {
     let ev = Evaluator::new(&t, Metric::Nmse);
     let mut c = settings(5e-3);
     c.steps = 300;
-    c.optimizer = Optimizer::Hybrid { lr: 5e-3, schedule: Schedule::Constant, batch: Some(64), lsq_every: 100 };
+    c.optimizer =
+        Optimizer::Hybrid(HybridSettings { lr: 5e-3, schedule: Schedule::Constant, batch: Some(64), lsq_every: 100 });
     let a = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(9, "det")).unwrap();
     let b = fit(&t, &[3, 3, 3], &c, &ev, &[1e-3], &mut run_rng(9, "det")).unwrap();
     let bits = |p: &[f64]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
@@ -52,7 +55,7 @@ fn an_absurd_learning_rate_ends_as_diverged_without_panic() {
     let ev = Evaluator::new(&t, Metric::Nmse);
     let mut c = settings(1e300);
     c.init = Init::Torch;
-    c.optimizer = Optimizer::Adam { lr: 1e300, schedule: Schedule::Constant, batch: None };
+    c.optimizer = Optimizer::Adam(AdamSettings { lr: 1e300, schedule: Schedule::Constant, batch: None });
     let r = fit(&t, &[16, 16], &c, &ev, &[1e-3], &mut run_rng(3, "diverge")).unwrap();
     let Outcome::Diverged { step } = r.outcome else { panic!("expected divergence, got {:?}", r.outcome) };
     assert!(step < c.steps && r.steps_used == step + 1, "stopped at the divergence: {step}, {}", r.steps_used);

@@ -66,13 +66,8 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
             .map_err(err)?
             .label("shallow bound: m + 1 pieces from 3m + 1 parameters")
             .legend(swatch(GREY));
-        let step: Vec<&str> = r
-            .config
-            .shallow
-            .iter()
-            .filter(|s| s.train.optimizer.sweep().is_none())
-            .map(|s| s.train.optimizer.name())
-            .collect();
+        let step: Vec<&str> =
+            r.config.shallow.iter().filter(|s| !s.train.optimizer.sweeps()).map(|s| s.train.optimizer.name()).collect();
         let shallow_label = format!("trained shallow nets ({}: every run)", step.join(", "));
         let series = [
             (shallow_label.as_str(), &shallow, PALETTE[2], 2),

@@ -11,6 +11,20 @@
 //! step gains less than 1e-9 of the error, up to its iteration cap.
 
 use super::spline::{Samples, Spline, Tridiag, thomas};
+use crate::train::damping::{Damping, Rule, Trial};
+
+/// λ from 10⁻³, ×4 per rejected step and ×10 per singular system, ÷3 per accepted one (at least
+/// 10⁻⁹); an iteration gives up once λ reaches 10⁸.
+const DAMPING: Rule = Rule {
+    start: 1e-3,
+    grow: 4.0,
+    grow_singular: Some(10.0),
+    shrink: 3.0,
+    floor: 1e-9,
+    cap: f64::INFINITY,
+    tries: usize::MAX,
+    give_up_at: 1e8,
+};
 
 /// Outcome of a polish.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,7 +47,7 @@ pub fn polish(sp: &mut Spline, s: &Samples, a: usize, b: usize, iters: usize) ->
     // Nodes a−1..=b+1 are re-solved; the samples they touch lie in intervals a−2..b+2.
     let (nlo, nhi) = (a - 1, (b + 1).min(k + 1));
     let (ilo, ihi) = (nlo.saturating_sub(1), (nhi + 1).min(k + 1));
-    let mut lambda = 1e-3;
+    let mut damping = Damping::new(DAMPING);
     let mut before = sp.sse(s, ilo, ihi);
     let mut converged = false;
     for _ in 0..iters {
@@ -53,14 +67,12 @@ pub fn polish(sp: &mut Spline, s: &Samples, a: usize, b: usize, iters: usize) ->
         }
         let (h, off, g) = (sys.diag, sys.off, sys.rhs);
         let scale = h.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
-        let mut done = false;
-        while !done && lambda < 1e8 {
+        let done = damping.attempt(|lambda| {
             out.tried += 1;
             let diag: Vec<f64> = h.iter().map(|&v| v * (1.0 + lambda) + 1e-12 * scale).collect();
             let mut step: Vec<f64> = g.iter().map(|v| -v).collect();
             if thomas(&diag, &off, &mut step).is_none() {
-                lambda *= 10.0;
-                continue;
+                return Trial::Singular;
             }
             let (old_t, old_u) = (sp.t[a..=b].to_vec(), sp.u[nlo..=nhi].to_vec());
             for (i, d) in (a..=b).zip(&step) {
@@ -74,16 +86,14 @@ pub fn polish(sp: &mut Spline, s: &Samples, a: usize, b: usize, iters: usize) ->
                 if after < before {
                     converged = before - after <= 1e-9 * before;
                     before = after;
-                    lambda = (lambda / 3.0).max(1e-9);
                     out.accepted += 1;
-                    done = true;
-                    continue;
+                    return Trial::Accepted;
                 }
             }
             sp.t[a..=b].copy_from_slice(&old_t);
             sp.u[nlo..=nhi].copy_from_slice(&old_u);
-            lambda *= 4.0;
-        }
+            Trial::Rejected
+        });
         if !done {
             break;
         }

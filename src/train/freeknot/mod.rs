@@ -22,10 +22,13 @@
 pub mod carry;
 pub mod grow;
 pub mod lm;
+mod spec;
 pub mod spline;
 
+pub use super::kind::Control;
 use crate::net::Mlp;
 use serde::{Deserialize, Serialize};
+pub use spec::INFO;
 pub use spline::{Samples, Spline};
 
 /// Smallest gap between knots. Closer knots would need slopes so steep that the ReLU form
@@ -34,7 +37,7 @@ pub const MIN_GAP: f64 = 1e-9;
 
 /// Settings of a sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct FreeknotSettings {
     /// Knots on each side of a new knot that are polished with it.
     pub window: usize,
@@ -48,15 +51,6 @@ impl Default for FreeknotSettings {
     fn default() -> Self {
         Self { window: 4, local_iters: 40, global_iters: 40 }
     }
-}
-
-/// What the caller says after seeing a width.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Control {
-    /// Grow on.
-    Continue,
-    /// Stop the sweep.
-    Stop,
 }
 
 /// Grow from the affine fit to at most `m_max` units, calling `on_width(m, &spline)` for every

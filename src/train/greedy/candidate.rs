@@ -14,6 +14,7 @@
 //! (variable projection). The scan and the refinement use the first `ns` training points (a uniform
 //! sample: the points are i.i.d.), the output solve that follows uses all.
 
+use crate::train::damping::{Damping, Rule, Trial};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -149,13 +150,26 @@ fn best_bias(t: &[f64], r: &[f64], kinked: bool, order: &mut Vec<usize>) -> Opti
     best
 }
 
+/// A candidate's damping: λ from 10⁻³, ×4 per rejected step, ÷3 per accepted one (at least 10⁻¹²),
+/// 6 tries per iteration; a singular system ends the refinement.
+const REFINE_DAMPING: Rule = Rule {
+    start: 1e-3,
+    grow: 4.0,
+    grow_singular: None,
+    shrink: 3.0,
+    floor: 1e-12,
+    cap: f64::INFINITY,
+    tries: 6,
+    give_up_at: f64::INFINITY,
+};
+
 /// Refine `unit` against residual `r` (first `r.len()` points of `xs`) by `iters` LM steps on
 /// (w, b), the unit's output weight and a constant solved inside; every accepted step lowers the fit's
 /// squared error.
 pub fn refine(unit: &mut Unit, xs: &[f64], d: usize, r: &[f64], iters: usize) {
     let p = d + 1;
     let mut sse = fit_one(unit, xs, d, r).0;
-    let mut lambda = 1e-3;
+    let mut damping = Damping::new(REFINE_DAMPING);
     for _ in 0..iters {
         let (_, alpha, gamma) = fit_one(unit, xs, d, r);
         let mut a = vec![0.0; p * p];
@@ -169,19 +183,17 @@ pub fn refine(unit: &mut Unit, xs: &[f64], d: usize, r: &[f64], iters: usize) {
             }
             accumulate(&mut a, &mut g, x, alpha, e);
         }
-        let mut improved = false;
-        for _ in 0..6 {
-            let Some(step) = damped_solve(&a, &g, p, lambda) else { break };
+        let improved = damping.attempt(|lambda| {
+            let Some(step) = damped_solve(&a, &g, p, lambda) else { return Trial::Singular };
             let trial = Unit { w: unit.w.iter().zip(&step).map(|(w, s)| w + s).collect(), b: unit.b + step[d] };
             let s = fit_one(&trial, xs, d, r).0;
             if s < sse {
                 (*unit, sse) = (trial, s);
-                lambda = (lambda / 3.0).max(1e-12);
-                improved = true;
-                break;
+                Trial::Accepted
+            } else {
+                Trial::Rejected
             }
-            lambda *= 4.0;
-        }
+        });
         if !improved {
             break;
         }

@@ -23,17 +23,19 @@
 pub mod candidate;
 pub mod gram;
 pub mod polish;
+mod spec;
 
 use crate::net::Mlp;
 use candidate::Unit;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-pub use super::freeknot::Control;
+pub use super::kind::Control;
+pub use spec::INFO;
 
 /// Settings of a greedy sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct GreedySettings {
     /// Random candidate directions per insertion (besides the data-driven ones).
     pub candidates: usize,

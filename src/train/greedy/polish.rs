@@ -11,6 +11,20 @@
 
 use super::Ridge;
 use super::candidate::{Unit, accumulate, damped_solve};
+use crate::train::damping::{Damping, Rule, Trial};
+
+/// λ from 10⁻², ×4 per rejected or singular step, ÷3 per accepted one (at least 10⁻⁹), 5 tries per
+/// iteration.
+const POLISH_DAMPING: Rule = Rule {
+    start: 1e-2,
+    grow: 4.0,
+    grow_singular: Some(4.0),
+    shrink: 3.0,
+    floor: 1e-9,
+    cap: f64::INFINITY,
+    tries: 5,
+    give_up_at: f64::INFINITY,
+};
 
 /// Points the Gauss–Newton blocks are summed over (the acceptance test uses every point).
 const BLOCK_POINTS: usize = 1 << 15;
@@ -24,7 +38,7 @@ impl Ridge<'_> {
         }
         let p = d + 1;
         let ns = n.min(BLOCK_POINTS);
-        let mut lambda = 1e-2;
+        let mut damping = Damping::new(POLISH_DAMPING);
         let mut accepted = 0;
         for _ in 0..iters {
             let mut blocks = vec![0.0; m * p * p];
@@ -40,8 +54,7 @@ impl Ridge<'_> {
                     accumulate(a, g, &self.xs[i * d..(i + 1) * d], aj, self.r[i]);
                 }
             }
-            let mut kept = false;
-            for _ in 0..5 {
+            let kept = damping.attempt(|lambda| {
                 let trial: Option<Vec<Unit>> = (0..m)
                     .map(|j| {
                         let u = &self.units[j];
@@ -53,19 +66,21 @@ impl Ridge<'_> {
                         Some(Unit { w: u.w.iter().zip(&s).map(|(w, v)| w + v).collect(), b: u.b + s[d] })
                     })
                     .collect();
-                if let Some(t) = trial
-                    && self.try_units(t)
-                {
-                    kept = true;
-                    break;
+                match trial {
+                    None => Trial::Singular,
+                    Some(t) => {
+                        if self.try_units(t) {
+                            Trial::Accepted
+                        } else {
+                            Trial::Rejected
+                        }
+                    }
                 }
-                lambda *= 4.0;
-            }
+            });
             if !kept {
                 break;
             }
             accepted += 1;
-            lambda = (lambda / 3.0).max(1e-9);
         }
         accepted
     }

@@ -13,6 +13,8 @@
 //! x_i = p_i/a_i − q_i·(1/a_i + 1/(1 − a_i)), folded into the next layer's weights; the other w − 2
 //! units of each layer get random breakpoints and zero outgoing weights.
 
+pub mod recipes;
+
 use crate::net::Mlp;
 use crate::train::Data;
 use crate::train::adam_update::{BETA1, BETA2, Coefficients, update};

@@ -18,6 +18,9 @@ use super::trainer::{Data, Trainer};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 
+mod spec;
+pub use spec::{HybridSettings, INFO};
+
 /// Least-squares output solves between Adam steps.
 pub struct HybridTrainer {
     adam: AdamTrainer,

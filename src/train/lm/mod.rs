@@ -7,21 +7,38 @@
 //! unchanged. Cost per step O(n·P²) for n points and P parameters: the config's `steps` for LM
 //! should be in the hundreds, not thousands.
 
+use super::damping::{Damping, Rule, Trial};
 use super::trainer::{Data, Trainer};
 use crate::net::{Mlp, Workspace};
 use nalgebra::{DMatrix, DVector};
 use rand_chacha::ChaCha8Rng;
 
+mod spec;
+pub use spec::{INFO, LmSettings};
+
 /// The damped Gauss–Newton trainer.
 pub struct LmTrainer {
-    lambda: f64,
+    damping: Damping,
     jac: Vec<f64>,
     resid: Vec<f64>,
 }
 
+/// λ from 10⁻³, ×4 per rejected or singular step (at most 10¹²), ÷3 per accepted one (at least
+/// 10⁻¹²), 12 tries per step.
+const DAMPING: Rule = Rule {
+    start: 1e-3,
+    grow: 4.0,
+    grow_singular: Some(4.0),
+    shrink: 3.0,
+    floor: 1e-12,
+    cap: 1e12,
+    tries: 12,
+    give_up_at: f64::INFINITY,
+};
+
 impl Default for LmTrainer {
     fn default() -> Self {
-        Self { lambda: 1e-3, jac: Vec::new(), resid: Vec::new() }
+        Self { damping: Damping::new(DAMPING), jac: Vec::new(), resid: Vec::new() }
     }
 }
 
@@ -67,23 +84,26 @@ impl Trainer for LmTrainer {
         let rhs = -DVector::from_vec(g);
         let start = net.params().to_vec();
         let mut trial = Vec::new();
-        for _ in 0..12 {
+        let mut kept = loss0;
+        let accepted = self.damping.attempt(|lambda| {
             let mut m = a.clone();
             for i in 0..p {
-                m[(i, i)] += self.lambda * (a[(i, i)] + 1e-9);
+                m[(i, i)] += lambda * (a[(i, i)] + 1e-9);
             }
-            if let Some(delta) = m.cholesky().map(|c| c.solve(&rhs)) {
-                net.params_mut().iter_mut().zip(start.iter().zip(delta.iter())).for_each(|(q, (s, d))| *q = s + d);
-                net.residuals(&data.xs, &data.ys, &mut trial);
-                let loss = mean_sq(&trial);
-                if loss.is_finite() && loss < loss0 {
-                    self.lambda = (self.lambda / 3.0).max(1e-12);
-                    return loss;
-                }
+            let Some(delta) = m.cholesky().map(|c| c.solve(&rhs)) else { return Trial::Singular };
+            net.params_mut().iter_mut().zip(start.iter().zip(delta.iter())).for_each(|(q, (s, d))| *q = s + d);
+            net.residuals(&data.xs, &data.ys, &mut trial);
+            let loss = mean_sq(&trial);
+            if loss.is_finite() && loss < loss0 {
+                kept = loss;
+                Trial::Accepted
+            } else {
+                Trial::Rejected
             }
-            self.lambda = (self.lambda * 4.0).min(1e12);
+        });
+        if !accepted {
+            net.params_mut().copy_from_slice(&start);
         }
-        net.params_mut().copy_from_slice(&start);
-        loss0
+        kept
     }
 }

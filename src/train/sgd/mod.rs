@@ -12,6 +12,9 @@ use super::trainer::{Data, Trainer, minibatch_loss_grad};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 
+mod spec;
+pub use spec::{INFO, SgdSettings};
+
 /// SGD with momentum on all parameters: one minibatch step per call.
 pub struct SgdTrainer {
     momentum: f64,
