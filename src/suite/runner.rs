@@ -60,6 +60,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     if let Some(s) = opts.shard {
         let owner = super::shard::assign(&targets, s.count)?;
         targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
+        let names: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
+        eprintln!("shard {}/{}: {} target(s): {}", s.index, s.count, targets.len(), names.join("; "));
     }
     let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
     super::sizes::check_sizes(cfg, &targets)?;
