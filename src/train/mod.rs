@@ -25,6 +25,7 @@ pub mod lm;
 mod lsq;
 mod objective;
 pub mod registry;
+pub mod rmsprop;
 mod settings;
 pub mod sgd;
 pub mod single;

@@ -14,6 +14,7 @@ use super::greedy::GreedySettings;
 use super::hybrid::HybridSettings;
 use super::kind::{TrainerInfo, TrainerKind};
 use super::lm::LmSettings;
+use super::rmsprop::RmspropSettings;
 use super::sgd::SgdSettings;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,8 @@ pub enum Optimizer {
     Lm(LmSettings),
     /// SGD with heavy-ball momentum ([`super::sgd`]).
     Sgd(SgdSettings),
+    /// RMSprop as PyTorch runs it ([`super::rmsprop`]).
+    Rmsprop(RmspropSettings),
     /// Greedy free-knot growth in 1-D, one sweep per seed ([`super::freeknot`]).
     Freeknot(FreeknotSettings),
     /// Greedy ridge-unit growth on d > 1 inputs, one sweep per seed ([`super::greedy`]).
@@ -44,6 +47,7 @@ impl Optimizer {
             Optimizer::Hybrid(s) => s,
             Optimizer::Lm(s) => s,
             Optimizer::Sgd(s) => s,
+            Optimizer::Rmsprop(s) => s,
             Optimizer::Freeknot(s) => s,
             Optimizer::Greedy(s) => s,
         }
@@ -66,14 +70,23 @@ pub enum TrainerId {
     Hybrid,
     /// [`Optimizer::Lm`].
     Lm,
+    /// [`Optimizer::Rmsprop`].
+    Rmsprop,
     /// [`Optimizer::Sgd`].
     Sgd,
 }
 
 impl TrainerId {
     /// Every trainer, in the names' order.
-    pub const ALL: [TrainerId; 6] =
-        [TrainerId::Adam, TrainerId::Freeknot, TrainerId::Greedy, TrainerId::Hybrid, TrainerId::Lm, TrainerId::Sgd];
+    pub const ALL: [TrainerId; 7] = [
+        TrainerId::Adam,
+        TrainerId::Freeknot,
+        TrainerId::Greedy,
+        TrainerId::Hybrid,
+        TrainerId::Lm,
+        TrainerId::Rmsprop,
+        TrainerId::Sgd,
+    ];
 
     /// Its info entry.
     pub fn info(self) -> &'static TrainerInfo {
@@ -83,6 +96,7 @@ impl TrainerId {
             TrainerId::Greedy => &super::greedy::INFO,
             TrainerId::Hybrid => &super::hybrid::INFO,
             TrainerId::Lm => &super::lm::INFO,
+            TrainerId::Rmsprop => &super::rmsprop::INFO,
             TrainerId::Sgd => &super::sgd::INFO,
         }
     }

@@ -24,7 +24,7 @@ fn each_bad_config_names_its_field_and_the_allowed_values() {
         (tiny().replace("depth = \"k\"", "depth = \"n\""), &["depth"]),
         (tiny().replacen("lr = 1e-2", "lr = -1e-2", 1), &["deep.train.optimizer.lr", "> 0"]),
         (tiny().replacen("lr = 1e-2", "lr = nan", 2), &["deep.train.optimizer.lr", "finite"]),
-        (tiny().replacen("kind = \"hybrid\"", "kind = \"rmsprop\"", 1), &["rmsprop", "adam", "hybrid", "sgd"]),
+        (tiny().replacen("kind = \"hybrid\"", "kind = \"nadam\"", 1), &["nadam", "adam", "hybrid", "sgd", "rmsprop"]),
         (tiny().replacen("lsq_every = 100", "lsq_every = 0", 2), &["deep.train.optimizer.lsq_every", "≥ 1"]),
         (tiny().replacen("lsq_every = 100, ", "", 1), &["lsq_every"]),
         (tiny().replace("floors = [1e-1, 1e-2]", "floors = [1e-1, -1e-2]"), &["floors", "≥ 0"]),
