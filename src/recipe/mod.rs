@@ -30,6 +30,7 @@
 pub mod curriculum;
 pub mod grow;
 pub mod layerwise;
+pub mod net2deeper;
 pub mod plain;
 pub mod registry;
 pub mod spec;

@@ -25,12 +25,20 @@ pub enum Recipe {
     TriangleCurriculum,
     /// Grown a layer at a time on the target itself ([`super::layerwise`]).
     Layerwise,
+    /// Grown by identity layers inserted at the top, on any inputs ([`super::net2deeper`]).
+    Net2deeper,
 }
 
 impl Recipe {
     /// Every recipe, in declaration order (the frontier's order).
-    pub const ALL: [Recipe; 5] =
-        [Recipe::Plain, Recipe::Curriculum, Recipe::Triangle, Recipe::TriangleCurriculum, Recipe::Layerwise];
+    pub const ALL: [Recipe; 6] = [
+        Recipe::Plain,
+        Recipe::Curriculum,
+        Recipe::Triangle,
+        Recipe::TriangleCurriculum,
+        Recipe::Layerwise,
+        Recipe::Net2deeper,
+    ];
 
     /// The recipe's behaviour and info entry.
     pub fn spec(self) -> &'static dyn RecipeSpec {
@@ -40,6 +48,7 @@ impl Recipe {
             Recipe::Triangle => &super::triangle::recipes::Triangle,
             Recipe::TriangleCurriculum => &super::triangle::recipes::TriangleCurriculum,
             Recipe::Layerwise => &super::layerwise::Layerwise,
+            Recipe::Net2deeper => &super::net2deeper::Net2Deeper,
         }
     }
 
