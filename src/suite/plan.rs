@@ -3,8 +3,8 @@
 //! A run's RNG stream is named by [`RunId::stream_name`], the same text as before identities were
 //! typed (`"sawtooth k=3 shallow hidden=[8] seed=0"`), so every run keeps its stream and its result.
 
-use super::ReferenceKind;
-use crate::family::TargetId;
+use super::{ReferenceKind, SuiteConfig};
+use crate::family::{Target, TargetId};
 use crate::search::Search;
 use crate::train::TrainerId;
 use serde::{Deserialize, Serialize};
@@ -115,6 +115,71 @@ pub struct SearchPlan {
     pub tau: f64,
     /// The gallop/bisect state of a step trainer; `None` for a sweep trainer.
     pub search: Option<Search>,
+}
+
+/// The runs of every trained deep reference of `targets`: one per seed.
+pub(super) fn deep_runs(cfg: &SuiteConfig, targets: &[Box<dyn Target>]) -> Vec<RunId> {
+    let trained = cfg.references.contains(&ReferenceKind::Trained);
+    targets
+        .iter()
+        .filter(|t| trained && cfg.references_for(t.as_ref()).contains(&ReferenceKind::Trained))
+        .flat_map(|t| {
+            let (target, hidden) = (t.id(), cfg.deep_hidden(t.as_ref()));
+            (0..cfg.deep.seeds).map(move |seed| RunId { target, role: Role::Deep, hidden: hidden.clone(), seed })
+        })
+        .collect()
+}
+
+/// The sweep trainers' runs on the targets `keep` selects, one per trainer and seed, each named by
+/// `role` (its sweep, or its sufficiency check).
+pub(super) fn sweep_runs(
+    cfg: &SuiteConfig,
+    targets: &[Box<dyn Target>],
+    keep: &dyn Fn(&dyn Target) -> bool,
+    role: &dyn Fn(TrainerId) -> Role,
+) -> Vec<RunId> {
+    let mut runs = Vec::new();
+    for t in targets.iter().filter(|t| keep(t.as_ref())) {
+        for (i, sh) in cfg.shallow.iter().enumerate() {
+            if sh.train.optimizer.sweeps() && cfg.searches(i, t.as_ref()) {
+                let (target, m_max, role) = (t.id(), cfg.m_max(i, t.as_ref()), role(sh.train.optimizer.id()));
+                runs.extend((0..sh.seeds).map(|seed| RunId { target, role: role.clone(), hidden: vec![m_max], seed }));
+            }
+        }
+    }
+    runs
+}
+
+/// Whether the sufficiency check reruns `t`.
+pub(super) fn checked(cfg: &SuiteConfig, t: &dyn Target) -> bool {
+    cfg.sufficiency.as_ref().is_some_and(|s| s.targets.contains(&t.id()))
+}
+
+/// Every search of the suite, in plan order: (target index, shallow trainer index, reference kind,
+/// floor), sweep trainers' included.
+pub(super) fn search_cells(cfg: &SuiteConfig, targets: &[Box<dyn Target>]) -> Vec<(usize, usize, ReferenceKind, f64)> {
+    let mut cells = Vec::new();
+    for (t, target) in targets.iter().enumerate() {
+        for i in (0..cfg.shallow.len()).filter(|&i| cfg.searches(i, target.as_ref())) {
+            for kind in cfg.references_for(target.as_ref()) {
+                cells.extend(cfg.floors_for(target.as_ref()).into_iter().map(|floor| (t, i, kind, floor)));
+            }
+        }
+    }
+    cells
+}
+
+/// The progress bar's total, known before anything runs: every deep reference run, every sweep
+/// run (with the sufficiency check's) and every step-trainer search of `targets`, from the same
+/// plan the runner executes. The step trainers' sufficiency runs, whose widths are known only when
+/// their searches end, are added to the bar then.
+pub fn task_count(cfg: &SuiteConfig, targets: &[Box<dyn Target>]) -> u64 {
+    let sweeps = sweep_runs(cfg, targets, &|_| true, &|trainer| Role::Sweep { trainer }).len();
+    let factor = cfg.sufficiency.as_ref().map_or(2, |s| s.factor);
+    let checks = sweep_runs(cfg, targets, &|t| checked(cfg, t), &|trainer| Role::Sufficiency { trainer, factor });
+    let searches =
+        search_cells(cfg, targets).iter().filter(|(_, i, _, _)| !cfg.shallow[*i].train.optimizer.sweeps()).count();
+    (deep_runs(cfg, targets).len() + sweeps + checks.len() + searches) as u64
 }
 
 #[cfg(test)]

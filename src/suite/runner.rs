@@ -8,8 +8,9 @@
 //! after an interruption (runs already in the log are read back, not redone).
 
 use super::context::{Cache, Ctx};
-use super::plan::{Role, RunId, SearchPlan};
-use super::{ReferenceKind, RunLog, RunRecord, SuiteConfig, builtin, provenance};
+pub use super::plan::task_count;
+use super::plan::{self, Role, RunId, SearchPlan};
+use super::{RunLog, RunRecord, SuiteConfig, builtin, provenance};
 use crate::family::Target;
 use crate::results::{Results, ShardInfo};
 use crate::search::Search;
@@ -135,17 +136,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     };
 
     // Phase 1: trained deep references.
-    let trained = cfg.references.contains(&ReferenceKind::Trained);
     show(&pb);
-    let deep_runs: Vec<RunId> = ctx
-        .targets
-        .iter()
-        .filter(|t| trained && cfg.references_for(t.as_ref()).contains(&ReferenceKind::Trained))
-        .flat_map(|t| {
-            let (target, hidden) = (t.id(), cfg.deep_hidden(t.as_ref()));
-            (0..cfg.deep.seeds).map(move |seed| RunId { target, role: Role::Deep, hidden: hidden.clone(), seed })
-        })
-        .collect();
+    let deep_runs = plan::deep_runs(cfg, &ctx.targets);
     execute(&ctx, deep_runs, &mut cache, true)?;
 
     // Reference errors fix each target's tolerances and hence its stop tolerance.
@@ -161,38 +153,19 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
 
     // The search plans: one per target, shallow trainer, reference and floor.
     let mut plans: Vec<SearchPlan> = Vec::new();
-    for (t, target_refs) in refs.iter().enumerate() {
-        for (i, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, ctx.targets[t].as_ref())) {
-            for r in target_refs {
-                for floor in cfg.floors_for(ctx.targets[t].as_ref()) {
-                    let tau = tau(r.error, floor);
-                    let lower = ctx.targets[t].bracket(tau, cfg.metric).map(|b| b.lower);
-                    let start = if sh.prune_with_theory { lower.unwrap_or(1) } else { 1 };
-                    let sweeps = sh.train.optimizer.sweeps();
-                    let search = (!sweeps).then(|| Search::new(start, cfg.m_max(i, ctx.targets[t].as_ref()) as u64));
-                    plans.push(SearchPlan { target: t, trainer: i, reference: r.kind, floor, tau, search });
-                }
-            }
-        }
+    for (t, i, kind, floor) in plan::search_cells(cfg, &ctx.targets) {
+        let (target, sh) = (ctx.targets[t].as_ref(), &cfg.shallow[i]);
+        let r = refs[t].iter().find(|r| r.kind == kind).expect("one reference per kind");
+        let tau = tau(r.error, floor);
+        let lower = target.bracket(tau, cfg.metric).map(|b| b.lower);
+        let start = if sh.prune_with_theory { lower.unwrap_or(1) } else { 1 };
+        let search = (!sh.train.optimizer.sweeps()).then(|| Search::new(start, cfg.m_max(i, target) as u64));
+        plans.push(SearchPlan { target: t, trainer: i, reference: kind, floor, tau, search });
     }
 
     // Phase 2: sweep trainers, one run per target and seed (`role` names the trainer's run).
-    let sweep_runs = |keep: &dyn Fn(&dyn Target) -> bool, role: &dyn Fn(TrainerId) -> Role| -> Vec<RunId> {
-        let mut runs = Vec::new();
-        for t in ctx.targets.iter().filter(|t| keep(t.as_ref())) {
-            for (i, sh) in cfg.shallow.iter().enumerate() {
-                if sh.train.optimizer.sweeps() && cfg.searches(i, t.as_ref()) {
-                    let (target, m_max, role) = (t.id(), cfg.m_max(i, t.as_ref()), role(sh.train.optimizer.id()));
-                    runs.extend((0..sh.seeds).map(|seed| RunId {
-                        target,
-                        role: role.clone(),
-                        hidden: vec![m_max],
-                        seed,
-                    }));
-                }
-            }
-        }
-        runs
+    let sweep_runs = |keep: &dyn Fn(&dyn Target) -> bool, role: &dyn Fn(TrainerId) -> Role| {
+        plan::sweep_runs(cfg, &ctx.targets, keep, role)
     };
     *phase.lock().unwrap() = "width sweeps";
     show(&pb);
@@ -204,10 +177,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     if let Some(suf) = &cfg.sufficiency {
         *phase.lock().unwrap() = "sufficiency check";
         show(&pb);
-        let runs = sweep_runs(&|t| suf.targets.contains(&t.id()), &|trainer| Role::Sufficiency {
-            trainer,
-            factor: suf.factor,
-        });
+        let runs = sweep_runs(&|t| plan::checked(cfg, t), &|trainer| Role::Sufficiency { trainer, factor: suf.factor });
         execute(&ctx, runs, &mut cache, true)?;
     }
 
@@ -267,7 +237,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
             .collect();
         runs.sort();
         runs.dedup();
-        execute(&ctx, runs, &mut cache, false)?;
+        pb.inc_length(runs.len() as u64);
+        execute(&ctx, runs, &mut cache, true)?;
     }
     pb.finish_and_clear();
 
@@ -305,25 +276,4 @@ pub(super) fn tau(reference: Option<f64>, floor: f64) -> f64 {
 /// Write via a temporary file and rename, durably (see [`crate::durable`]).
 pub fn write_atomic(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
     crate::durable::write_atomic(path, text)
-}
-
-/// The progress bar's fixed total: deep reference runs, sweep runs (with the sufficiency check's)
-/// and step-trainer searches of the suite's (shard's) targets.
-pub fn task_count(cfg: &SuiteConfig, targets: &[Box<dyn Target>]) -> u64 {
-    let mut n = 0;
-    for t in targets.iter().map(|t| t.as_ref()) {
-        let refs = cfg.references_for(t);
-        if refs.contains(&ReferenceKind::Trained) {
-            n += u64::from(cfg.deep.seeds);
-        }
-        for (_, sh) in cfg.shallow.iter().enumerate().filter(|(i, _)| cfg.searches(*i, t)) {
-            if sh.train.optimizer.sweeps() {
-                let checked = cfg.sufficiency.as_ref().is_some_and(|s| s.targets.contains(&t.id()));
-                n += u64::from(sh.seeds) * if checked { 2 } else { 1 };
-            } else {
-                n += (refs.len() * cfg.floors_for(t).len()) as u64;
-            }
-        }
-    }
-    n
 }
