@@ -53,23 +53,48 @@ pub(crate) fn draw_batch<T: Copy + Default>(
     }
 }
 
-/// The loss and gradient of `net` on one minibatch of `batch` points drawn with replacement into
-/// (`xb`, `yb`), or on all of `data` when `batch` is absent or not smaller than the data: the step
-/// every plain gradient trainer (`adam`, `sgd`) takes before its update.
-pub(crate) fn minibatch_loss_grad(
-    net: &crate::net::Mlp,
-    data: &Data,
-    batch: Option<usize>,
-    rng: &mut ChaCha8Rng,
-    (xb, yb): (&mut Vec<f64>, &mut Vec<f64>),
-    grad: &mut [f64],
-    ws: &mut crate::net::Workspace,
-) -> f64 {
-    match batch.filter(|&b| b < data.ys.len()) {
-        Some(b) => {
-            draw_batch(&data.xs, &data.ys, data.d, b, rng, xb, yb);
-            net.loss_grad(xb, yb, grad, ws)
-        }
-        None => net.loss_grad(&data.xs, &data.ys, grad, ws),
+/// What every plain gradient step (`adam`, `sgd`, `rmsprop`) shares: its settings and budget, the
+/// gradient and the minibatch buffers.
+pub(crate) struct GradientStep {
+    /// Learning rate, schedule and batch.
+    pub settings: super::GradientSettings,
+    /// The step budget the schedule runs over.
+    pub steps: usize,
+    /// The gradient of the last [`GradientStep::take`].
+    pub grad: Vec<f64>,
+    xb: Vec<f64>,
+    yb: Vec<f64>,
+}
+
+impl GradientStep {
+    /// For a net of `n_params` parameters over a budget of `steps`.
+    pub fn new(n_params: usize, settings: super::GradientSettings, steps: usize) -> Self {
+        Self { settings, steps, grad: vec![0.0; n_params], xb: vec![], yb: vec![] }
+    }
+
+    /// The learning rate at `step`.
+    pub fn lr(&self, step: usize) -> f64 {
+        self.settings.schedule.lr(self.settings.lr, step, self.steps)
+    }
+
+    /// The loss and gradient (into `grad`) of `net` on one minibatch of `batch` points drawn with
+    /// replacement, or on all of `data` when `batch` is absent or not smaller than the data, and the
+    /// learning rate at `step`; `None` when the loss or the gradient is not finite.
+    pub fn take(
+        &mut self,
+        net: &crate::net::Mlp,
+        data: &Data,
+        step: usize,
+        rng: &mut ChaCha8Rng,
+        ws: &mut crate::net::Workspace,
+    ) -> Option<(f64, f64)> {
+        let loss = match self.settings.batch.filter(|&b| b < data.ys.len()) {
+            Some(b) => {
+                draw_batch(&data.xs, &data.ys, data.d, b, rng, &mut self.xb, &mut self.yb);
+                net.loss_grad(&self.xb, &self.yb, &mut self.grad, ws)
+            }
+            None => net.loss_grad(&data.xs, &data.ys, &mut self.grad, ws),
+        };
+        (loss.is_finite() && self.grad.iter().all(|g| g.is_finite())).then(|| (loss, self.lr(step)))
     }
 }

@@ -4,7 +4,7 @@
 //! m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − η_t · m̂/(√v̂ + ε), m̂ = m/(1−β₁^t), v̂ = v/(1−β₂^t).
 
 pub use super::gradient::{GradientSettings, Schedule};
-use super::trainer::{Data, Trainer, minibatch_loss_grad};
+use super::trainer::{Data, GradientStep, Trainer};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 
@@ -49,31 +49,19 @@ impl Adam {
 /// Adam on all parameters: one minibatch (or full-batch) gradient step per call.
 pub struct AdamTrainer {
     adam: Adam,
-    grad: Vec<f64>,
-    xb: Vec<f64>,
-    yb: Vec<f64>,
-    settings: GradientSettings,
-    steps: usize,
+    g: GradientStep,
     single: Option<Single>,
 }
 
 impl AdamTrainer {
     /// A trainer for a net with `n_params` parameters over a budget of `steps`.
     pub fn new(n_params: usize, settings: GradientSettings, steps: usize) -> Self {
-        Self {
-            adam: Adam::new(n_params),
-            grad: vec![0.0; n_params],
-            xb: vec![],
-            yb: vec![],
-            settings,
-            steps,
-            single: None,
-        }
+        Self { adam: Adam::new(n_params), g: GradientStep::new(n_params, settings, steps), single: None }
     }
 
     /// The same trainer computing in `dtype` (f32: see [`super::single`]).
     pub fn with_dtype(mut self, dtype: super::Dtype) -> Self {
-        self.single = (dtype == super::Dtype::F32).then(|| Single::new(self.grad.len()));
+        self.single = (dtype == super::Dtype::F32).then(|| Single::new(self.g.grad.len()));
         self
     }
 }
@@ -83,16 +71,10 @@ use super::single::Single;
 impl Trainer for AdamTrainer {
     fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64 {
         if let Some(single) = &mut self.single {
-            let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
-            return single.step(net, data, self.settings.batch, lr, rng);
+            return single.step(net, data, self.g.settings.batch, self.g.lr(step), rng);
         }
-        let (batch, buf) = (self.settings.batch, (&mut self.xb, &mut self.yb));
-        let loss = minibatch_loss_grad(net, data, batch, rng, buf, &mut self.grad, ws);
-        if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
-            return f64::NAN;
-        }
-        let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
-        self.adam.step(net.params_mut(), &self.grad, lr);
+        let Some((loss, lr)) = self.g.take(net, data, step, rng, ws) else { return f64::NAN };
+        self.adam.step(net.params_mut(), &self.g.grad, lr);
         loss
     }
 }

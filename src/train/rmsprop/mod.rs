@@ -8,7 +8,7 @@
 //! SGD; the state v starts at zero (no bias correction, as in PyTorch).
 
 use super::GradientSettings;
-use super::trainer::{Data, Trainer, minibatch_loss_grad};
+use super::trainer::{Data, GradientStep, Trainer};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 
@@ -20,40 +20,22 @@ pub struct RmspropTrainer {
     alpha: f64,
     eps: f64,
     square_avg: Vec<f64>,
-    grad: Vec<f64>,
-    xb: Vec<f64>,
-    yb: Vec<f64>,
-    settings: GradientSettings,
-    steps: usize,
+    g: GradientStep,
 }
 
 impl RmspropTrainer {
     /// A trainer for a net with `n_params` parameters over a budget of `steps`, smoothing constant
     /// `alpha` and `eps` added to √v.
     pub fn new(n_params: usize, settings: GradientSettings, alpha: f64, eps: f64, steps: usize) -> Self {
-        Self {
-            alpha,
-            eps,
-            square_avg: vec![0.0; n_params],
-            grad: vec![0.0; n_params],
-            xb: vec![],
-            yb: vec![],
-            settings,
-            steps,
-        }
+        Self { alpha, eps, square_avg: vec![0.0; n_params], g: GradientStep::new(n_params, settings, steps) }
     }
 }
 
 impl Trainer for RmspropTrainer {
     fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64 {
-        let (batch, buf) = (self.settings.batch, (&mut self.xb, &mut self.yb));
-        let loss = minibatch_loss_grad(net, data, batch, rng, buf, &mut self.grad, ws);
-        if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
-            return f64::NAN;
-        }
-        let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
+        let Some((loss, lr)) = self.g.take(net, data, step, rng, ws) else { return f64::NAN };
         let (alpha, eps) = (self.alpha, self.eps);
-        for ((p, v), g) in net.params_mut().iter_mut().zip(&mut self.square_avg).zip(&self.grad) {
+        for ((p, v), g) in net.params_mut().iter_mut().zip(&mut self.square_avg).zip(&self.g.grad) {
             *v = alpha * *v + (1.0 - alpha) * g * g;
             *p -= lr * g / (v.sqrt() + eps);
         }

@@ -8,7 +8,7 @@
 //! (μ = 0.95, batches of 100, η from 0.1 decaying by 0.95 every 1000 batches down to 10⁻⁴).
 
 use super::GradientSettings;
-use super::trainer::{Data, Trainer, minibatch_loss_grad};
+use super::trainer::{Data, GradientStep, Trainer};
 use crate::net::{Mlp, Workspace};
 use rand_chacha::ChaCha8Rng;
 
@@ -19,37 +19,20 @@ pub use spec::{INFO, SgdSettings};
 pub struct SgdTrainer {
     momentum: f64,
     velocity: Vec<f64>,
-    grad: Vec<f64>,
-    xb: Vec<f64>,
-    yb: Vec<f64>,
-    settings: GradientSettings,
-    steps: usize,
+    g: GradientStep,
 }
 
 impl SgdTrainer {
     /// A trainer for a net with `n_params` parameters over a budget of `steps`.
     pub fn new(n_params: usize, settings: GradientSettings, momentum: f64, steps: usize) -> Self {
-        Self {
-            momentum,
-            velocity: vec![0.0; n_params],
-            grad: vec![0.0; n_params],
-            xb: vec![],
-            yb: vec![],
-            settings,
-            steps,
-        }
+        Self { momentum, velocity: vec![0.0; n_params], g: GradientStep::new(n_params, settings, steps) }
     }
 }
 
 impl Trainer for SgdTrainer {
     fn step(&mut self, net: &mut Mlp, data: &Data, step: usize, rng: &mut ChaCha8Rng, ws: &mut Workspace) -> f64 {
-        let (batch, buf) = (self.settings.batch, (&mut self.xb, &mut self.yb));
-        let loss = minibatch_loss_grad(net, data, batch, rng, buf, &mut self.grad, ws);
-        if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) {
-            return f64::NAN;
-        }
-        let lr = self.settings.schedule.lr(self.settings.lr, step, self.steps);
-        for ((p, v), g) in net.params_mut().iter_mut().zip(&mut self.velocity).zip(&self.grad) {
+        let Some((loss, lr)) = self.g.take(net, data, step, rng, ws) else { return f64::NAN };
+        for ((p, v), g) in net.params_mut().iter_mut().zip(&mut self.velocity).zip(&self.g.grad) {
             *v = self.momentum * *v + g;
             *p -= lr * *v;
         }
