@@ -64,10 +64,16 @@ pub enum Cmd {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_EXACT_K as i64),
               required_unless_present_any = ["net", "target"], conflicts_with_all = ["net", "target"])]
         k: Option<u32>,
-        /// Your deep ReLU net, saved from PyTorch as a safetensors state_dict of an nn.Sequential of
-        /// nn.Linear and nn.ReLU: the reference to match (τ = max(floor, its error against the target)).
+        /// Your deep ReLU net saved from PyTorch: a state_dict of nn.Linear layers (safetensors, or
+        /// torch.save's .pt/.pth) or an ONNX export: the reference to match (τ = max(floor, its error
+        /// against the target)).
         #[arg(long, value_name = "NET")]
         net: Option<PathBuf>,
+        /// The order of your net's nn.Linear layers by their state_dict names, comma-separated (e.g.
+        /// fc1,fc2,fc3,out) [default: read from an nn.Sequential's indices, or from the shapes and
+        /// numbered names when only one order fits].
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "net")]
+        layers: Option<Vec<String>>,
         /// The target [default: the net itself]: knots:PATH, samples:PATH, or a built-in member
         /// FAMILY:PARAM=VALUE,… (e.g. sawtooth:k=3).
         #[arg(long, value_name = "TARGET")]
@@ -98,12 +104,18 @@ pub enum Cmd {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Inspect your deep ReLU net (safetensors from PyTorch): its exact linear pieces on [0, 1]
-    /// against the depth-width bound and a figure (one input), its errors against a target (exact
-    /// in 1-D, Monte Carlo with 95% intervals on d inputs).
+    /// Inspect your deep ReLU net saved from PyTorch (safetensors, .pt/.pth or ONNX): its exact
+    /// linear pieces on [0, 1] against the depth-width bound and a figure (one input), its errors
+    /// against a target (exact in 1-D, Monte Carlo with 95% intervals on d inputs).
     Inspect {
-        /// The net (a safetensors state_dict of an nn.Sequential of nn.Linear and nn.ReLU).
+        /// The net: a state_dict of nn.Linear layers (safetensors, or torch.save's .pt/.pth; any
+        /// layer names) or an ONNX export (Gemm or MatMul + Add, Relu).
         net: PathBuf,
+        /// The order of the nn.Linear layers by their state_dict names, comma-separated (e.g.
+        /// fc1,fc2,fc3,out) [default: read from an nn.Sequential's indices, or from the shapes and
+        /// numbered names when only one order fits].
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        layers: Option<Vec<String>>,
         /// A target to measure it against: knots:PATH, samples:PATH, or FAMILY:PARAM=VALUE,…
         #[arg(long, value_name = "TARGET")]
         target: Option<String>,
@@ -217,9 +229,14 @@ pub enum Cmd {
         /// knots:PATH, samples:PATH (one input) or FAMILY:PARAM=VALUE,…
         #[arg(long, value_name = "TARGET", conflicts_with = "net")]
         target: Option<String>,
-        /// A 1-input net of your own as the target (safetensors).
+        /// A 1-input net of your own as the target (safetensors, .pt/.pth or ONNX).
         #[arg(long, value_name = "NET")]
         net: Option<PathBuf>,
+        /// The order of your net's nn.Linear layers by their state_dict names, comma-separated (e.g.
+        /// fc1,fc2,fc3,out) [default: read from an nn.Sequential's indices, or from the shapes and
+        /// numbered names when only one order fits].
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "net")]
+        layers: Option<Vec<String>>,
         /// Largest member (k, t, K or L), from 1.
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=sawtooth::MAX_K as i64))]
         k_max: u32,

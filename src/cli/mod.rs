@@ -89,10 +89,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display()
             );
         }
-        Cmd::Search { k, net, target, floors, metric, seeds, m_max, trainers, trained, out, threads } => {
+        Cmd::Search { k, net, layers, target, floors, metric, seeds, m_max, trainers, trained, out, threads } => {
             own::search(own::SearchArgs {
                 k,
                 net,
+                layers,
                 target,
                 floors,
                 metric,
@@ -104,7 +105,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 threads,
             })?
         }
-        Cmd::Inspect { net, target, points, figure } => own::inspect(&net, target.as_deref(), points as usize, figure)?,
+        Cmd::Inspect { net, layers, target, points, figure } => {
+            own::inspect(&net, layers.as_deref(), target.as_deref(), points as usize, figure)?
+        }
         Cmd::Merge { files, out } => {
             let docs = files
                 .iter()
@@ -216,13 +219,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 console::out(&format!("{} (headline block)\n", path.display()))?;
             }
         }
-        Cmd::Bounds { family, target, net, k_max, eps, metric } => {
+        Cmd::Bounds { family, target, net, layers, k_max, eps, metric } => {
             anyhow::ensure!(!eps.is_empty(), "--eps: give at least one tolerance");
             if let Some(e) = eps.iter().find(|e| !(e.is_finite() && **e >= 0.0)) {
                 anyhow::bail!("--eps {e}: tolerances must be finite numbers ≥ 0");
             }
             let targets = if target.is_some() || net.is_some() {
-                vec![own::own_target(net.as_deref(), target.as_deref())?.1]
+                vec![own::own_target(net.as_deref(), layers.as_deref(), target.as_deref())?.1]
             } else {
                 let first = series(&family)?;
                 (1..=k_max)

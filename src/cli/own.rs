@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 pub(super) struct SearchArgs {
     pub k: Option<u32>,
     pub net: Option<PathBuf>,
+    pub layers: Option<Vec<String>>,
     pub target: Option<String>,
     pub floors: Vec<f64>,
     pub metric: MetricArg,
@@ -29,9 +30,14 @@ fn path_str(p: &Path) -> anyhow::Result<String> {
 }
 
 /// The file target of `--net`/`--target`, read and built.
-pub(super) fn own_target(net: Option<&Path>, target: Option<&str>) -> anyhow::Result<(FileSpec, Box<dyn Target>)> {
+pub(super) fn own_target(
+    net: Option<&Path>,
+    layers: Option<&[String]>,
+    target: Option<&str>,
+) -> anyhow::Result<(FileSpec, Box<dyn Target>)> {
     let net = net.map(path_str).transpose()?;
-    let spec = arg::spec(net.as_deref(), target)?;
+    let mut spec = arg::spec(net.as_deref(), target)?;
+    spec.layers = layers.map(<[String]>::to_vec);
     let id = spec.load()?;
     Ok((spec, id.build()?))
 }
@@ -62,7 +68,7 @@ fn config(a: &SearchArgs) -> anyhow::Result<SuiteConfig> {
         cfg.name = format!("search-k{k}");
         cfg.targets = vec![TargetSpec::sawtooth(k, k)];
     } else {
-        let (spec, target) = own_target(a.net.as_deref(), a.target.as_deref())?;
+        let (spec, target) = own_target(a.net.as_deref(), a.layers.as_deref(), a.target.as_deref())?;
         cfg = load_suite("full")?;
         cfg.name = format!("search-{}", stem(a));
         cfg.sufficiency = None;
@@ -118,13 +124,14 @@ pub(super) fn search(a: SearchArgs) -> anyhow::Result<()> {
 /// `depthsep inspect`.
 pub(super) fn inspect(
     net_path: &Path,
+    layers: Option<&[String]>,
     target: Option<&str>,
     points: usize,
     figure: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let net = crate::net::torch::load(net_path)?;
+    let net = crate::net::torch::load(net_path, layers)?;
     let built = match target {
-        Some(t) => Some(own_target(None, Some(t))?.1),
+        Some(t) => Some(own_target(None, None, Some(t))?.1),
         None => None,
     };
     console::out(&crate::inspect::describe(&net, built.as_deref(), points)?)?;

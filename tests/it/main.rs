@@ -20,6 +20,7 @@ mod landmarks;
 mod lsq;
 mod many_inputs;
 mod optimum;
+mod own_formats;
 mod own_net;
 mod recipes;
 mod registry;

@@ -23,7 +23,7 @@ fn depthsep(args: &[&str], dir: &Path) -> std::process::Output {
 fn the_committed_pytorch_net_has_the_pieces_and_values_its_script_printed() {
     let printed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root().join("examples/pytorch/expected.json")).unwrap()).unwrap();
-    let net = torch::load(&example()).unwrap();
+    let net = torch::load(&example(), None).unwrap();
     assert_eq!(net.dims(), [1, 32, 32, 32, 1]);
     let pwl = depthsep::net::pieces::pwl_of(&net).unwrap();
     assert_eq!(
@@ -278,7 +278,17 @@ fn each_bad_file_gives_one_clear_error_naming_the_tensor_or_line() {
             ),
             "tensor `0.weight`: entry 1 is NaN",
         ),
-        (net("keys.st", &[("encoder.weight", vec![1, 1], w(1, 1))]), "tensor `encoder.weight`: unknown key layout"),
+        (
+            net(
+                "keys.st",
+                &[
+                    ("encoder.weight", vec![1, 1], w(1, 1)),
+                    ("encoder.bias", vec![1], w(1, 1)),
+                    ("norm.running_mean", vec![1], w(1, 1)),
+                ],
+            ),
+            "`norm.running_mean` is not an nn.Linear's weight or bias: depthsep measures plain ReLU MLPs",
+        ),
         (
             FileSpec { knots: Some(write(d, "u.knots", "0,0\n0.6,1\n0.4,0\n1,1\n")), ..Default::default() },
             "line 3: x = 0.4 does not exceed the x = 0.6",
@@ -327,13 +337,13 @@ mod fuzz {
             cut in 0usize..10_000,
             header_len in any::<u64>(),
         ) {
-            let _ = torch::from_bytes(&bytes);
+            let _ = torch::from_bytes(&bytes, None);
             let good = std::fs::read(example()).unwrap();
-            let _ = torch::from_bytes(&good[..cut.min(good.len())]);
+            let _ = torch::from_bytes(&good[..cut.min(good.len())], None);
             // A header length past the file (or absurdly large).
             let mut huge = header_len.to_le_bytes().to_vec();
             huge.extend_from_slice(&good[8..good.len().min(200)]);
-            let _ = torch::from_bytes(&huge);
+            let _ = torch::from_bytes(&huge, None);
         }
 
         #[test]

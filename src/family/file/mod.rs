@@ -9,7 +9,7 @@
 //!   Monte Carlo over the held-out rows, so no evaluation point is ever trained on. Between rows
 //!   the table is read as its nearest row (only the figures ever ask);
 //! - **a member** of a built-in family (e.g. `{ family = "sawtooth", k = 3 }`);
-//! - **a deep ReLU net** read from a PyTorch `safetensors` file ([`crate::net::torch`]), when no
+//! - **a deep ReLU net** read from a PyTorch file (safetensors, `.pt`, ONNX: [`crate::net::torch`]), when no
 //!   other function is given: the net itself is the target. A 1-input net is exact (its linear
 //!   pieces, [`crate::net::pieces`]); a d-input net is sampled uniformly on \[0,1\]^d.
 //!
@@ -70,10 +70,14 @@ pub struct FileSpec {
     /// A member of a built-in family.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<TargetId>,
-    /// A deep ReLU net saved from PyTorch (safetensors): the deep reference, or the target itself
-    /// when no other function is given.
+    /// A deep ReLU net saved from PyTorch (safetensors, `torch.save`'s `.pt`/`.pth`, or ONNX): the
+    /// deep reference, or the target itself when no other function is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net: Option<String>,
+    /// The order of the net's `nn.Linear` layers by their `state_dict` names, when the file does
+    /// not tell it ([`crate::net::torch::linear`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<String>>,
 }
 
 /// What the target function is.
@@ -121,6 +125,13 @@ impl FileSpec {
                 if self.net.is_some() { "given" } else { "absent" }
             ),
             "one of `knots`, `samples` or `member` (with or without `net`), or `net` alone (the net is the target)",
+        )?;
+        crate::validate::check(
+            self.layers.is_none() || self.net.is_some(),
+            "",
+            "layers",
+            &"given without `net`",
+            "the names of `net`'s nn.Linear layers in order, e.g. [\"fc1\", \"fc2\", \"out\"]; only with `net`",
         )?;
         crate::validate::check(
             !matches!(self.member, Some(TargetId::File { .. })),
@@ -175,6 +186,9 @@ impl FileSpec {
         if let Some(b) = &net_bytes {
             tag("net", b);
         }
+        if let Some(l) = &self.layers {
+            tag("layers", l.join(",").as_bytes());
+        }
         let h = crate::rng::fnv1a64(&bytes);
         let fingerprint = (h ^ (h >> 32)) as u32;
         let id = TargetId::File { fingerprint };
@@ -183,7 +197,8 @@ impl FileSpec {
         }
         let net = match (&self.net, &net_bytes) {
             (Some(p), Some(b)) => {
-                let net = crate::net::torch::from_bytes(b).with_context(|| format!("`{p}` is not a plain ReLU MLP"));
+                let net = crate::net::torch::read(Path::new(p), b, self.layers.as_deref())
+                    .with_context(|| format!("`{p}` is not a plain ReLU MLP"));
                 Some(net.map_err(at("net"))?)
             }
             _ => None,
