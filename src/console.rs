@@ -64,9 +64,11 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
     let mut s = String::new();
     let names: Vec<String> = results.targets.iter().map(|t| crate::family::file::name_of(t.target)).collect();
     let w = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(14);
+    let refs = results.targets.iter().flat_map(|t| &t.references);
+    let rw = refs.map(|r| cells::reference(r).chars().count()).max().unwrap_or(0).max(16);
     writeln!(
         s,
-        "{:<w$} {:<16} {:>9} {:>7} {:>5} {:>9} {:>9} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
+        "{:<w$} {:<rw$} {:>9} {:>7} {:>5} {:>9} {:>9} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
         "target",
         "reference",
         "ref err",
@@ -87,7 +89,7 @@ pub fn mstar(results: &crate::results::Results) -> anyhow::Result<String> {
             for q in &r.searches {
                 writeln!(
                     s,
-                    "{:<w$} {:<16} {:>9} {:>7} {:>5} {:>9.1e} {:>9.2e} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
+                    "{:<w$} {:<rw$} {:>9} {:>7} {:>5} {:>9.1e} {:>9.2e} {:<9} {:>8} {:>5} {:>15} {:>8} {:>9}",
                     name,
                     cells::reference(r),
                     cells::error(r.error),

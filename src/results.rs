@@ -343,6 +343,10 @@ pub struct ReferenceResult {
     /// ([`crate::recipe::Recipe::kind`]); filled on reading documents written before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe: Option<String>,
+    /// The file name of the user's own net, when the constructed reference is that net (a
+    /// `family = "file"` target with `net`): shown as `your net (FILE)`, never as `constructed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net: Option<String>,
 }
 
 /// The minimal shallow width that matches a reference at one tolerance, for one trainer.

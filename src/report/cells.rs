@@ -31,11 +31,12 @@ pub fn bracket(b: Option<Bracket>) -> String {
     b.map_or("-".into(), |b| format!("[{}, {}]", b.lower, b.upper))
 }
 
-/// `constructed` or `trained w8xL5`.
+/// `constructed`, `your net (FILE)` (a net of the user's own) or `trained w8xL5`.
 pub fn reference(r: &ReferenceResult) -> String {
-    match r.kind {
-        ReferenceKind::Constructed => "constructed".into(),
-        ReferenceKind::Trained => format!("trained w{}xL{}", r.hidden[0], r.hidden.len()),
+    match (r.kind, &r.net) {
+        (ReferenceKind::Constructed, Some(file)) => format!("your net ({file})"),
+        (ReferenceKind::Constructed, None) => "constructed".into(),
+        (ReferenceKind::Trained, _) => format!("trained w{}xL{}", r.hidden[0], r.hidden.len()),
     }
 }
 

@@ -88,7 +88,11 @@ fn grid(r: &Results, f: &Family) -> Grid {
     if one_d {
         header.push("pieces".into());
     }
-    header.push("deep (constructed): units / params".into());
+    let deep = match crate::report::figures::constructed_name(f.targets.iter().copied()) {
+        "your net" => "deep (your net)",
+        _ => "deep (constructed)",
+    };
+    header.push(format!("{deep}: units / params"));
     if own {
         header.push(format!("deep {metric} = τ"));
     }
@@ -228,9 +232,15 @@ pub fn markdown(r: &Results) -> String {
     for t in tables(r) {
         s += &format!("**{}**\n\n{}\n", t.title, t.grid.markdown());
     }
+    let own = r.targets.iter().flat_map(|t| &t.references).any(|x| x.net.is_some());
     s += &format!(
         "m* = minimal one-hidden-layer width at which at least one seed reaches the tolerance against the \
-         constructed deep net; {}; `–` = not run. Suite `{}`, config {}.\n",
+         {}; {}; `–` = not run. Suite `{}`, config {}.\n",
+        if own {
+            "deep reference (the constructed deep net, or your net for a target of your own)"
+        } else {
+            "constructed deep net"
+        },
         cells::MARKERS,
         r.config.name,
         r.config_hash

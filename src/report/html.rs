@@ -62,7 +62,8 @@ pub fn page(r: &Results, full: &Grid, files: &[(&str, String)]) -> String {
 
     let mut body = format!(
         "<h2 id=\"reading\">How to read the numbers</h2>\n<p>For every target the suite fixes a deep ReLU net that computes it \
-         (the <em>constructed</em> net of the theory, and where trained, a deep net trained from random initialisation), then \
+         (the <em>constructed</em> net of the theory, or your own net for a target of your own, and where trained, a deep \
+         net trained from random initialisation), then \
          searches the minimal width m* of a one-hidden-layer net that reaches τ = max(the deep net's error, floor) in {}, \
          for each shallow trainer. Beside m* stands the <strong>bracket</strong> [certified lower bound, constructive upper \
          bound] on the best possible width, where theory gives one: no narrower net can reach τ (a proof), and explicit \

@@ -132,6 +132,28 @@ impl Methods {
     }
 
     /// "exactly", or which families' constructions approximate (within a proved bound).
+    /// What the deep reference is: constructed (and how exactly), or the user's own nets.
+    fn deep_reference(&self, r: &Results) -> String {
+        let constructed: Vec<&crate::results::ReferenceResult> =
+            r.targets.iter().flat_map(|t| &t.references).filter(|x| x.kind == ReferenceKind::Constructed).collect();
+        if !constructed.is_empty() && constructed.iter().all(|x| x.net.is_some()) {
+            let nets: Vec<String> = constructed
+                .iter()
+                .filter_map(|x| x.net.as_ref())
+                .map(|f| format!("your net ({})", self.code(f)))
+                .collect();
+            return format!(
+                "Each target's deep reference is {}: a ReLU net read from a PyTorch file, not constructed, matched at \
+                 its own measured error (the reference error)",
+                nets.join(", ")
+            );
+        }
+        format!(
+            "Each target is computed {} by a constructed deep ReLU net with explicit weights",
+            self.construction_accuracy(r)
+        )
+    }
+
     fn construction_accuracy(&self, r: &Results) -> String {
         let mut approx: Vec<&str> = Vec::new();
         for t in &r.targets {
@@ -144,6 +166,12 @@ impl Methods {
         // A target of your own is matched to the net you gave: no bound is proved, its error is measured.
         let own = approx.contains(&"file");
         approx.retain(|f| *f != "file");
+        let nets: Vec<String> = r
+            .targets
+            .iter()
+            .flat_map(|t| &t.references)
+            .filter_map(|x| x.net.as_ref().map(|f| format!("your net ({})", self.code(f))))
+            .collect();
         let mut text = if approx.is_empty() {
             "exactly".to_string()
         } else {
@@ -153,7 +181,13 @@ impl Methods {
                 names.join(", ")
             )
         };
-        if own {
+        if !nets.is_empty() {
+            text += &format!(
+                " (a target of your own: its deep reference is {}, a ReLU net read from a PyTorch file rather than \
+                 constructed, matched within its measured error, the reference error)",
+                nets.join(", ")
+            );
+        } else if own {
             text += " (a target of your own: within the measured error of the deep net you gave, the reference error)";
         }
         text
@@ -208,14 +242,14 @@ impl Methods {
         let mstar = self.m("m*", "m^*");
         let mut s = format!(
             "We measured depth separation with depthsep {}{} (suite {}, config hash {}, master seed {}). \
-             Targets: {}. Each target is computed {} by a constructed deep ReLU net with explicit weights",
+             Targets: {}. {}",
             self.t(&p.crate_version),
             self.cite(&[super::bib::SOFTWARE_KEY]),
             self.code(&c.name),
             r.config_hash,
             c.master_seed,
             fams.join("; "),
-            self.construction_accuracy(r),
+            self.deep_reference(r),
         );
         if trained {
             s += &format!(

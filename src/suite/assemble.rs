@@ -32,6 +32,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         weights: net.params().to_vec(),
                         searches: vec![],
                         recipe: None,
+                        net: crate::family::file::net_file_of(target.id()),
                     }
                 }
                 ReferenceKind::Trained => {
@@ -71,6 +72,7 @@ pub(super) fn references(ctx: &Ctx, cache: &Cache) -> anyhow::Result<Vec<Vec<Ref
                         weights: best.map(|b| b.weights.clone()).unwrap_or_default(),
                         searches: vec![],
                         recipe: Some(Results::label(recipe)),
+                        net: None,
                     }
                 }
             };

@@ -85,7 +85,7 @@ fn an_ambiguous_order_is_one_error_that_shows_the_layers_form_and_layers_resolve
     assert!(
         stderr.contains("the order of the layers cannot be read from the file: more than one order fits")
             && stderr.contains("hidden [4 → 4], input [1 → 4]")
-            && stderr.contains("give it: --layers hidden,input,other,output"),
+            && stderr.contains("give it: --layers input,hidden,other,output (one order that fits"),
         "{stderr}"
     );
     assert_eq!(stderr.matches("Error").count() + stderr.matches("error").count(), 1, "one error: {stderr}");
@@ -172,4 +172,28 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn a_suite_takes_the_layer_order_as_layers_and_refuses_layers_without_a_net() {
+    use depthsep::family::file::FileSpec;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, net) = unnumbered(dir.path());
+    let spec = |layers: Option<&[&str]>| FileSpec {
+        net: Some(path.to_str().unwrap().into()),
+        layers: layers.map(names),
+        ..Default::default()
+    };
+    let e = format!("{:#}", spec(None).load().unwrap_err());
+    assert!(e.contains("more than one order fits"), "{e}");
+    let id = spec(Some(&["input", "hidden", "other", "output"])).load().unwrap();
+    let target = id.build().unwrap();
+    let deep = target.construct_deep().unwrap().net;
+    assert_eq!(deep, net, "the suite's deep reference is the net in the given order");
+    let member = Some(depthsep::family::TargetId::Sawtooth { k: 3 });
+    let toml_err = FileSpec { layers: Some(names(&["a"])), member, ..Default::default() }
+        .validate_fields()
+        .unwrap_err()
+        .to_string();
+    assert!(toml_err.contains("`layers`") && toml_err.contains("only with `net`"), "{toml_err}");
 }

@@ -229,6 +229,8 @@ impl FileSpec {
             .collect::<Vec<_>>()
             .join(" + ");
         let field = if self.net.is_some() && given_function(self) { "net" } else { primary(self) };
+        let file_name = |p: &str| Path::new(p).file_name().map_or(p.into(), |f| f.to_string_lossy().into_owned());
+        let net = net.map(|n| (n, file_name(self.net.as_deref().expect("read above"))));
         let t = FileTarget::new(fingerprint, name, function, net).map_err(at(field))?;
         LOADED.lock().expect("file registry").insert(fingerprint, Arc::new(t));
         Ok(id)
@@ -246,6 +248,14 @@ pub fn name_of(id: TargetId) -> String {
     match id {
         TargetId::File { fingerprint } => lookup(fingerprint).map_or(id.to_string(), |t| t.name().to_string()),
         _ => id.to_string(),
+    }
+}
+
+/// The file name of the user's own net that is this target's deep reference, if any.
+pub fn net_file_of(id: TargetId) -> Option<String> {
+    match id {
+        TargetId::File { fingerprint } => lookup(fingerprint).and_then(|t| t.net_file().map(str::to_string)),
+        _ => None,
     }
 }
 

@@ -67,13 +67,21 @@ pub struct FileTarget {
     name: String,
     function: Function,
     net: Option<Mlp>,
+    /// The file name of the net, when one was given: the deep reference is then the user's own.
+    net_file: Option<String>,
     dim: usize,
     mean: f64,
     variance: f64,
 }
 
 impl FileTarget {
-    pub(crate) fn new(fingerprint: u32, name: String, function: Function, net: Option<Mlp>) -> anyhow::Result<Self> {
+    pub(crate) fn new(
+        fingerprint: u32,
+        name: String,
+        function: Function,
+        net: Option<(Mlp, String)>,
+    ) -> anyhow::Result<Self> {
+        let (net, net_file) = net.map_or((None, None), |(n, f)| (Some(n), Some(f)));
         let dim = match &function {
             Function::Pwl(_) => 1,
             Function::Table(t) => t.dim,
@@ -106,7 +114,12 @@ impl FileTarget {
             variance > 0.0,
             "the target is constant (variance 0): normalised errors are undefined; give a function that varies"
         );
-        Ok(Self { fingerprint, name, function, net, dim, mean, variance })
+        Ok(Self { fingerprint, name, function, net, net_file, dim, mean, variance })
+    }
+
+    /// The file name of the net given with the target (the user's own deep reference), if any.
+    pub fn net_file(&self) -> Option<&str> {
+        self.net_file.as_deref()
     }
 
     /// The files (and member) it was read from, e.g. `"delta3.safetensors + sawtooth k=3"`.

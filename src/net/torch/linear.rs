@@ -138,7 +138,8 @@ pub(super) fn order(mut layers: Vec<Layer>, given: Option<&[String]>) -> Result<
     chains.search();
     if chains.gave_up() {
         let why = format!("too many orders fit their shapes to tell apart (searched {SEARCH_LIMIT} steps)");
-        return Err(NetFileError::Ambiguous(why, found(), layers.iter().map(|l| l.name.clone()).collect()));
+        let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
+        return Err(NetFileError::Ambiguous(why, found(), super::layers_form(&names, false)));
     }
     if chains.found.is_empty() {
         // No order ends in one output: if one chains at all, its last layer's outputs are the error.
@@ -155,7 +156,12 @@ pub(super) fn order(mut layers: Vec<Layer>, given: Option<&[String]>) -> Result<
         } else {
             "more than one order fits their shapes and numbered names".to_string()
         };
-        return Err(NetFileError::Ambiguous(why, found(), layers.iter().map(|l| l.name.clone()).collect()));
+        // Suggest an order that fits, when there is one: the user checks it against forward().
+        let hint = match chains.found.first() {
+            Some(order) => super::layers_form(&order.iter().map(|&i| layers[i].name.clone()).collect::<Vec<_>>(), true),
+            None => String::new(),
+        };
+        return Err(NetFileError::Ambiguous(why, found(), hint));
     }
     let chosen = chains.found.remove(0);
     let mut slots: Vec<Option<Layer>> = layers.into_iter().map(Some).collect();
@@ -351,6 +357,7 @@ mod tests {
         let text = e.to_string();
         assert!(matches!(e, NetFileError::Ambiguous(..)), "{text}");
         assert!(text.contains("hidden [8 → 8]") && text.contains("--layers a,hidden,other,z"), "{text}");
+        assert!(text.contains("(one order that fits; check it against the net's forward();"), "{text}");
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! one before); one output; every weight finite. f32 weights are widened to f64 exactly, so the net
 //! computes what PyTorch's computes, up to the rounding of f32 arithmetic.
 
-pub(crate) mod linear;
+pub mod linear;
 pub mod onnx;
 pub mod pt;
 
@@ -28,10 +28,15 @@ use safetensors::{Dtype, SafeTensors};
 use std::path::Path;
 
 /// What `--layers` looks like, for errors.
-fn layers_form(names: &[String]) -> String {
+///
+/// With `fits`, an order the shapes allow (the user checks it against `forward()`); without, the
+/// names as a template.
+pub(crate) fn layers_form(names: &[String], fits: bool) -> String {
     format!(
-        "--layers {} (in a suite: layers = [{}])",
+        "; give it{}: --layers {} ({}in a suite: layers = [{}])",
+        if fits { "" } else { " in the order forward() applies them" },
         names.join(","),
+        if fits { "one order that fits; check it against the net's forward(); " } else { "" },
         names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
     )
 }
@@ -49,8 +54,8 @@ pub enum NetFileError {
     )]
     NotLinear(Vec<String>),
     /// A layer order that cannot be read from the file.
-    #[error("the order of the layers cannot be read from the file: {0} (found: {1}); give it: {form}", form = layers_form(.2))]
-    Ambiguous(String, String, Vec<String>),
+    #[error("the order of the layers cannot be read from the file: {0} (found: {1}){2}")]
+    Ambiguous(String, String, String),
     /// A `--layers` list that does not fit the file.
     #[error("--layers: {0} (found: {1})")]
     LayersGiven(String, String),

@@ -99,11 +99,15 @@ fn rows(r: &Results, t: &TargetResult, xs: &[f64]) -> anyhow::Result<Vec<(String
         let net = super::net(t.dim, &re.hidden, &re.weights)?;
         let mut ys = vec![0.0; xs.len()];
         net.forward(xs, &mut ys);
-        let kind = if re.kind == ReferenceKind::Constructed { "constructed" } else { "trained (best seed)" };
+        let kind = match (&re.net, re.kind) {
+            (Some(file), _) => format!("your net ({file})"),
+            (None, ReferenceKind::Constructed) => "deep constructed".into(),
+            (None, ReferenceKind::Trained) => "deep trained (best seed)".into(),
+        };
         let err = re.error.map_or("-".into(), |e| format!("{e:.1e}"));
         let width = re.hidden.iter().max().copied().unwrap_or(0);
         rows.push((
-            format!("deep {kind}: width {width} x depth {}, {} params, error {err}", re.hidden.len(), re.params),
+            format!("{kind}: width {width} x depth {}, {} params, error {err}", re.hidden.len(), re.params),
             ys,
         ));
     }

@@ -42,6 +42,14 @@ pub(crate) fn reference(t: &TargetResult, kind: ReferenceKind) -> Option<&Refere
     t.references.iter().find(|r| r.kind == kind)
 }
 
+/// What the constructed references of these targets are called: `your net` when every one is a
+/// net of the user's own (a `family = "file"` target with `net`), else `constructed deep net`.
+pub(crate) fn constructed_name<'a>(targets: impl IntoIterator<Item = &'a TargetResult>) -> &'static str {
+    let refs: Vec<&ReferenceResult> =
+        targets.into_iter().filter_map(|t| reference(t, ReferenceKind::Constructed)).collect();
+    if !refs.is_empty() && refs.iter().all(|r| r.net.is_some()) { "your net" } else { "constructed deep net" }
+}
+
 /// Rebuild a net of a `dim`-input target from hidden widths and flat weights.
 pub(crate) fn net(dim: usize, hidden: &[usize], weights: &[f64]) -> anyhow::Result<Mlp> {
     let mut dims = vec![dim];

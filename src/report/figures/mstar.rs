@@ -106,12 +106,12 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
     chart
         .draw_series(LineSeries::new(deep.iter().map(|d| (d.0, d.1)), GREY.stroke_width(2)))
         .map_err(err)?
-        .label("constructed deep net: hidden units")
+        .label(format!("{}: hidden units", super::constructed_name(targets.iter().copied())))
         .legend(swatch(GREY));
     chart
         .draw_series(DashedLineSeries::new(deep.iter().map(|d| (d.0, d.2)), 6, 4, GREY.stroke_width(1)))
         .map_err(err)?
-        .label("constructed deep net: parameters")
+        .label(format!("{}: parameters", super::constructed_name(targets.iter().copied())))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], GREY.stroke_width(1)));
     chart
         .draw_series(std::iter::once(TriangleMarker::new((kmin, m_max), 0, GREY.stroke_width(2))))

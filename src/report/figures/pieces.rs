@@ -69,10 +69,11 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
         let step: Vec<&str> =
             r.config.shallow.iter().filter(|s| !s.train.optimizer.sweeps()).map(|s| s.train.optimizer.name()).collect();
         let shallow_label = format!("trained shallow nets ({}: every run)", step.join(", "));
+        let constructed_label = format!("{}s (exact pieces)", super::constructed_name(fam.targets.iter().copied()));
         let series = [
             (shallow_label.as_str(), &shallow, PALETTE[2], 2),
             ("trained deep nets (every seed)", &trained, PALETTE[1], 4),
-            ("constructed deep nets (exact pieces)", &constructed, PALETTE[0], 5),
+            (constructed_label.as_str(), &constructed, PALETTE[0], 5),
         ];
         for (label, pts, c, size) in series {
             chart
