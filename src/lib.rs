@@ -22,6 +22,7 @@ pub mod jsonl;
 pub mod lock;
 pub mod net;
 pub mod optimum;
+pub mod probe;
 pub mod profile;
 pub mod recipe;
 pub mod report;

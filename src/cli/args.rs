@@ -247,6 +247,23 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value = "nmse")]
         metric: MetricArg,
     },
+    /// Layer probes: how much of each level Δ^1 … Δ^k of the sawtooth each hidden layer carries
+    /// (held-out R² of a linear and a random-feature probe), for nets trained by generic recipes and
+    /// for the construction. Writes probes.json, probes.md, probes.svg and probes.pdf.
+    Probe {
+        /// Largest k (2..=12); every k from 2 is probed.
+        #[arg(long, default_value_t = 6)]
+        k_max: u32,
+        /// Seeds per recipe and k (the best by nMSE is probed).
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Output folder.
+        #[arg(long, default_value = "results/probes")]
+        out: std::path::PathBuf,
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Print the exact constructions for sawtooth k = 1..=K: pieces, deep and shallow nets, exact errors.
     #[command(allow_negative_numbers = true)]
     Constructions {

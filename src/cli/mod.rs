@@ -248,6 +248,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 console::out(&format!("{}\n", p.display()))?;
             }
         }
+        Cmd::Probe { k_max, seeds, out, threads: t } => {
+            let cfg = crate::probe::run::ProbeConfig { k_max, seeds, ..Default::default() };
+            let res = crate::probe::run::run(&cfg, threads(t)?)?;
+            crate::probe::run::write(&res, &out)?;
+            console::out(&crate::probe::run::markdown(&res))?;
+            eprintln!("probes: {}", out.join("probes.json").display());
+        }
         Cmd::Constructions { k_max } => console::out(&console::constructions(&sawtooths(k_max)?)?)?,
     }
     Ok(())

@@ -6,7 +6,7 @@ mod context;
 pub mod frontier;
 mod log;
 pub mod plan;
-mod provenance;
+pub(crate) mod provenance;
 mod runner;
 pub mod shard;
 mod sizes;

@@ -22,6 +22,7 @@ mod many_inputs;
 mod optimum;
 mod own_formats;
 mod own_net;
+mod probes;
 mod recipes;
 mod registry;
 mod reliability;

@@ -1,0 +1,219 @@
+//! `depthsep probe`: the layer probes of trained and constructed sawtooth nets, written as
+//! `probes.json`, `probes.md` and `probes.svg` (+ `.pdf`).
+//!
+//! For k = 2..=k_max the trained nets are width × k (one hidden layer per composition, as the full
+//! suite's deep reference), trained by the full suite's deep trainer (`hybrid`, 3000 steps) under
+//! each **generic** recipe (`plain`, `curriculum`: neither knows the target's structure), best of
+//! `seeds` seeds by nMSE; beside them, Telgarsky's constructed net. Each net's every hidden layer
+//! is probed for every level Δ^1 … Δ^k ([`super`]) on `points` fit points and `points` held-out
+//! points, drawn uniformly on \[0,1\] from two ChaCha8 streams of the master seed.
+
+use super::{Probe, probe_net};
+use crate::family::sawtooth::Sawtooth;
+use crate::family::{Target, TargetId};
+use crate::recipe::Recipe;
+use crate::rng::run_rng;
+use crate::train::Metric;
+use anyhow::Context;
+use rand::RngExt;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// What `depthsep probe` runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeConfig {
+    /// Largest number of compositions k (from 2).
+    pub k_max: u32,
+    /// Width of the trained nets.
+    pub width: usize,
+    /// Seeds per recipe and k (the best by nMSE is probed).
+    pub seeds: u32,
+    /// The generic recipes trained.
+    pub recipes: Vec<Recipe>,
+    /// Fit points and held-out points, each.
+    pub points: usize,
+    /// The master seed.
+    pub master_seed: u64,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        ProbeConfig {
+            k_max: 6,
+            width: 8,
+            seeds: 3,
+            recipes: vec![Recipe::Plain, Recipe::Curriculum],
+            points: 4096,
+            master_seed: 1,
+        }
+    }
+}
+
+/// The probes of one net.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetProbes {
+    /// Compositions of the target Δ^k.
+    pub k: u32,
+    /// `constructed`, or the recipe's label (e.g. `plain (generic)`).
+    pub net: String,
+    /// Hidden widths.
+    pub hidden: Vec<usize>,
+    /// The net's exact nMSE against Δ^k.
+    pub nmse: f64,
+    /// The seed probed (the best of the seeds; `None` for the constructed net).
+    pub seed: Option<u32>,
+    /// `[layer][level]`: R² of level Δ^{j+1} from hidden layer l + 1.
+    pub probes: Vec<Vec<Probe>>,
+}
+
+/// The document `depthsep probe` writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeResults {
+    /// What was run.
+    pub config: ProbeConfig,
+    /// Where and when.
+    pub provenance: crate::results::Provenance,
+    /// Every net's probes, by k, then constructed before the recipes.
+    pub nets: Vec<NetProbes>,
+}
+
+/// Run the probes (`threads` workers), with a line on stderr per trained net.
+pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
+    anyhow::ensure!((2..=12).contains(&cfg.k_max), "--k-max {}: allowed 2..=12", cfg.k_max);
+    anyhow::ensure!((1..=64).contains(&cfg.width), "--width {}: allowed 1..=64", cfg.width);
+    anyhow::ensure!((1..=16).contains(&cfg.seeds), "--seeds {}: allowed 1..=16", cfg.seeds);
+    anyhow::ensure!((64..=1 << 20).contains(&cfg.points), "--points {}: allowed 64..=1048576", cfg.points);
+    if let Some(r) = cfg.recipes.iter().find(|r| r.structure_aware()) {
+        anyhow::bail!("recipe `{}` is structure-aware: the probes measure what generic training learns", r.name());
+    }
+    let started = crate::suite::provenance::now_rfc3339();
+    let commit = crate::suite::provenance::git_commit();
+    let settings = crate::suite::load_suite("full")?.deep.train;
+    let draw = |stream: &str| {
+        let mut rng = run_rng(cfg.master_seed, stream);
+        (0..cfg.points).map(|_| rng.random::<f64>()).collect::<Vec<f64>>()
+    };
+    let (fit, test) = (draw("probe/points/fit"), draw("probe/points/held-out"));
+    let jobs: Vec<(u32, Recipe, u32)> = (2..=cfg.k_max)
+        .flat_map(|k| cfg.recipes.iter().flat_map(move |&r| (0..cfg.seeds).map(move |s| (k, r, s))))
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let trained: Vec<(u32, Recipe, u32, crate::net::Mlp, f64)> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(k, recipe, seed)| {
+                let stream = format!("probe/{}/{}/w{}/s{seed}", TargetId::Sawtooth { k }, recipe.name(), cfg.width);
+                let mut rng = run_rng(cfg.master_seed, &stream);
+                let id = TargetId::Sawtooth { k };
+                let out = crate::recipe::train_deep(
+                    recipe,
+                    id,
+                    cfg.width,
+                    k as usize,
+                    &settings,
+                    Metric::Nmse,
+                    4096,
+                    &[0.0],
+                    &mut rng,
+                )
+                .with_context(|| format!("training {stream}"))?;
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                eprintln!("[{n}/{}] {stream}: nMSE {:.3e}", jobs.len(), out.report.best.value);
+                Ok((k, recipe, seed, out.report.net, out.report.best.value))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
+    let mut nets = Vec::new();
+    for k in 2..=cfg.k_max {
+        let target = Sawtooth::new(k)?;
+        let levels: Vec<(Vec<f64>, Vec<f64>)> = (1..=k)
+            .map(|j| {
+                let s = Sawtooth::new(j).expect("j ≤ k");
+                (fit.iter().map(|&x| s.value(x)).collect(), test.iter().map(|&x| s.value(x)).collect())
+            })
+            .collect();
+        let ev = crate::train::Evaluator::new(&target, Metric::Nmse);
+        let nmse = |net: &crate::net::Mlp| -> anyhow::Result<f64> { Ok(ev.eval(net)?.value) };
+        let constructed = target.construct_deep()?.net;
+        let probe_seed = crate::rng::fnv1a64(format!("probe/features/k{k}").as_bytes());
+        nets.push(NetProbes {
+            k,
+            net: "constructed".into(),
+            hidden: constructed.hidden().to_vec(),
+            nmse: nmse(&constructed)?,
+            seed: None,
+            probes: probe_net(&constructed, &fit, &test, &levels, probe_seed),
+        });
+        for &recipe in &cfg.recipes {
+            let best = trained
+                .iter()
+                .filter(|t| t.0 == k && t.1 == recipe && t.4.is_finite())
+                .min_by(|a, b| a.4.total_cmp(&b.4).then(a.2.cmp(&b.2)));
+            let Some((_, _, seed, net, _)) = best else { continue };
+            nets.push(NetProbes {
+                k,
+                net: crate::results::Results::label(recipe),
+                hidden: net.hidden().to_vec(),
+                nmse: nmse(net)?,
+                seed: Some(*seed),
+                probes: probe_net(net, &fit, &test, &levels, probe_seed),
+            });
+        }
+    }
+    let provenance = crate::suite::provenance::collect(threads, started, commit);
+    Ok(ProbeResults { config: cfg.clone(), provenance, nets })
+}
+
+/// The Markdown table: one row per net and layer, one column per level (linear R² / random R²).
+pub fn markdown(r: &ProbeResults) -> String {
+    let mut s = format!(
+        "Held-out R² of a linear probe / a random-feature probe (one hidden layer of {} random ReLU units, output \
+         solved by least squares) for level Δ^j of the sawtooth Δ^k from hidden layer l. Constructed: Telgarsky's \
+         width-2 net; trained: width-{} nets trained by generic recipes (best of {} seeds by nMSE), {} fit and {} \
+         held-out points, master seed {}.\n\n",
+        super::RANDOM_UNITS,
+        r.config.width,
+        r.config.seeds,
+        r.config.points,
+        r.config.points,
+        r.config.master_seed
+    );
+    for k in 2..=r.config.k_max {
+        let header: Vec<String> = (1..=k).map(|j| format!("Δ^{j}")).collect();
+        s += &format!(
+            "**Δ^{k}**\n\n| net (nMSE) | layer | {} |\n|---|---|{}\n",
+            header.join(" | "),
+            "---|".repeat(k as usize)
+        );
+        for n in r.nets.iter().filter(|n| n.k == k) {
+            for (l, row) in n.probes.iter().enumerate() {
+                let cells: Vec<String> = row.iter().map(|p| format!("{:.2} / {:.2}", p.linear, p.random)).collect();
+                let name = if l == 0 { format!("{} ({:.1e})", n.net, n.nmse) } else { String::new() };
+                s += &format!("| {name} | {} | {} |\n", l + 1, cells.join(" | "));
+            }
+        }
+        s += "\n";
+    }
+    s
+}
+
+/// Where each probed net carries its own composition: the mean over layers l of layer l's linear
+/// R² for Δ^l (1 for the construction).
+pub fn diagonal(n: &NetProbes) -> f64 {
+    let d: Vec<f64> = n.probes.iter().enumerate().filter_map(|(l, row)| row.get(l).map(|p| p.linear)).collect();
+    d.iter().sum::<f64>() / d.len().max(1) as f64
+}
+
+/// Write `probes.json`, `probes.md`, `probes.svg` and `probes.pdf` into `dir`.
+pub fn write(r: &ProbeResults, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let json = serde_json::to_string_pretty(r)? + "\n";
+    crate::durable::write_atomic(&dir.join("probes.json"), &json)?;
+    crate::durable::write_atomic(&dir.join("probes.md"), &markdown(r))?;
+    let svg = super::figure::heatmap(r)?;
+    crate::durable::write_atomic(&dir.join("probes.svg"), &svg)?;
+    let pdf = crate::report::pdf::from_svg(&svg)?;
+    crate::durable::write_atomic_via(&dir.join("probes.pdf"), &dir.join("probes.pdf.tmp"), pdf)?;
+    Ok(())
+}

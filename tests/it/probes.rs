@@ -1,0 +1,40 @@
+//! Layer probes (`depthsep probe`): deterministic across thread counts, and the committed
+//! `reports/probes/` tables and figure redraw from their JSON byte for byte.
+
+use depthsep::probe::run::{ProbeConfig, ProbeResults, markdown, run};
+use std::path::Path;
+
+#[test]
+fn probes_are_the_same_on_one_thread_and_on_two_and_the_construction_carries_its_levels() {
+    let cfg = ProbeConfig { k_max: 3, seeds: 1, points: 512, ..Default::default() };
+    let (a, b) = (run(&cfg, 1).unwrap(), run(&cfg, 2).unwrap());
+    assert_eq!(a.nets, b.nets);
+    for n in a.nets.iter().filter(|n| n.net == "constructed") {
+        for (l, row) in n.probes.iter().enumerate() {
+            assert!(
+                row[l].linear > 1.0 - 1e-9,
+                "k {}: layer {} carries Δ^{} with R² {}",
+                n.k,
+                l + 1,
+                l + 1,
+                row[l].linear
+            );
+        }
+    }
+    assert_eq!(a.nets.iter().filter(|n| n.net != "constructed").count(), 4, "two generic recipes at k = 2 and 3");
+}
+
+#[test]
+fn a_structure_aware_recipe_is_refused() {
+    let cfg = ProbeConfig { recipes: vec![depthsep::recipe::Recipe::Triangle], ..Default::default() };
+    let e = run(&cfg, 1).unwrap_err().to_string();
+    assert!(e.contains("`triangle` is structure-aware"), "{e}");
+}
+
+#[test]
+fn the_committed_probe_table_and_figure_redraw_from_their_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/probes");
+    let r: ProbeResults = serde_json::from_str(&std::fs::read_to_string(dir.join("probes.json")).unwrap()).unwrap();
+    assert_eq!(markdown(&r), std::fs::read_to_string(dir.join("probes.md")).unwrap());
+    assert_eq!(depthsep::probe::figure::heatmap(&r).unwrap(), std::fs::read_to_string(dir.join("probes.svg")).unwrap());
+}
