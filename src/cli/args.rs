@@ -257,6 +257,9 @@ pub enum Cmd {
         /// Seeds per recipe and k (the best by nMSE is probed).
         #[arg(long, default_value_t = 3)]
         seeds: u32,
+        /// Widths of the trained nets, comma-separated (4 cannot hold Δ^k in one layer from k = 3).
+        #[arg(long, value_delimiter = ',', default_value = "4,8")]
+        widths: Vec<usize>,
         /// Output folder.
         #[arg(long, default_value = "results/probes")]
         out: std::path::PathBuf,

@@ -248,8 +248,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 console::out(&format!("{}\n", p.display()))?;
             }
         }
-        Cmd::Probe { k_max, seeds, out, threads: t } => {
-            let cfg = crate::probe::run::ProbeConfig { k_max, seeds, ..Default::default() };
+        Cmd::Probe { k_max, seeds, widths, out, threads: t } => {
+            let cfg = crate::probe::run::ProbeConfig { k_max, seeds, widths, ..Default::default() };
             let res = crate::probe::run::run(&cfg, threads(t)?)?;
             crate::probe::run::write(&res, &out)?;
             console::out(&crate::probe::run::markdown(&res))?;

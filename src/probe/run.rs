@@ -1,8 +1,9 @@
 //! `depthsep probe`: the layer probes of trained and constructed sawtooth nets, written as
 //! `probes.json`, `probes.md` and `probes.svg` (+ `.pdf`).
 //!
-//! For k = 2..=k_max the trained nets are width × k (one hidden layer per composition, as the full
-//! suite's deep reference), trained by the full suite's deep trainer (`hybrid`, 3000 steps) under
+//! For k = 2..=k_max the trained nets are w × k for each width w (one hidden layer per composition,
+//! as the full suite's deep reference; width 8 is the suite's, width 4 cannot hold Δ^k's 2^k − 1
+//! kinks in one layer from k = 3, so a net that fits must compose), trained by the full suite's deep trainer (`hybrid`, 3000 steps) under
 //! each **generic** recipe (`plain`, `curriculum`: neither knows the target's structure), best of
 //! `seeds` seeds by nMSE; beside them, Telgarsky's constructed net. Each net's every hidden layer
 //! is probed for every level Δ^1 … Δ^k ([`super`]) on `points` fit points and `points` held-out
@@ -25,8 +26,8 @@ use std::path::Path;
 pub struct ProbeConfig {
     /// Largest number of compositions k (from 2).
     pub k_max: u32,
-    /// Width of the trained nets.
-    pub width: usize,
+    /// Widths of the trained nets.
+    pub widths: Vec<usize>,
     /// Seeds per recipe and k (the best by nMSE is probed).
     pub seeds: u32,
     /// The generic recipes trained.
@@ -41,7 +42,7 @@ impl Default for ProbeConfig {
     fn default() -> Self {
         ProbeConfig {
             k_max: 6,
-            width: 8,
+            widths: vec![4, 8],
             seeds: 3,
             recipes: vec![Recipe::Plain, Recipe::Curriculum],
             points: 4096,
@@ -81,7 +82,10 @@ pub struct ProbeResults {
 /// Run the probes (`threads` workers), with a line on stderr per trained net.
 pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
     anyhow::ensure!((2..=12).contains(&cfg.k_max), "--k-max {}: allowed 2..=12", cfg.k_max);
-    anyhow::ensure!((1..=64).contains(&cfg.width), "--width {}: allowed 1..=64", cfg.width);
+    if let Some(w) = cfg.widths.iter().find(|w| !(1..=64).contains(*w)) {
+        anyhow::bail!("--widths {w}: allowed 1..=64");
+    }
+    anyhow::ensure!(!cfg.widths.is_empty(), "--widths: give at least one width");
     anyhow::ensure!((1..=16).contains(&cfg.seeds), "--seeds {}: allowed 1..=16", cfg.seeds);
     anyhow::ensure!((64..=1 << 20).contains(&cfg.points), "--points {}: allowed 64..=1048576", cfg.points);
     if let Some(r) = cfg.recipes.iter().find(|r| r.structure_aware()) {
@@ -95,21 +99,25 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
         (0..cfg.points).map(|_| rng.random::<f64>()).collect::<Vec<f64>>()
     };
     let (fit, test) = (draw("probe/points/fit"), draw("probe/points/held-out"));
-    let jobs: Vec<(u32, Recipe, u32)> = (2..=cfg.k_max)
-        .flat_map(|k| cfg.recipes.iter().flat_map(move |&r| (0..cfg.seeds).map(move |s| (k, r, s))))
+    let jobs: Vec<(u32, usize, Recipe, u32)> = (2..=cfg.k_max)
+        .flat_map(|k| {
+            cfg.widths
+                .iter()
+                .flat_map(move |&w| cfg.recipes.iter().flat_map(move |&r| (0..cfg.seeds).map(move |s| (k, w, r, s))))
+        })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let trained: Vec<(u32, Recipe, u32, crate::net::Mlp, f64)> = pool.install(|| {
+    let trained: Vec<(u32, usize, Recipe, u32, crate::net::Mlp, f64)> = pool.install(|| {
         jobs.par_iter()
-            .map(|&(k, recipe, seed)| {
-                let stream = format!("probe/{}/{}/w{}/s{seed}", TargetId::Sawtooth { k }, recipe.name(), cfg.width);
+            .map(|&(k, width, recipe, seed)| {
+                let stream = format!("probe/{}/{}/w{width}/s{seed}", TargetId::Sawtooth { k }, recipe.name());
                 let mut rng = run_rng(cfg.master_seed, &stream);
                 let id = TargetId::Sawtooth { k };
                 let out = crate::recipe::train_deep(
                     recipe,
                     id,
-                    cfg.width,
+                    width,
                     k as usize,
                     &settings,
                     Metric::Nmse,
@@ -120,7 +128,7 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
                 .with_context(|| format!("training {stream}"))?;
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 eprintln!("[{n}/{}] {stream}: nMSE {:.3e}", jobs.len(), out.report.best.value);
-                Ok((k, recipe, seed, out.report.net, out.report.best.value))
+                Ok((k, width, recipe, seed, out.report.net, out.report.best.value))
             })
             .collect::<anyhow::Result<Vec<_>>>()
     })?;
@@ -145,15 +153,15 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
             seed: None,
             probes: probe_net(&constructed, &fit, &test, &levels, probe_seed),
         });
-        for &recipe in &cfg.recipes {
+        for (&width, &recipe) in cfg.widths.iter().flat_map(|w| cfg.recipes.iter().map(move |r| (w, r))) {
             let best = trained
                 .iter()
-                .filter(|t| t.0 == k && t.1 == recipe && t.4.is_finite())
-                .min_by(|a, b| a.4.total_cmp(&b.4).then(a.2.cmp(&b.2)));
-            let Some((_, _, seed, net, _)) = best else { continue };
+                .filter(|t| t.0 == k && t.1 == width && t.2 == recipe && t.5.is_finite())
+                .min_by(|a, b| a.5.total_cmp(&b.5).then(a.3.cmp(&b.3)));
+            let Some((_, _, _, seed, net, _)) = best else { continue };
             nets.push(NetProbes {
                 k,
-                net: crate::results::Results::label(recipe),
+                net: format!("w{width} {}", crate::results::Results::label(recipe)),
                 hidden: net.hidden().to_vec(),
                 nmse: nmse(net)?,
                 seed: Some(*seed),
@@ -170,10 +178,10 @@ pub fn markdown(r: &ProbeResults) -> String {
     let mut s = format!(
         "Held-out R² of a linear probe / a random-feature probe (one hidden layer of {} random ReLU units, output \
          solved by least squares) for level Δ^j of the sawtooth Δ^k from hidden layer l. Constructed: Telgarsky's \
-         width-2 net; trained: width-{} nets trained by generic recipes (best of {} seeds by nMSE), {} fit and {} \
+         width-2 net; trained: nets of width {} trained by generic recipes (best of {} seeds by nMSE), {} fit and {} \
          held-out points, master seed {}.\n\n",
         super::RANDOM_UNITS,
-        r.config.width,
+        r.config.widths.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(" and "),
         r.config.seeds,
         r.config.points,
         r.config.points,

@@ -21,7 +21,11 @@ fn probes_are_the_same_on_one_thread_and_on_two_and_the_construction_carries_its
             );
         }
     }
-    assert_eq!(a.nets.iter().filter(|n| n.net != "constructed").count(), 4, "two generic recipes at k = 2 and 3");
+    assert_eq!(
+        a.nets.iter().filter(|n| n.net != "constructed").count(),
+        8,
+        "two widths, two generic recipes, k = 2 and 3"
+    );
 }
 
 #[test]
