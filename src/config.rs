@@ -388,7 +388,8 @@ pub const MAX_DEPTH: usize = 1024;
 pub const MAX_SEEDS: u32 = 1000;
 
 /// The built-in suites' names.
-pub const BUILTIN_NAMES: [&str; 7] = ["quick", "full", "tiny", "families", "sup", "landmarks", "landmarks-xl"];
+pub const BUILTIN_NAMES: [&str; 8] =
+    ["quick", "full", "tiny", "families", "sup", "landmarks", "landmarks-xl", "compositional"];
 
 /// The built-in name closest to a mistyped `name` (at most two edits away), if any.
 pub fn suggest(name: &str, names: &[&'static str]) -> Option<&'static str> {
@@ -405,6 +406,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         "sup" => Some(include_str!("../suites/sup.toml")),
         "landmarks" => Some(include_str!("../suites/landmarks.toml")),
         "landmarks-xl" => Some(include_str!("../suites/landmarks-xl.toml")),
+        "compositional" => Some(include_str!("../suites/compositional.toml")),
         _ => None,
     }
 }

@@ -20,7 +20,7 @@ pub enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
     #[command(allow_negative_numbers = true)]
     Run {
-        /// Built-in suite (quick, full, tiny, families, sup, landmarks, landmarks-xl) or a TOML file.
+        /// Built-in suite (quick, full, tiny, families, sup, landmarks, landmarks-xl, compositional) or a TOML file.
         #[arg(long, default_value = "quick")]
         suite: String,
         /// Output folder [default: results/SUITE (the suite's name)].

@@ -12,6 +12,7 @@
 //! construction and its theory. Adding a family: see `docs/ARCHITECTURE.md`.
 
 pub mod ball;
+pub mod compositional;
 pub mod file;
 pub mod golden;
 mod info;

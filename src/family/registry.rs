@@ -4,7 +4,9 @@
 //!
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
-use super::{FamilyInfo, Target, TargetError, ball, file, golden, maxd, radial, sawtooth, square, takagi};
+use super::{
+    FamilyInfo, Target, TargetError, ball, compositional, file, golden, maxd, radial, sawtooth, square, takagi,
+};
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,7 @@ pub static FAMILIES: &[&FamilyInfo] = &[
     &takagi::INFO,
     &square::INFO,
     &maxd::INFO,
+    &compositional::INFO,
     &ball::INFO,
     &radial::INFO,
     &file::INFO,
@@ -62,6 +65,11 @@ pub enum TargetId {
         /// Inputs.
         d: u32,
     },
+    /// The binary tree of |a − b| over d = 2^j inputs on \[0,1\]^d.
+    Compositional {
+        /// Inputs (2, 4, 8 or 16).
+        d: u32,
+    },
     /// The unit ball in R^d with a ramp of width ramp_milli/1000 in ‖x‖² (0: the indicator).
     Ball {
         /// Inputs.
@@ -96,6 +104,7 @@ impl TargetId {
             TargetId::Takagi { a, k } => Ok(Box::new(takagi::Takagi::new(a, k)?)),
             TargetId::Square { l } => Ok(Box::new(square::Square::new(l)?)),
             TargetId::Max { d } => Ok(Box::new(maxd::MaxD::new(d)?)),
+            TargetId::Compositional { d } => Ok(Box::new(compositional::Compositional::new(d)?)),
             TargetId::Ball { d, ramp_milli, radius_uniform } => {
                 Ok(Box::new(ball::Ball::new(d, ramp_milli)?.with_radius_uniform(radius_uniform)?))
             }
@@ -115,6 +124,7 @@ impl TargetId {
             TargetId::Takagi { .. } => &takagi::INFO,
             TargetId::Square { .. } => &square::INFO,
             TargetId::Max { .. } => &maxd::INFO,
+            TargetId::Compositional { .. } => &compositional::INFO,
             TargetId::Ball { .. } => &ball::INFO,
             TargetId::Radial { .. } => &radial::INFO,
             TargetId::File { .. } => &file::INFO,
@@ -165,7 +175,9 @@ impl TargetId {
             TargetId::Golden { .. } => Some(TargetId::Golden { t: v }),
             TargetId::Takagi { a, .. } => Some(TargetId::Takagi { a, k: v }),
             TargetId::Square { .. } => Some(TargetId::Square { l: v }),
-            TargetId::Max { .. } | TargetId::Ball { .. } | TargetId::File { .. } => None,
+            TargetId::Max { .. } | TargetId::Compositional { .. } | TargetId::Ball { .. } | TargetId::File { .. } => {
+                None
+            }
             TargetId::Radial { d, .. } => Some(TargetId::Radial { d, k: v }),
         }
     }
@@ -177,7 +189,7 @@ impl TargetId {
             TargetId::Golden { t } => ("t", t as f64),
             TargetId::Takagi { k, .. } => ("K", k as f64),
             TargetId::Square { l } => ("L", l as f64),
-            TargetId::Max { d } | TargetId::Ball { d, .. } => ("d", d as f64),
+            TargetId::Max { d } | TargetId::Compositional { d } | TargetId::Ball { d, .. } => ("d", d as f64),
             TargetId::Radial { k, .. } => ("k", k as f64),
             TargetId::File { .. } => ("file", 1.0),
         }
@@ -192,6 +204,7 @@ impl std::fmt::Display for TargetId {
             TargetId::Takagi { a, k } => write!(f, "takagi a={a} K={k}"),
             TargetId::Square { l } => write!(f, "square L={l}"),
             TargetId::Max { d } => write!(f, "max d={d}"),
+            TargetId::Compositional { d } => write!(f, "compositional d={d}"),
             TargetId::Ball { d, ramp_milli, radius_uniform } => {
                 write!(f, "ball d={d} δ={}", f64::from(*ramp_milli) / 1000.0)?;
                 if *radius_uniform { write!(f, " ‖x‖~U[0,2]") } else { Ok(()) }
@@ -241,6 +254,13 @@ pub enum TargetSpec {
         /// Smallest d (≥ 2).
         d_min: u32,
         /// Largest d (≤ 64).
+        d_max: u32,
+    },
+    /// The tree of |a − b| for the powers of two d_min ≤ d ≤ d_max.
+    Compositional {
+        /// Smallest d (2, 4, 8 or 16).
+        d_min: u32,
+        /// Largest d (2, 4, 8 or 16).
         d_max: u32,
     },
     /// The unit ball for d_min ≤ d ≤ d_max, ramp width ramp_milli/1000 (0: the indicator).
@@ -302,6 +322,7 @@ impl TargetSpec {
             TargetSpec::Takagi { a, k_min, k_max } => takagi::validate_range(a, k_min, k_max),
             TargetSpec::Square { l_min, l_max } => square::validate_range(l_min, l_max),
             TargetSpec::Max { d_min, d_max } => maxd::validate_range(d_min, d_max),
+            TargetSpec::Compositional { d_min, d_max } => compositional::validate_range(d_min, d_max),
             TargetSpec::Ball { d_min, d_max, ramp_milli } => ball::validate_range(d_min, d_max, ramp_milli),
             TargetSpec::Radial { d, k_min, k_max } => radial::validate_range(d, k_min, k_max),
         }
@@ -317,6 +338,9 @@ impl TargetSpec {
             TargetSpec::Takagi { a, k_min, k_max } => (k_min..=k_max).map(|k| TargetId::Takagi { a, k }).collect(),
             TargetSpec::Square { l_min, l_max } => (l_min..=l_max).map(|l| TargetId::Square { l }).collect(),
             TargetSpec::Max { d_min, d_max } => (d_min..=d_max).map(|d| TargetId::Max { d }).collect(),
+            TargetSpec::Compositional { d_min, d_max } => {
+                compositional::members(d_min, d_max).into_iter().map(|d| TargetId::Compositional { d }).collect()
+            }
             TargetSpec::Ball { d_min, d_max, ramp_milli } => {
                 (d_min..=d_max).map(|d| TargetId::Ball { d, ramp_milli, radius_uniform: false }).collect()
             }
@@ -348,6 +372,7 @@ mod tests {
             TargetId::Takagi { a: 2, k: 1 },
             TargetId::Square { l: 1 },
             TargetId::Max { d: 2 },
+            TargetId::Compositional { d: 2 },
             TargetId::Ball { d: 2, ramp_milli: 0, radius_uniform: false },
             TargetId::Radial { d: 2, k: 1 },
             TargetId::File { fingerprint: 7 },
