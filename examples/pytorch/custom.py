@@ -7,7 +7,9 @@ The net is a custom nn.Module (not an nn.Sequential) with layers `fc1`, `fc2`, `
 steps, fresh uniform minibatches of 1024) in float32 on one thread with a fixed seed. It is saved:
 
 - with `safetensors.torch.save_file(model.state_dict(), "custom.safetensors")`;
-- with `torch.save(model.state_dict(), "custom.pt")`, the most common form;
+- with `torch.save(model.state_dict(), "custom.pt")`, the most common form (and as the whole module,
+  a checkpoint dictionary and the pre-1.6 format: `custom-module.pt`, `custom-checkpoint.pt`,
+  `custom-legacy.pt`);
 - with `torch.onnx.export(..., dynamo=False)` as `custom.onnx` (Gemm and Relu nodes).
 
 Its state_dict names (`fc1.weight`, …, `out.bias`) do not say the order by themselves: depthsep
@@ -62,6 +64,11 @@ for step in range(STEPS):
 
 save_file(net.state_dict(), "custom.safetensors")
 torch.save(net.state_dict(), "custom.pt")
+# Other things people call a .pt file: the whole module, a training checkpoint that nests the
+# state_dict beside non-tensor entries, and the pre-1.6 (non-zip) format.
+torch.save(net, "custom-module.pt")
+torch.save({"model": net.state_dict(), "steps": STEPS}, "custom-checkpoint.pt")
+torch.save(net.state_dict(), "custom-legacy.pt", _use_new_zipfile_serialization=False)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     torch.onnx.export(net, torch.zeros(1, 1), "custom.onnx", input_names=["x"], output_names=["y"],
