@@ -125,25 +125,18 @@ impl Features {
 
 /// Both probes of one level from one layer: activations and values at the fit and held-out points.
 pub fn probe(width: usize, fit: (&[f64], &[f64]), test: (&[f64], &[f64]), seed: u64) -> Probe {
-    let (n_fit, n_test) = (fit.1.len(), test.1.len());
     let y = DVector::from_column_slice(fit.1);
-    let linear = {
-        let a = design(n_fit, width, |i, row| row.copy_from_slice(&fit.0[i * width..(i + 1) * width]));
-        least_squares(a, &y).map_or(f64::NAN, |coef| {
-            let t = design(n_test, width, |i, row| row.copy_from_slice(&test.0[i * width..(i + 1) * width]));
-            r2((t * coef).as_slice(), test.1)
-        })
+    // Held-out R² of the least-squares fit over `cols` columns that `fill` makes from a row.
+    let fit_r2 = |cols: usize, fill: &dyn Fn(&[f64], &mut [f64])| {
+        let rows = |h: &[f64], n: usize| design(n, cols, |i, row| fill(&h[i * width..(i + 1) * width], row));
+        least_squares(rows(fit.0, fit.1.len()), &y)
+            .map_or(f64::NAN, |coef| r2((rows(test.0, test.1.len()) * coef).as_slice(), test.1))
     };
     let features = Features::new(fit.0, width, seed);
-    let c = features.columns();
-    let random = {
-        let a = design(n_fit, c, |i, row| features.fill(&fit.0[i * width..(i + 1) * width], row));
-        least_squares(a, &y).map_or(f64::NAN, |coef| {
-            let t = design(n_test, c, |i, row| features.fill(&test.0[i * width..(i + 1) * width], row));
-            r2((t * coef).as_slice(), test.1)
-        })
-    };
-    Probe { linear, random }
+    Probe {
+        linear: fit_r2(width, &|h, row| row.copy_from_slice(h)),
+        random: fit_r2(features.columns(), &|h, row| features.fill(h, row)),
+    }
 }
 
 /// Probes of every level (`levels[j]` at the fit and held-out points) from every hidden layer of

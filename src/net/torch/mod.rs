@@ -160,11 +160,21 @@ fn from_named(tensors: Vec<Named>, layers: Option<&[String]>) -> Result<Mlp, Net
     linear::build(linear::order(linear::layers_of(tensors)?, layers)?)
 }
 
+/// f32 or f64 entries (`wide`) in the given byte order, widened to f64 exactly.
+fn widen(data: &[u8], wide: bool, little: bool) -> Vec<f64> {
+    if wide {
+        let f = if little { f64::from_le_bytes } else { f64::from_ne_bytes };
+        data.chunks_exact(8).map(|c| f(c.try_into().expect("8 bytes"))).collect()
+    } else {
+        let f = if little { f32::from_le_bytes } else { f32::from_ne_bytes };
+        data.chunks_exact(4).map(|c| f64::from(f(c.try_into().expect("4 bytes")))).collect()
+    }
+}
+
 /// The tensor's entries as f64 (little-endian, as safetensors stores them).
 fn decode(name: &str, dtype: Dtype, data: &[u8]) -> Result<Vec<f64>, NetFileError> {
     match dtype {
-        Dtype::F32 => Ok(data.chunks_exact(4).map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap()))).collect()),
-        Dtype::F64 => Ok(data.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect()),
+        Dtype::F32 | Dtype::F64 => Ok(widen(data, dtype == Dtype::F64, true)),
         other => Err(NetFileError::Dtype(name.to_string(), format!("{other:?}"))),
     }
 }

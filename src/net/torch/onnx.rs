@@ -223,8 +223,7 @@ fn named(name: &str, t: &TensorProto) -> Result<Named, NetFileError> {
         .ok_or_else(|| format(format!("tensor `{name}`: too large")))?;
     let raw = t.raw_data.as_deref().filter(|r| !r.is_empty());
     let values = match (t.data_type.unwrap_or(0), raw) {
-        (FLOAT, Some(r)) => r.chunks_exact(4).map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap()))).collect(),
-        (DOUBLE, Some(r)) => r.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap())).collect(),
+        (FLOAT | DOUBLE, Some(r)) => super::widen(r, t.data_type == Some(DOUBLE), true),
         (FLOAT, None) => t.float_data.iter().map(|&v| f64::from(v)).collect(),
         (DOUBLE, None) => t.double_data.clone(),
         (other, _) => return Err(NetFileError::Dtype(name.into(), format!("ONNX data_type {other}"))),

@@ -32,10 +32,8 @@ fn values(name: &str, t: &pytorch_reader::Tensor) -> Result<Vec<f64>, NetFileErr
         t.read().map_err(|e| NetFileError::Format("torch.save (.pt)", format!("tensor `{name}`: {e}")))
     };
     match t.dtype() {
-        DType::F32 => {
-            Ok(read(t)?.chunks_exact(4).map(|c| f64::from(f32::from_ne_bytes(c.try_into().unwrap()))).collect())
-        }
-        DType::F64 => Ok(read(t)?.chunks_exact(8).map(|c| f64::from_ne_bytes(c.try_into().unwrap())).collect()),
+        // pytorch-reader hands the bytes over in the machine's order.
+        DType::F32 | DType::F64 => Ok(super::widen(&read(t)?, t.dtype() == DType::F64, false)),
         other => Err(NetFileError::Dtype(name.to_string(), format!("{other:?}"))),
     }
 }
