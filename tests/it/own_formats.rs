@@ -31,7 +31,11 @@ fn the_custom_module_reads_alike_from_safetensors_pt_and_onnx_with_the_pieces_an
     assert_eq!(nets[0], nets[2], "the ONNX export holds them too, in nn.Linear's layout");
     for other in ["custom-module.pt", "custom-checkpoint.pt", "custom-legacy.pt"] {
         let path = root().join("examples/pytorch").join(other);
-        assert_eq!(torch::load(&path, None).unwrap(), nets[0], "{other}: the whole module, a checkpoint, PyTorch < 1.6");
+        assert_eq!(
+            torch::load(&path, None).unwrap(),
+            nets[0],
+            "{other}: the whole module, a checkpoint, PyTorch < 1.6"
+        );
     }
     let net = &nets[0];
     assert_eq!(net.dims(), [1, 24, 24, 24, 1]);

@@ -8,9 +8,12 @@
 //! named in one error: depthsep measures plain ReLU MLPs.
 //!
 //! **The order**, when not given (`--layers a,b,c`, or `layers = [...]` in a suite):
-//! 1. *an `nn.Sequential`*: every layer named `P<i>` under one prefix `P`: the indices give the order,
-//!    and must be 0, 2, 4, … (one `nn.ReLU` between each pair, as PyTorch numbers a Sequential's
-//!    children); any other spacing is refused, since the net would not be a plain ReLU MLP.
+//! 1. *an `nn.Sequential` or `nn.ModuleList`*: every layer named `P<i>` under one prefix `P`: the
+//!    indices give the order, and must be 0, 2, 4, … (a Sequential with one `nn.ReLU` between each
+//!    pair, as PyTorch numbers its children) or 0, 1, 2, … (a ModuleList of linear layers, the ReLUs
+//!    applied in `forward`); any other spacing is refused, since the net would not be a plain ReLU
+//!    MLP (a Sequential of two linear layers back to back reads as a ModuleList: its state_dict
+//!    cannot tell them apart).
 //! 2. *otherwise*, the orders in which the shapes chain (each layer's `n_in` is the `n_out` of the one
 //!    before, and the last has one output) and which respect the **numbered names**: two names that
 //!    differ only in their numbers (`fc1`, `fc2`; `block.2.lin`, `block.10.lin`) come in the order of
@@ -126,8 +129,11 @@ pub(super) fn order(mut layers: Vec<Layer>, given: Option<&[String]>) -> Result<
     if let Some(indices) = sequential(&layers) {
         let mut paired: Vec<(usize, Layer)> = indices.into_iter().zip(layers).collect();
         paired.sort_by_key(|(i, _)| *i);
+        // An nn.Sequential has its ReLUs between the linear layers (0, 2, 4, …); an nn.ModuleList of
+        // linear layers applies them in forward() (0, 1, 2, …).
+        let step = if paired.get(1).is_some_and(|(i, _)| *i == 1) { 1 } else { 2 };
         for (k, (i, l)) in paired.iter().enumerate() {
-            if *i != 2 * k {
+            if *i != step * k {
                 let before = if k == 0 { 0 } else { paired[k - 1].0 };
                 return Err(NetFileError::Spacing(l.weight.name.clone(), *i, before));
             }
@@ -374,13 +380,21 @@ mod tests {
     }
 
     #[test]
-    fn a_sequential_keeps_its_indices_and_its_spacing_check() {
+    fn a_sequential_or_module_list_keeps_its_indices_and_its_spacing_check() {
         assert_eq!(
             ordered(&[("net.4", 3, 1), ("net.0", 1, 3), ("net.2", 3, 3)], None).unwrap(),
             ["net.0", "net.2", "net.4"]
         );
-        let e = ordered(&[("0", 1, 3), ("1", 3, 1)], None).unwrap_err();
-        assert!(matches!(e, NetFileError::Spacing(_, 1, 0)), "{e}");
+        // A ModuleList of linear layers: consecutive indices.
+        assert_eq!(
+            ordered(&[("layers.2", 3, 1), ("layers.0", 1, 3), ("layers.1", 3, 3)], None).unwrap(),
+            ["layers.0", "layers.1", "layers.2"]
+        );
+        // A dropout or a second activation between two layers: 0, 3; a mixed spacing: 0, 1, 3.
+        let e = ordered(&[("0", 1, 3), ("3", 3, 1)], None).unwrap_err();
+        assert!(matches!(e, NetFileError::Spacing(_, 3, 0)), "{e}");
+        let e = ordered(&[("0", 1, 3), ("1", 3, 3), ("3", 3, 1)], None).unwrap_err();
+        assert!(matches!(e, NetFileError::Spacing(_, 3, 1)), "{e}");
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub enum NetFileError {
     Shape(String, Vec<usize>, String),
     /// Linear layers of an `nn.Sequential` not separated by exactly one ReLU.
     #[error(
-        "tensor `{0}`: layer index {1} follows {2}; a plain ReLU MLP has its nn.Linear layers at indices 0, 2, 4, … (one nn.ReLU between each pair)"
+        "tensor `{0}`: layer index {1} follows {2}; a plain ReLU MLP has its nn.Linear layers at indices 0, 2, 4, … (an nn.Sequential, one nn.ReLU between each pair) or 0, 1, 2, … (an nn.ModuleList, ReLU in forward)"
     )]
     Spacing(String, usize, usize),
     /// More than one output.
