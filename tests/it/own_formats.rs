@@ -2,7 +2,6 @@
 //! in safetensors, `torch.save`'s `.pt` and ONNX, made by `examples/pytorch/custom.py`; the layer
 //! order read or given; one clear error per bad file.
 
-use depthsep::family::Objective;
 use depthsep::net::{Mlp, torch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,7 +24,6 @@ fn names(list: &[&str]) -> Vec<String> {
 
 #[test]
 fn the_custom_module_reads_alike_from_safetensors_pt_and_onnx_with_the_pieces_and_values_its_script_printed() {
-    let printed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(custom("json")).unwrap()).unwrap();
     let nets: Vec<Mlp> = ["safetensors", "pt", "onnx"].iter().map(|e| torch::load(&custom(e), None).unwrap()).collect();
     assert_eq!(nets[0], nets[1], "the .pt file holds the safetensors file's weights, bit for bit");
     assert_eq!(nets[0], nets[2], "the ONNX export holds them too, in nn.Linear's layout");
@@ -37,25 +35,8 @@ fn the_custom_module_reads_alike_from_safetensors_pt_and_onnx_with_the_pieces_an
             "{other}: the whole module, a checkpoint, PyTorch < 1.6"
         );
     }
-    let net = &nets[0];
-    assert_eq!(net.dims(), [1, 24, 24, 24, 1]);
-    let pwl = depthsep::net::pieces::pwl_of(net).unwrap();
-    assert_eq!(
-        pwl.pieces() as u64,
-        printed["pieces_on_grid"].as_u64().unwrap(),
-        "exact pieces = the script's grid count"
-    );
-    let probes: Vec<f64> = printed["probes"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-    let mut ys = vec![0.0; probes.len()];
-    net.forward(&probes, &mut ys);
-    for ((x, y), want) in probes.iter().zip(&ys).zip(printed["values"].as_array().unwrap()) {
-        let want = want.as_f64().unwrap();
-        assert!((y - want).abs() <= 1e-5, "f({x}) = {y}, the script printed {want}");
-    }
-    let target = depthsep::family::sawtooth::Sawtooth::new(3).unwrap();
-    let nmse = target.pwl().unwrap().errors(&pwl).mse / target.variance();
-    let grid = printed["nmse_on_grid"].as_f64().unwrap();
-    assert!((nmse / grid - 1.0).abs() < 0.01, "exact nMSE {nmse:e} against the script's grid estimate {grid:e}");
+    assert_eq!(nets[0].dims(), [1, 24, 24, 24, 1]);
+    super::own_net::check_what_its_script_printed(&nets[0], &custom("json"));
 }
 
 #[test]

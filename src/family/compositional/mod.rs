@@ -69,7 +69,7 @@ pub fn validate_range(d_min: u32, d_max: u32) -> Result<(), Invalid> {
 
 /// The members of a range: the powers of two from d_min to d_max.
 pub fn members(d_min: u32, d_max: u32) -> Vec<u32> {
-    (1..=4).map(|j| 1u32 << j).filter(|d| (d_min..=d_max).contains(d)).collect()
+    (1..=MAX_D.trailing_zeros()).map(|j| 1u32 << j).filter(|d| (d_min..=d_max).contains(d)).collect()
 }
 
 /// The binary tree of |a − b| over d = 2^j inputs.
