@@ -18,6 +18,7 @@ pub mod experiment;
 pub mod family;
 pub mod frontier;
 pub mod inspect;
+pub mod json;
 pub mod jsonl;
 pub mod lock;
 pub mod net;

@@ -122,7 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut res = crate::results::Results::read(&input)?;
             let n = crate::costs::import_criterion(&mut res, &criterion)?;
             let dir = destination(&input, out, in_place, "costs")?;
-            crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
+            crate::suite::write_atomic(&dir.join("results.json"), &crate::json::to_string(&res)?)?;
             crate::report::write_report(&res, &dir)?;
             eprintln!("{n} nets timed; results with costs and the report written into {}", dir.display());
         }
@@ -160,7 +160,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             eprintln!();
             res.store_frontier(f);
-            crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
+            crate::suite::write_atomic(&dir.join("results.json"), &crate::json::to_string(&res)?)?;
             crate::report::write_report(&res, &dir)?;
             console::out(&crate::report::frontier_markdown(&res))?;
             eprintln!(
@@ -186,7 +186,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let p = pool.install(|| crate::profile::measure(&cfg, Some(&res), &dir, &progress))?;
             eprintln!();
             res.store_profiles(p);
-            crate::suite::write_atomic(&dir.join("results.json"), &serde_json::to_string_pretty(&res)?)?;
+            crate::suite::write_atomic(&dir.join("results.json"), &crate::json::to_string(&res)?)?;
             crate::report::write_report(&res, &dir)?;
             console::out(&crate::report::depth_markdown(&res))?;
             eprintln!(

@@ -264,7 +264,7 @@ pub fn run_into(
             let log = std::sync::Mutex::new(log);
             let finished = |r: &CurveRun| log.lock().map_err(|_| anyhow::anyhow!("run log lock poisoned"))?.append(r);
             let res = run_resuming(cfg, done, &finished, progress)?;
-            crate::suite::write_atomic(&path, &serde_json::to_string_pretty(&res)?)?;
+            crate::suite::write_atomic(&path, &crate::json::to_string(&res)?)?;
             res
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),

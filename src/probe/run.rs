@@ -216,7 +216,7 @@ pub fn diagonal(n: &NetProbes) -> f64 {
 /// Write `probes.json`, `probes.md`, `probes.svg` and `probes.pdf` into `dir`.
 pub fn write(r: &ProbeResults, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let json = serde_json::to_string_pretty(r)? + "\n";
+    let json = crate::json::to_string(r)?;
     crate::durable::write_atomic(&dir.join("probes.json"), &json)?;
     crate::durable::write_atomic(&dir.join("probes.md"), &markdown(r))?;
     let svg = super::figure::heatmap(r)?;

@@ -245,7 +245,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let mut prov = provenance::collect(opts.threads, started, commit);
     prov.resumed_runs = (resumed > 0).then_some(resumed);
     let results = super::assemble::results(&ctx, &cache, refs, &plans, prov)?;
-    write_atomic(&results_path, &serde_json::to_string_pretty(&results)?)?;
+    write_atomic(&results_path, &crate::json::to_string(&results)?)?;
     Ok(results)
 }
 
@@ -264,7 +264,7 @@ pub fn merge_into(docs: Vec<(PathBuf, Results)>, out: &std::path::Path) -> anyho
             bail!("{} holds results of a different config; choose another --out. Nothing was changed", path.display());
         }
     }
-    write_atomic(&path, &serde_json::to_string_pretty(&merged)?)?;
+    write_atomic(&path, &crate::json::to_string(&merged)?)?;
     Ok(merged)
 }
 

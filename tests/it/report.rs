@@ -82,8 +82,8 @@ fn drawing_twice_gives_identical_bytes() {
 
 #[test]
 fn report_reproduces_the_committed_reports_byte_for_byte() {
-    // The full suite's report, the sup suite's (reports/sup) and the landmarks suite's.
-    for dir in ["reports", "reports/sup", "reports/landmarks"] {
+    // The full suite's report, the sup suite's (reports/sup), the landmarks suite's and the compositional suite's.
+    for dir in ["reports", "reports/sup", "reports/landmarks", "reports/compositional"] {
         let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
         let res = Results::read(&committed.join("results.json")).unwrap_or_else(|e| panic!("{dir}/results.json: {e}"));
         let out = tempfile::tempdir().unwrap();
@@ -92,6 +92,40 @@ fn report_reproduces_the_committed_reports_byte_for_byte() {
             let want = std::fs::read(committed.join(name)).unwrap_or_else(|_| panic!("{dir}/{name:?} missing"));
             assert!(std::fs::read(&path).unwrap() == want, "{dir}/{name:?} differs from what `depthsep report` draws");
         }
+    }
+}
+
+#[test]
+fn every_committed_document_reads_back_and_writes_again_to_the_same_bytes() {
+    // Every JSON document under reports/ is in depthsep's layout (src/json.rs), and reading it into
+    // its type loses nothing that writing it again would show.
+    use depthsep::experiment::ExperimentResults;
+    use depthsep::probe::run::ProbeResults;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = vec![];
+    let mut stack = vec![root.join("reports")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                docs.push(path);
+            }
+        }
+    }
+    assert!(docs.len() >= 6, "{docs:?}");
+    for path in docs {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let again = match path.file_name().unwrap().to_str().unwrap() {
+            "probes.json" => depthsep::json::to_string(&serde_json::from_str::<ProbeResults>(&text).unwrap()),
+            _ if path.parent().unwrap().file_name().unwrap().to_str().unwrap().starts_with("safran2017") => {
+                depthsep::json::to_string(&serde_json::from_str::<ExperimentResults>(&text).unwrap())
+            }
+            _ => depthsep::json::to_string(&Results::read(&path).unwrap()),
+        }
+        .unwrap();
+        assert!(again == text, "{} is not what depthsep writes for its contents", path.display());
     }
 }
 
