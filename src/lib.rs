@@ -32,4 +32,5 @@ pub mod rng;
 pub mod search;
 pub mod suite;
 pub mod train;
+pub mod transfer;
 pub mod validate;

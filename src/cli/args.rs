@@ -247,21 +247,49 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value = "nmse")]
         metric: MetricArg,
     },
-    /// Layer probes: how much of each level Δ^1 … Δ^k of the sawtooth each hidden layer carries
+    /// Layer probes: how much of each level of a target's hierarchy each hidden layer carries
     /// (held-out R² of a linear and a random-feature probe), for nets trained by generic recipes and
-    /// for the construction. Writes probes.json, probes.md, probes.svg and probes.pdf.
+    /// for the construction. The sawtooth's levels are Δ^1 … Δ^k (writes probes.json, .md, .svg,
+    /// .pdf); the compositional tree's are its levels of |a − b| nodes (writes tree-probes.*).
     Probe {
-        /// Largest k (2..=12); every k from 2 is probed.
+        /// The hierarchy probed.
+        #[arg(long, value_enum, default_value = "sawtooth")]
+        family: ProbeFamily,
+        /// Sawtooth: largest k (2..=12); every k from 2 is probed.
         #[arg(long, default_value_t = 6)]
         k_max: u32,
+        /// Compositional: input dimensions, comma-separated (2, 4, 8, 16).
+        #[arg(long, value_delimiter = ',', default_value = "4,8")]
+        d: Vec<u32>,
         /// Seeds per recipe and k (the best by nMSE is probed).
         #[arg(long, default_value_t = 3)]
         seeds: u32,
-        /// Widths of the trained nets, comma-separated (4 cannot hold Δ^k in one layer from k = 3).
-        #[arg(long, value_delimiter = ',', default_value = "4,8")]
-        widths: Vec<usize>,
+        /// Widths of the trained nets, comma-separated [default: 4,8 for the sawtooth (4 cannot hold
+        /// Δ^k in one layer from k = 3), 8,32 for the tree].
+        #[arg(long, value_delimiter = ',')]
+        widths: Option<Vec<usize>>,
         /// Output folder.
         #[arg(long, default_value = "results/probes")]
+        out: std::path::PathBuf,
+        /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Transfer on the compositional tree: lower layers trained on the tree of |a − b|, frozen, and
+    /// only the top layer trained on its sibling (max(a, b) at the top node), against training from
+    /// scratch and against frozen random lower layers. Writes transfer.json and transfer.md.
+    Transfer {
+        /// Input dimensions, comma-separated (4, 8 or 16).
+        #[arg(long, value_delimiter = ',', default_value = "4,8")]
+        d: Vec<u32>,
+        /// Hidden width of every layer.
+        #[arg(long, default_value_t = 32)]
+        width: usize,
+        /// Seeds per d.
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Output folder.
+        #[arg(long, default_value = "results/transfer")]
         out: std::path::PathBuf,
         /// Worker threads [default: RAYON_NUM_THREADS if set, else all cores].
         #[arg(long)]
@@ -294,4 +322,13 @@ impl From<MetricArg> for Metric {
             MetricArg::Sup => Metric::Sup,
         }
     }
+}
+
+/// The hierarchies `depthsep probe` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProbeFamily {
+    /// Δ^1 … Δ^k of the sawtooth.
+    Sawtooth,
+    /// The levels of the compositional tree of |a − b|.
+    Compositional,
 }

@@ -7,7 +7,7 @@ use super::run::ProbeResults;
 use crate::report::plot::{FONT, err, svg};
 use plotters::prelude::*;
 
-const CELL: i32 = 44;
+pub(super) const CELL: i32 = 44;
 
 /// The heatmap figure.
 pub fn heatmap(r: &ProbeResults) -> anyhow::Result<String> {
@@ -30,26 +30,12 @@ pub fn heatmap(r: &ProbeResults) -> anyhow::Result<String> {
                     let x0 = left + col as i32 * (CELL * kmax + gap);
                     let head = format!("Δ^{k}, {probe}: {} (nMSE {:.1e})", n.net, n.nmse);
                     root.draw(&Text::new(head, (x0, y0 - 34), (FONT, 11))).map_err(err)?;
-                    for (l, levels) in n.probes.iter().enumerate() {
-                        for (j, p) in levels.iter().enumerate() {
-                            let v = if row == 0 { p.linear } else { p.random };
-                            let t = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
-                            let shade = |c: f64| (255.0 - t * (255.0 - c)).round() as u8;
-                            let color = RGBColor(shade(31.0), shade(86.0), shade(160.0));
-                            let (x, y) = (x0 + j as i32 * CELL, y0 + l as i32 * CELL);
-                            let cell = [(x, y), (x + CELL, y + CELL)];
-                            root.draw(&Rectangle::new(cell, color.filled())).map_err(err)?;
-                            root.draw(&Rectangle::new(cell, RGBColor(200, 200, 200))).map_err(err)?;
-                            let ink = if t > 0.55 { WHITE } else { BLACK };
-                            let label = if v.is_finite() { format!("{v:.2}") } else { "–".into() };
-                            let style = (FONT, 12).into_font().color(&ink);
-                            root.draw(&Text::new(label, (x + 6, y + CELL / 2 - 6), style)).map_err(err)?;
-                        }
-                        if col == 0 {
-                            let at = (x0 - 34, y0 + l as i32 * CELL + CELL / 2 - 6);
-                            root.draw(&Text::new(format!("l={}", l + 1), at, (FONT, 11))).map_err(err)?;
-                        }
-                    }
+                    let values: Vec<Vec<f64>> = n
+                        .probes
+                        .iter()
+                        .map(|levels| levels.iter().map(|p| if row == 0 { p.linear } else { p.random }).collect())
+                        .collect();
+                    cells(root, (x0, y0), &values, col == 0)?;
                     for j in 0..k as i32 {
                         let at = (x0 + j * CELL + 10, y0 - 14);
                         root.draw(&Text::new(format!("Δ^{}", j + 1), at, (FONT, 11))).map_err(err)?;
@@ -60,4 +46,34 @@ pub fn heatmap(r: &ProbeResults) -> anyhow::Result<String> {
         }
         Ok(())
     })
+}
+
+/// One heatmap's cells: `values[l][j]` at row l, column j from `(x0, y0)`, each shaded by its value
+/// (white ≤ 0, dark blue 1) and labelled with it; with `row_labels`, `l=1`, `l=2`, … on the left.
+pub(super) fn cells<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    (x0, y0): (i32, i32),
+    values: &[Vec<f64>],
+    row_labels: bool,
+) -> anyhow::Result<()> {
+    for (l, levels) in values.iter().enumerate() {
+        for (j, &v) in levels.iter().enumerate() {
+            let t = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
+            let shade = |c: f64| (255.0 - t * (255.0 - c)).round() as u8;
+            let color = RGBColor(shade(31.0), shade(86.0), shade(160.0));
+            let (x, y) = (x0 + j as i32 * CELL, y0 + l as i32 * CELL);
+            let cell = [(x, y), (x + CELL, y + CELL)];
+            root.draw(&Rectangle::new(cell, color.filled())).map_err(err)?;
+            root.draw(&Rectangle::new(cell, RGBColor(200, 200, 200))).map_err(err)?;
+            let ink = if t > 0.55 { WHITE } else { BLACK };
+            let label = if v.is_finite() { format!("{v:.2}") } else { "–".into() };
+            let style = (FONT, 12).into_font().color(&ink);
+            root.draw(&Text::new(label, (x + 6, y + CELL / 2 - 6), style)).map_err(err)?;
+        }
+        if row_labels {
+            let at = (x0 - 34, y0 + l as i32 * CELL + CELL / 2 - 6);
+            root.draw(&Text::new(format!("l={}", l + 1), at, (FONT, 11))).map_err(err)?;
+        }
+    }
+    Ok(())
 }

@@ -24,6 +24,7 @@
 
 pub mod figure;
 pub mod run;
+pub mod tree;
 
 use crate::net::{Mlp, Workspace};
 use nalgebra::{DMatrix, DVector};
@@ -42,7 +43,7 @@ pub struct Probe {
     pub random: f64,
 }
 
-/// Each hidden layer's activations at `xs` (one input): `n × n_l` row-major, layer by layer.
+/// Each hidden layer's activations at `xs` (`n × d` row-major): `n × n_l` row-major, layer by layer.
 pub fn activations(net: &Mlp, xs: &[f64]) -> Vec<Vec<f64>> {
     let mut ws = Workspace::default();
     net.forward_ws(xs, &mut ws);

@@ -123,8 +123,36 @@ pub fn fit_from(
     fit_loop(net, data, settings, evaluator, tolerances, rng, false)
 }
 
+/// [`fit_from`] with the first `frozen` affine layers of `net` held fixed: after every step their
+/// weights and biases are put back, so only the layers above them learn. The trainer still steps
+/// the frozen parameters (its gradient is over the whole net); each step's gradient is taken with
+/// them at their frozen values, and a plain gradient trainer (`adam`, `sgd`, `rmsprop`) updates a
+/// parameter from its own gradient history only, so the layers above follow the same path as if
+/// only they were trained. Trainers that couple parameters (`lm`'s joint solve, `hybrid`'s output
+/// solve on the moved hidden layers) are refused. Used by the transfer experiment
+/// ([`crate::transfer`]).
+pub fn fit_frozen(
+    net: Mlp,
+    frozen: usize,
+    data: &Data,
+    settings: &TrainSettings,
+    evaluator: &Evaluator,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<RunReport> {
+    anyhow::ensure!(frozen < net.n_layers(), "{frozen} frozen layers leave nothing to train in {:?}", net.dims());
+    use super::Optimizer::{Adam, Rmsprop, Sgd};
+    anyhow::ensure!(
+        matches!(settings.optimizer, Adam(_) | Sgd(_) | Rmsprop(_)),
+        "frozen layers need a plain gradient trainer (adam, sgd or rmsprop), not {}",
+        settings.optimizer.name()
+    );
+    let prefix: usize = net.dims()[..=frozen].windows(2).map(|w| (w[0] + 1) * w[1]).sum();
+    fit_loop_frozen(net, data, settings, evaluator, tolerances, rng, false, prefix)
+}
+
 fn fit_loop(
-    mut net: Mlp,
+    net: Mlp,
     data: &Data,
     settings: &TrainSettings,
     evaluator: &Evaluator,
@@ -132,6 +160,21 @@ fn fit_loop(
     rng: &mut ChaCha8Rng,
     record_train: bool,
 ) -> anyhow::Result<RunReport> {
+    fit_loop_frozen(net, data, settings, evaluator, tolerances, rng, record_train, 0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fit_loop_frozen(
+    mut net: Mlp,
+    data: &Data,
+    settings: &TrainSettings,
+    evaluator: &Evaluator,
+    tolerances: &[f64],
+    rng: &mut ChaCha8Rng,
+    record_train: bool,
+    frozen_prefix: usize,
+) -> anyhow::Result<RunReport> {
+    let frozen = net.params()[..frozen_prefix].to_vec();
     let (steps, eval_every) = (settings.steps, settings.eval_every);
     anyhow::ensure!(steps >= 1 && eval_every >= 1, "steps and eval_every must be ≥ 1");
     let Some(mut trainer) = settings.trainer(net.n_params(), data.d) else {
@@ -151,6 +194,7 @@ fn fit_loop(
     let mut train_curve = Vec::new();
     for step in 0..steps {
         let loss = trainer.step(&mut net, data, step, rng, &mut ws);
+        net.params_mut()[..frozen_prefix].copy_from_slice(&frozen);
         steps_used = step + 1;
         if !loss.is_finite() {
             outcome = Outcome::Diverged { step };

@@ -34,7 +34,7 @@ mod trainer;
 pub use adam::Adam;
 pub use data::{MAX_POINTS, SampledData};
 pub use eval::{COLLAPSE_FRACTION, Eval, Evaluator, Metric, SAMPLE_EVAL_POINTS, shallow_pwl};
-pub use fit::{Outcome, RunReport, fit, fit_from, fit_recording, sample};
+pub use fit::{Outcome, RunReport, fit, fit_from, fit_frozen, fit_recording, sample};
 pub use gradient::{GradientSettings, Schedule};
 pub use init::Init;
 pub use kind::{Control, Dims, Mode, Prose, TrainerInfo, TrainerKind, WidthRecorder};

@@ -34,4 +34,5 @@ mod suite;
 mod sup_exact;
 mod theory;
 mod training;
+mod transfer;
 mod writeup;

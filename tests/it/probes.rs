@@ -42,3 +42,40 @@ fn the_committed_probe_table_and_figure_redraw_from_their_json() {
     assert_eq!(markdown(&r), std::fs::read_to_string(dir.join("probes.md")).unwrap());
     assert_eq!(depthsep::probe::figure::heatmap(&r).unwrap(), std::fs::read_to_string(dir.join("probes.svg")).unwrap());
 }
+
+#[test]
+fn each_constructed_tree_layer_carries_its_own_level_linearly_and_not_the_next() {
+    use depthsep::probe::tree::{TreeProbeConfig, run as run_tree};
+    let cfg = TreeProbeConfig { d: vec![2, 4, 8], widths: vec![4], seeds: 1, points: 1024, ..Default::default() };
+    let (a, b) = (run_tree(&cfg, 1).unwrap(), run_tree(&cfg, 2).unwrap());
+    assert_eq!(a.nets, b.nets, "the same on one thread and on two");
+    assert_eq!(a.nets.len(), 6, "per d: the tree and one trained net");
+    for n in a.nets.iter().filter(|n| n.net == "constructed") {
+        assert_eq!(n.nmse, 0.0, "the tree is exact");
+        for (l, row) in n.probes.iter().enumerate() {
+            assert!(
+                n.min_linear[l][l] > 1.0 - 1e-9,
+                "d {}: layer {} carries level {}: R² {}",
+                n.d,
+                l + 1,
+                l + 1,
+                n.min_linear[l][l]
+            );
+            for (j, p) in row.iter().enumerate().skip(l + 1) {
+                assert!(p.linear < 0.9, "d {}: layer {} carries level {} linearly: R² {}", n.d, l + 1, j + 1, p.linear);
+            }
+        }
+    }
+    let e = run_tree(&TreeProbeConfig { d: vec![6], ..Default::default() }, 1).unwrap_err().to_string();
+    assert!(e.contains("--d 6: allowed 2, 4, 8 or 16"), "{e}");
+}
+
+#[test]
+fn the_committed_tree_probe_table_and_figure_redraw_from_their_json() {
+    use depthsep::probe::tree::{TreeProbeResults, heatmap, markdown as tree_markdown};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/probes");
+    let r: TreeProbeResults =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("tree-probes.json")).unwrap()).unwrap();
+    assert_eq!(tree_markdown(&r), std::fs::read_to_string(dir.join("tree-probes.md")).unwrap());
+    assert_eq!(heatmap(&r).unwrap(), std::fs::read_to_string(dir.join("tree-probes.svg")).unwrap());
+}

@@ -136,6 +136,82 @@ impl Compositional {
         }
         v[0]
     }
+
+    /// Every node's value at one point, level by level from the bottom: level l (1..=log₂ d) has
+    /// d/2^l nodes, in input order; the last level is the target's value.
+    pub fn node_values(&self, x: &[f64]) -> Vec<Vec<f64>> {
+        let mut levels = Vec::new();
+        let mut v: Vec<f64> = x.to_vec();
+        while v.len() > 1 {
+            v = v.chunks_exact(2).map(|p| (p[0] - p[1]).abs()).collect();
+            levels.push(v.clone());
+        }
+        levels
+    }
+}
+
+/// The tree's sibling: the same lower levels of |a − b| with max(a, b) at the top node, g =
+/// max(u, v) for the two subtrees' values u, v. It shares every constituent below the top with
+/// [`Compositional`] (the transfer experiment's second target, `depthsep transfer`). Its moments
+/// are exact: u, v are independent with the level-(j − 1) density p and its distribution function
+/// F, so max(u, v) has density 2·p·F, a polynomial ([`densities`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaxTop {
+    d: u32,
+    mean: f64,
+    variance: f64,
+}
+
+impl MaxTop {
+    /// d inputs, d ∈ {2, 4, 8, 16}.
+    pub fn new(d: u32) -> Result<Self, TargetError> {
+        Compositional::new(d)?;
+        let p = densities(d.trailing_zeros() - 1).pop().expect("levels");
+        // F(t) = Σ c_n t^{n+1}/(n + 1); density 2·p·F.
+        let f: Vec<f64> = std::iter::once(0.0).chain(p.iter().enumerate().map(|(n, c)| c / (n + 1) as f64)).collect();
+        let mut g = vec![0.0; p.len() + f.len() - 1];
+        for (i, a) in p.iter().enumerate() {
+            for (j, b) in f.iter().enumerate() {
+                g[i + j] += 2.0 * a * b;
+            }
+        }
+        let mean = moment(&g, 1);
+        Ok(Self { d, mean, variance: moment(&g, 2) - mean * mean })
+    }
+
+    /// The value at one point.
+    pub fn value(&self, x: &[f64]) -> f64 {
+        let half = x.len() / 2;
+        let below = Compositional { d: half.max(1) as u32, mean: 0.0, variance: 0.0 };
+        let (u, v) = if half == 1 { (x[0], x[1]) } else { (below.value(&x[..half]), below.value(&x[half..])) };
+        u.max(v)
+    }
+}
+
+impl Objective for MaxTop {
+    fn dim(&self) -> usize {
+        self.d as usize
+    }
+    fn eval_batch(&self, xs: &[f64], out: &mut [f64]) {
+        for (o, p) in out.iter_mut().zip(xs.chunks_exact(self.d as usize)) {
+            *o = self.value(p);
+        }
+    }
+    fn mean(&self) -> f64 {
+        self.mean
+    }
+    fn variance(&self) -> f64 {
+        self.variance
+    }
+    fn pwl(&self) -> Option<crate::net::Pwl> {
+        None
+    }
+    fn pieces(&self) -> usize {
+        1 << (self.d - 1)
+    }
+    fn label(&self) -> String {
+        format!("compositional d={} with max(a, b) at the top", self.d)
+    }
 }
 
 /// The exact tree net: two units σ(a − b), σ(b − a) per node, their sum the node's value.
@@ -263,5 +339,35 @@ mod tests {
         assert!(Compositional::new(3).is_err() && Compositional::new(32).is_err());
         assert!(validate_range(2, 6).is_err() && validate_range(4, 2).is_err() && validate_range(2, 16).is_ok());
         assert_eq!(members(2, 16), [2, 4, 8, 16]);
+    }
+
+    #[test]
+    fn the_max_topped_sibling_has_its_closed_form_moments_and_shares_the_lower_levels() {
+        // d = 2: max of two uniforms, mean 2/3, variance 1/18. d = 4: max of two |a − b| (density
+        // 2 − 2t, F = 2t − t²): E = ∫(1 − F²) = 7/15, E[X²] = ∫2t(1 − F²) = 4/15.
+        let closed = [(2, 2.0 / 3.0, 1.0 / 18.0), (4, 7.0 / 15.0, 11.0 / 225.0)];
+        for (d, m, v) in closed {
+            let t = MaxTop::new(d).unwrap();
+            assert!((t.mean() - m).abs() < 1e-14 && (t.variance() - v).abs() < 1e-14, "d={d}: {t:?}");
+        }
+        for d in [2u32, 4, 8, 16] {
+            let (t, f) = (MaxTop::new(d).unwrap(), Compositional::new(d).unwrap());
+            let n = 200_000;
+            let mut rng = run_rng(u64::from(d), "max-top moments");
+            let xs: Vec<f64> = (0..n * d as usize).map(|_| rng.random()).collect();
+            let mut y = vec![0.0; n];
+            t.eval_batch(&xs, &mut y);
+            let mean = y.iter().sum::<f64>() / n as f64;
+            let var = y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64;
+            assert!((mean - t.mean()).abs() < 5.0 * (t.variance() / n as f64).sqrt(), "d={d}: {mean} vs {}", t.mean());
+            assert!((var / t.variance() - 1.0).abs() < 0.02, "d={d}: var {var} vs {}", t.variance());
+            for x in xs.chunks_exact(d as usize).take(100) {
+                let levels = f.node_values(x);
+                assert_eq!(levels.len(), d.trailing_zeros() as usize);
+                assert_eq!(*levels.last().unwrap(), [f.value(x)]);
+                let below = if d == 2 { x.to_vec() } else { levels[levels.len() - 2].clone() };
+                assert_eq!(t.value(x), below[0].max(below[1]));
+            }
+        }
     }
 }
