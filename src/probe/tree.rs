@@ -233,7 +233,7 @@ pub fn heatmap(r: &TreeProbeResults) -> anyhow::Result<String> {
     let columns = 2 * r.config.d.iter().map(|&d| per_d(d)).max().unwrap_or(1);
     let (left, top, gap) = (60, 40, 56);
     let width = left + columns * (CELL * lmax + gap) + 10;
-    let height = top + r.config.d.iter().map(|&d| CELL * d.trailing_zeros() as i32 + gap).sum::<i32>() + 10;
+    let height = top + r.config.d.iter().map(|&d| CELL * d.trailing_zeros() as i32 + gap + 16).sum::<i32>() + 10;
     svg((width as u32, height as u32), |root| {
         let title =
             "Held-out R² of tree level l' (across; mean over its nodes) from hidden layer l (down), tree of |a − b|";
@@ -244,8 +244,10 @@ pub fn heatmap(r: &TreeProbeResults) -> anyhow::Result<String> {
             let panels = nets.iter().flat_map(|n| [(n, "linear"), (n, "random-feature")]);
             for (col, (n, probe)) in panels.enumerate() {
                 let x0 = left + col as i32 * (CELL * lmax + gap);
-                let head = format!("d={d}, {probe}: {} ({:.1e})", n.net, n.nmse);
-                root.draw(&Text::new(head, (x0, y0 - 34), (FONT, 11))).map_err(err)?;
+                let head = [format!("d={d}, {probe} probe"), format!("{} ({:.1e})", n.net, n.nmse)];
+                for (i, line) in head.into_iter().enumerate() {
+                    root.draw(&Text::new(line, (x0, y0 - 48 + 14 * i as i32), (FONT, 11))).map_err(err)?;
+                }
                 let values: Vec<Vec<f64>> = n
                     .probes
                     .iter()
@@ -257,7 +259,7 @@ pub fn heatmap(r: &TreeProbeResults) -> anyhow::Result<String> {
                     root.draw(&Text::new(format!("l'={}", j + 1), at, (FONT, 11))).map_err(err)?;
                 }
             }
-            y0 += CELL * d.trailing_zeros() as i32 + gap;
+            y0 += CELL * d.trailing_zeros() as i32 + gap + 16;
         }
         Ok(())
     })
