@@ -388,8 +388,8 @@ pub const MAX_DEPTH: usize = 1024;
 pub const MAX_SEEDS: u32 = 1000;
 
 /// The built-in suites' names.
-pub const BUILTIN_NAMES: [&str; 8] =
-    ["quick", "full", "tiny", "families", "sup", "landmarks", "landmarks-xl", "compositional"];
+pub const BUILTIN_NAMES: [&str; 9] =
+    ["quick", "full", "tiny", "families", "sup", "landmarks", "landmarks-xl", "compositional", "product"];
 
 /// The built-in name closest to a mistyped `name` (at most two edits away), if any.
 pub fn suggest(name: &str, names: &[&'static str]) -> Option<&'static str> {
@@ -407,6 +407,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
         "landmarks" => Some(include_str!("../suites/landmarks.toml")),
         "landmarks-xl" => Some(include_str!("../suites/landmarks-xl.toml")),
         "compositional" => Some(include_str!("../suites/compositional.toml")),
+        "product" => Some(include_str!("../suites/product.toml")),
         _ => None,
     }
 }

@@ -20,7 +20,7 @@ pub enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
     #[command(allow_negative_numbers = true)]
     Run {
-        /// Built-in suite (quick, full, tiny, families, sup, landmarks, landmarks-xl, compositional) or a TOML file.
+        /// Built-in suite (quick, full, tiny, families, sup, landmarks, landmarks-xl, compositional, product) or a TOML file.
         #[arg(long, default_value = "quick")]
         suite: String,
         /// Output folder [default: results/SUITE (the suite's name)].
@@ -252,9 +252,10 @@ pub enum Cmd {
     /// for the construction. The sawtooth's levels are Δ^1 … Δ^k (writes probes.json, .md, .svg,
     /// .pdf); the compositional tree's are its levels of |a − b| nodes (writes tree-probes.*).
     Probe {
-        /// The hierarchy probed.
-        #[arg(long, value_enum, default_value = "sawtooth")]
-        family: ProbeFamily,
+        /// The hierarchy probed: sawtooth (levels Δ^1 … Δ^k), golden (the iterates f^1 … f^t),
+        /// takagi-aA (A ≥ 2; the partial sums T_1 … T_K) or compositional (the tree's levels).
+        #[arg(long, default_value = "sawtooth")]
+        family: String,
         /// Sawtooth: largest k (2..=12); every k from 2 is probed.
         #[arg(long, default_value_t = 6)]
         k_max: u32,
@@ -322,13 +323,4 @@ impl From<MetricArg> for Metric {
             MetricArg::Sup => Metric::Sup,
         }
     }
-}
-
-/// The hierarchies `depthsep probe` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProbeFamily {
-    /// Δ^1 … Δ^k of the sawtooth.
-    Sawtooth,
-    /// The levels of the compositional tree of |a − b|.
-    Compositional,
 }

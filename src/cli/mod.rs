@@ -248,21 +248,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 console::out(&format!("{}\n", p.display()))?;
             }
         }
-        Cmd::Probe { family: args::ProbeFamily::Sawtooth, k_max, seeds, widths, out, threads: t, .. } => {
-            let mut cfg = crate::probe::run::ProbeConfig { k_max, seeds, ..Default::default() };
-            cfg.widths = widths.unwrap_or(cfg.widths);
-            let res = crate::probe::run::run(&cfg, threads(t)?)?;
-            crate::probe::run::write(&res, &out)?;
-            console::out(&crate::probe::run::markdown(&res))?;
-            eprintln!("probes: {}", out.join("probes.json").display());
-        }
-        Cmd::Probe { family: args::ProbeFamily::Compositional, d, seeds, widths, out, threads: t, .. } => {
+        Cmd::Probe { family, d, seeds, widths, out, threads: t, .. } if family == "compositional" => {
             let mut cfg = crate::probe::tree::TreeProbeConfig { d, seeds, ..Default::default() };
             cfg.widths = widths.unwrap_or(cfg.widths);
             let res = crate::probe::tree::run(&cfg, threads(t)?)?;
             crate::probe::tree::write(&res, &out)?;
             console::out(&crate::probe::tree::markdown(&res))?;
             eprintln!("probes: {}", out.join("tree-probes.json").display());
+        }
+        Cmd::Probe { family, k_max, seeds, widths, out, threads: t, .. } => {
+            let mut cfg = crate::probe::run::ProbeConfig { family, k_max, seeds, ..Default::default() };
+            cfg.widths = widths.unwrap_or(cfg.widths);
+            let res = crate::probe::run::run(&cfg, threads(t)?)?;
+            crate::probe::run::write(&res, &out)?;
+            console::out(&crate::probe::run::markdown(&res))?;
+            let stem = crate::probe::run::stem(&res.config.family);
+            eprintln!("probes: {}", out.join(format!("{stem}.json")).display());
         }
         Cmd::Transfer { d, width, seeds, out, threads: t } => {
             let cfg = crate::transfer::TransferConfig { d, width, seeds, ..Default::default() };

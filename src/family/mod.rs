@@ -19,6 +19,7 @@ mod info;
 pub mod iterate;
 pub mod levels;
 pub mod maxd;
+pub mod product;
 pub mod radial;
 mod registry;
 pub mod sawtooth;

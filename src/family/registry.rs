@@ -5,7 +5,7 @@
 //! Parameters are integers, so identities compare, sort and hash exactly.
 
 use super::{
-    FamilyInfo, Target, TargetError, ball, compositional, file, golden, maxd, radial, sawtooth, square, takagi,
+    FamilyInfo, Target, TargetError, ball, compositional, file, golden, maxd, product, radial, sawtooth, square, takagi,
 };
 use crate::validate::Invalid;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ pub static FAMILIES: &[&FamilyInfo] = &[
     &square::INFO,
     &maxd::INFO,
     &compositional::INFO,
+    &product::INFO,
     &ball::INFO,
     &radial::INFO,
     &file::INFO,
@@ -70,6 +71,11 @@ pub enum TargetId {
         /// Inputs (2, 4, 8 or 16).
         d: u32,
     },
+    /// The product x_1⋯x_d of d = 2^j inputs on \[0,1\]^d (a binary tree of a·b).
+    Product {
+        /// Inputs (2, 4, 8 or 16).
+        d: u32,
+    },
     /// The unit ball in R^d with a ramp of width ramp_milli/1000 in ‖x‖² (0: the indicator).
     Ball {
         /// Inputs.
@@ -105,6 +111,7 @@ impl TargetId {
             TargetId::Square { l } => Ok(Box::new(square::Square::new(l)?)),
             TargetId::Max { d } => Ok(Box::new(maxd::MaxD::new(d)?)),
             TargetId::Compositional { d } => Ok(Box::new(compositional::Compositional::new(d)?)),
+            TargetId::Product { d } => Ok(Box::new(product::Product::new(d)?)),
             TargetId::Ball { d, ramp_milli, radius_uniform } => {
                 Ok(Box::new(ball::Ball::new(d, ramp_milli)?.with_radius_uniform(radius_uniform)?))
             }
@@ -125,6 +132,7 @@ impl TargetId {
             TargetId::Square { .. } => &square::INFO,
             TargetId::Max { .. } => &maxd::INFO,
             TargetId::Compositional { .. } => &compositional::INFO,
+            TargetId::Product { .. } => &product::INFO,
             TargetId::Ball { .. } => &ball::INFO,
             TargetId::Radial { .. } => &radial::INFO,
             TargetId::File { .. } => &file::INFO,
@@ -175,9 +183,11 @@ impl TargetId {
             TargetId::Golden { .. } => Some(TargetId::Golden { t: v }),
             TargetId::Takagi { a, .. } => Some(TargetId::Takagi { a, k: v }),
             TargetId::Square { .. } => Some(TargetId::Square { l: v }),
-            TargetId::Max { .. } | TargetId::Compositional { .. } | TargetId::Ball { .. } | TargetId::File { .. } => {
-                None
-            }
+            TargetId::Max { .. }
+            | TargetId::Compositional { .. }
+            | TargetId::Product { .. }
+            | TargetId::Ball { .. }
+            | TargetId::File { .. } => None,
             TargetId::Radial { d, .. } => Some(TargetId::Radial { d, k: v }),
         }
     }
@@ -189,7 +199,10 @@ impl TargetId {
             TargetId::Golden { t } => ("t", t as f64),
             TargetId::Takagi { k, .. } => ("K", k as f64),
             TargetId::Square { l } => ("L", l as f64),
-            TargetId::Max { d } | TargetId::Compositional { d } | TargetId::Ball { d, .. } => ("d", d as f64),
+            TargetId::Max { d }
+            | TargetId::Compositional { d }
+            | TargetId::Product { d }
+            | TargetId::Ball { d, .. } => ("d", d as f64),
             TargetId::Radial { k, .. } => ("k", k as f64),
             TargetId::File { .. } => ("file", 1.0),
         }
@@ -205,6 +218,7 @@ impl std::fmt::Display for TargetId {
             TargetId::Square { l } => write!(f, "square L={l}"),
             TargetId::Max { d } => write!(f, "max d={d}"),
             TargetId::Compositional { d } => write!(f, "compositional d={d}"),
+            TargetId::Product { d } => write!(f, "product d={d}"),
             TargetId::Ball { d, ramp_milli, radius_uniform } => {
                 write!(f, "ball d={d} δ={}", f64::from(*ramp_milli) / 1000.0)?;
                 if *radius_uniform { write!(f, " ‖x‖~U[0,2]") } else { Ok(()) }
@@ -258,6 +272,13 @@ pub enum TargetSpec {
     },
     /// The tree of |a − b| for the powers of two d_min ≤ d ≤ d_max.
     Compositional {
+        /// Smallest d (2, 4, 8 or 16).
+        d_min: u32,
+        /// Largest d (2, 4, 8 or 16).
+        d_max: u32,
+    },
+    /// The product of d inputs for the powers of two d_min ≤ d ≤ d_max.
+    Product {
         /// Smallest d (2, 4, 8 or 16).
         d_min: u32,
         /// Largest d (2, 4, 8 or 16).
@@ -323,6 +344,7 @@ impl TargetSpec {
             TargetSpec::Square { l_min, l_max } => square::validate_range(l_min, l_max),
             TargetSpec::Max { d_min, d_max } => maxd::validate_range(d_min, d_max),
             TargetSpec::Compositional { d_min, d_max } => compositional::validate_range(d_min, d_max),
+            TargetSpec::Product { d_min, d_max } => product::validate_range(d_min, d_max),
             TargetSpec::Ball { d_min, d_max, ramp_milli } => ball::validate_range(d_min, d_max, ramp_milli),
             TargetSpec::Radial { d, k_min, k_max } => radial::validate_range(d, k_min, k_max),
         }
@@ -340,6 +362,9 @@ impl TargetSpec {
             TargetSpec::Max { d_min, d_max } => (d_min..=d_max).map(|d| TargetId::Max { d }).collect(),
             TargetSpec::Compositional { d_min, d_max } => {
                 compositional::members(d_min, d_max).into_iter().map(|d| TargetId::Compositional { d }).collect()
+            }
+            TargetSpec::Product { d_min, d_max } => {
+                product::members(d_min, d_max).into_iter().map(|d| TargetId::Product { d }).collect()
             }
             TargetSpec::Ball { d_min, d_max, ramp_milli } => {
                 (d_min..=d_max).map(|d| TargetId::Ball { d, ramp_milli, radius_uniform: false }).collect()
@@ -373,6 +398,7 @@ mod tests {
             TargetId::Square { l: 1 },
             TargetId::Max { d: 2 },
             TargetId::Compositional { d: 2 },
+            TargetId::Product { d: 2 },
             TargetId::Ball { d: 2, ramp_milli: 0, radius_uniform: false },
             TargetId::Radial { d: 2, k: 1 },
             TargetId::File { fingerprint: 7 },

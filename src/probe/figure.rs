@@ -3,7 +3,7 @@
 //! down, level Δ^j across, each cell shaded by its held-out R² (white ≤ 0, dark blue 1) and
 //! labelled with it.
 
-use super::run::ProbeResults;
+use super::run::{ProbeResults, level_label};
 use crate::report::plot::{FONT, err, svg};
 use plotters::prelude::*;
 
@@ -19,7 +19,12 @@ pub fn heatmap(r: &ProbeResults) -> anyhow::Result<String> {
     let width = left + columns * (CELL * kmax + gap) + 10;
     let height = top + ks.iter().map(|&k| 2 * (CELL * k as i32 + gap)).sum::<i32>() + 10;
     svg((width as u32, height as u32), |root| {
-        let title = "Held-out R² of level Δ^j (across) from hidden layer l (down), sawtooth Δ^k";
+        let f = r.config.family.as_str();
+        let title = format!(
+            "Held-out R² of level {} (across) from hidden layer l (down), {}",
+            level_label(f, "j"),
+            super::run::describe(f).0.replace("the sawtooth", "sawtooth")
+        );
         root.draw(&Text::new(title, (left, 8), (FONT, 18))).map_err(err)?;
         let mut y0 = top + gap;
         for &k in &ks {
@@ -28,7 +33,7 @@ pub fn heatmap(r: &ProbeResults) -> anyhow::Result<String> {
             for (row, probe) in ["linear probe", "random-feature probe"].iter().enumerate() {
                 for (col, n) in nets.iter().enumerate() {
                     let x0 = left + col as i32 * (CELL * kmax + gap);
-                    let head = format!("Δ^{k}, {probe}: {} (nMSE {:.1e})", n.net, n.nmse);
+                    let head = format!("{}, {probe}: {} (nMSE {:.1e})", level_label(f, k), n.net, n.nmse);
                     root.draw(&Text::new(head, (x0, y0 - 34), (FONT, 11))).map_err(err)?;
                     let values: Vec<Vec<f64>> = n
                         .probes
@@ -38,7 +43,7 @@ pub fn heatmap(r: &ProbeResults) -> anyhow::Result<String> {
                     cells(root, (x0, y0), &values, col == 0)?;
                     for j in 0..k as i32 {
                         let at = (x0 + j * CELL + 10, y0 - 14);
-                        root.draw(&Text::new(format!("Δ^{}", j + 1), at, (FONT, 11))).map_err(err)?;
+                        root.draw(&Text::new(level_label(f, j + 1), at, (FONT, 11))).map_err(err)?;
                     }
                 }
                 y0 += side + gap;

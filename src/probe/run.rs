@@ -1,5 +1,8 @@
 //! `depthsep probe`: the layer probes of trained and constructed sawtooth nets, written as
-//! `probes.json`, `probes.md` and `probes.svg` (+ `.pdf`).
+//! `probes.json`, `probes.md` and `probes.svg` (+ `.pdf`); with `--family golden` or `takagi-aA`,
+//! the same for the 1-D families whose construction depth is their parameter, each member's levels
+//! being the family's members 1..k (the golden map's iterates f^1 … f^t, the Takagi partial sums
+//! T_1 … T_K), written as `<family>-probes.*`.
 //!
 //! For k = 2..=k_max the trained nets are w × k for each width w (one hidden layer per composition,
 //! as the full suite's deep reference; width 8 is the suite's, width 4 cannot hold Δ^k's 2^k − 1
@@ -10,8 +13,7 @@
 //! points, drawn uniformly on \[0,1\] from two ChaCha8 streams of the master seed.
 
 use super::{Probe, probe_net};
-use crate::family::sawtooth::Sawtooth;
-use crate::family::{Target, TargetId};
+use crate::family::TargetId;
 use crate::recipe::Recipe;
 use crate::rng::run_rng;
 use crate::train::Metric;
@@ -24,6 +26,10 @@ use std::path::Path;
 /// What `depthsep probe` runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeConfig {
+    /// The series probed, as `--family` names it (`sawtooth`, `golden`, `takagi-a2`); absent in
+    /// documents written before it existed, which are the sawtooth's.
+    #[serde(default = "sawtooth", skip_serializing_if = "is_sawtooth")]
+    pub family: String,
     /// Largest number of compositions k (from 2).
     pub k_max: u32,
     /// Widths of the trained nets.
@@ -38,9 +44,43 @@ pub struct ProbeConfig {
     pub master_seed: u64,
 }
 
+fn sawtooth() -> String {
+    "sawtooth".into()
+}
+
+fn is_sawtooth(f: &String) -> bool {
+    f == "sawtooth"
+}
+
+/// The level j of a series' member k (its member j): `Δ^j`, `f^j` (golden), `T_j` (Takagi).
+pub fn level_label(family: &str, j: impl std::fmt::Display) -> String {
+    match family {
+        "sawtooth" => format!("Δ^{j}"),
+        "golden" => format!("f^{j}"),
+        _ => format!("T_{j}"),
+    }
+}
+
+/// What the levels and the constructed net are, for the table's and the figure's text.
+pub(super) fn describe(family: &str) -> (String, String) {
+    match family {
+        "sawtooth" => ("the sawtooth Δ^k".into(), "Telgarsky's width-2 net".into()),
+        "golden" => ("the golden-ratio map's iterate f^k".into(), "the exact width-2 net of depth k".into()),
+        f => {
+            (format!("the Takagi sum T_k = Σ_{{s ≤ k}} a^{{−s}} Δ^s ({f})"), "the exact width-3 net of depth k".into())
+        }
+    }
+}
+
+/// Where `probes.*` of a series go: `probes` for the sawtooth, `<family>-probes` otherwise.
+pub fn stem(family: &str) -> String {
+    if family == "sawtooth" { "probes".into() } else { format!("{family}-probes") }
+}
+
 impl Default for ProbeConfig {
     fn default() -> Self {
         ProbeConfig {
+            family: sawtooth(),
             k_max: 6,
             widths: vec![4, 8],
             seeds: 3,
@@ -91,6 +131,21 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
     if let Some(r) = cfg.recipes.iter().find(|r| r.structure_aware()) {
         anyhow::bail!("recipe `{}` is structure-aware: the probes measure what generic training learns", r.name());
     }
+    let f = cfg.family.as_str();
+    anyhow::ensure!(
+        f == "sawtooth" || f == "golden" || f.starts_with("takagi-a"),
+        "--family {f}: allowed sawtooth, golden, takagi-aA (A ≥ 2) or compositional"
+    );
+    let series = TargetId::parse_series(f).map_err(anyhow::Error::msg)?;
+    let member = |k: u32| series.with_axis_value(k).expect("a series with an axis");
+    for k in 2..=cfg.k_max {
+        let depth = member(k).build()?.natural_depth();
+        anyhow::ensure!(
+            crate::recipe::staged(member(k), depth),
+            "--family {}: its members' construction depths are not 1, 2, …, k (allowed: sawtooth, golden, takagi-aA)",
+            cfg.family
+        );
+    }
     let started = crate::suite::provenance::now_rfc3339();
     let commit = crate::suite::provenance::git_commit();
     let settings = crate::suite::load_suite("full")?.deep.train;
@@ -111,9 +166,9 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
     let trained: Vec<(u32, usize, Recipe, u32, crate::net::Mlp, f64)> = pool.install(|| {
         jobs.par_iter()
             .map(|&(k, width, recipe, seed)| {
-                let stream = format!("probe/{}/{}/w{width}/s{seed}", TargetId::Sawtooth { k }, recipe.name());
+                let id = member(k);
+                let stream = format!("probe/{id}/{}/w{width}/s{seed}", recipe.name());
                 let mut rng = run_rng(cfg.master_seed, &stream);
-                let id = TargetId::Sawtooth { k };
                 let out = crate::recipe::train_deep(
                     recipe,
                     id,
@@ -134,14 +189,19 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
     })?;
     let mut nets = Vec::new();
     for k in 2..=cfg.k_max {
-        let target = Sawtooth::new(k)?;
+        let target = member(k).build()?;
         let levels: Vec<(Vec<f64>, Vec<f64>)> = (1..=k)
             .map(|j| {
-                let s = Sawtooth::new(j).expect("j ≤ k");
-                (fit.iter().map(|&x| s.value(x)).collect(), test.iter().map(|&x| s.value(x)).collect())
+                let s = member(j).build()?;
+                let at = |xs: &[f64]| {
+                    let mut y = vec![0.0; xs.len()];
+                    s.eval_batch(xs, &mut y);
+                    y
+                };
+                Ok((at(&fit), at(&test)))
             })
-            .collect();
-        let ev = crate::train::Evaluator::new(&target, Metric::Nmse);
+            .collect::<anyhow::Result<_>>()?;
+        let ev = crate::train::Evaluator::new(target.as_ref(), Metric::Nmse);
         let nmse = |net: &crate::net::Mlp| -> anyhow::Result<f64> { Ok(ev.eval(net)?.value) };
         let constructed = target.construct_deep()?.net;
         let probe_seed = crate::rng::fnv1a64(format!("probe/features/k{k}").as_bytes());
@@ -175,12 +235,15 @@ pub fn run(cfg: &ProbeConfig, threads: usize) -> anyhow::Result<ProbeResults> {
 
 /// The Markdown table: one row per net and layer, one column per level (linear R² / random R²).
 pub fn markdown(r: &ProbeResults) -> String {
+    let f = r.config.family.as_str();
+    let (target, constructed) = describe(f);
     let mut s = format!(
         "Held-out R² of a linear probe / a random-feature probe (one hidden layer of {} random ReLU units, output \
-         solved by least squares) for level Δ^j of the sawtooth Δ^k from hidden layer l. Constructed: Telgarsky's \
-         width-2 net; trained: nets of width {} trained by generic recipes (best of {} seeds by nMSE), {} fit and {} \
-         held-out points, master seed {}.\n\n",
+         solved by least squares) for level {} of {target} from hidden layer l. Constructed: {constructed}; trained: \
+         nets of width {} trained by generic recipes (best of {} seeds by nMSE), {} fit and {} held-out points, \
+         master seed {}.\n\n",
         super::RANDOM_UNITS,
+        level_label(f, "j"),
         r.config.widths.iter().map(|w| w.to_string()).collect::<Vec<_>>().join(" and "),
         r.config.seeds,
         r.config.points,
@@ -188,9 +251,10 @@ pub fn markdown(r: &ProbeResults) -> String {
         r.config.master_seed
     );
     for k in 2..=r.config.k_max {
-        let header: Vec<String> = (1..=k).map(|j| format!("Δ^{j}")).collect();
+        let header: Vec<String> = (1..=k).map(|j| level_label(f, j)).collect();
         s += &format!(
-            "**Δ^{k}**\n\n| net (nMSE) | layer | {} |\n|---|---|{}\n",
+            "**{}**\n\n| net (nMSE) | layer | {} |\n|---|---|{}\n",
+            level_label(f, k),
             header.join(" | "),
             "---|".repeat(k as usize)
         );
@@ -213,15 +277,17 @@ pub fn diagonal(n: &NetProbes) -> f64 {
     d.iter().sum::<f64>() / d.len().max(1) as f64
 }
 
-/// Write `probes.json`, `probes.md`, `probes.svg` and `probes.pdf` into `dir`.
+/// Write `probes.json`, `probes.md`, `probes.svg` and `probes.pdf` into `dir` (`<family>-probes.*`
+/// for a series other than the sawtooth).
 pub fn write(r: &ProbeResults, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stem = stem(&r.config.family);
     let json = crate::json::to_string(r)?;
-    crate::durable::write_atomic(&dir.join("probes.json"), &json)?;
-    crate::durable::write_atomic(&dir.join("probes.md"), &markdown(r))?;
+    crate::durable::write_atomic(&dir.join(format!("{stem}.json")), &json)?;
+    crate::durable::write_atomic(&dir.join(format!("{stem}.md")), &markdown(r))?;
     let svg = super::figure::heatmap(r)?;
-    crate::durable::write_atomic(&dir.join("probes.svg"), &svg)?;
+    crate::durable::write_atomic(&dir.join(format!("{stem}.svg")), &svg)?;
     let pdf = crate::report::pdf::from_svg(&svg)?;
-    crate::durable::write_atomic_via(&dir.join("probes.pdf"), &dir.join("probes.pdf.tmp"), pdf)?;
+    crate::durable::write_atomic_via(&dir.join(format!("{stem}.pdf")), &dir.join(format!("{stem}.pdf.tmp")), pdf)?;
     Ok(())
 }

@@ -79,3 +79,40 @@ fn the_committed_tree_probe_table_and_figure_redraw_from_their_json() {
     assert_eq!(tree_markdown(&r), std::fs::read_to_string(dir.join("tree-probes.md")).unwrap());
     assert_eq!(heatmap(&r).unwrap(), std::fs::read_to_string(dir.join("tree-probes.svg")).unwrap());
 }
+
+#[test]
+fn the_golden_and_takagi_constructions_carry_member_l_at_layer_l() {
+    for family in ["golden", "takagi-a2", "takagi-a4"] {
+        let cfg = ProbeConfig {
+            family: family.into(),
+            k_max: 4,
+            seeds: 1,
+            widths: vec![4],
+            recipes: vec![depthsep::recipe::Recipe::Plain],
+            points: 512,
+            ..Default::default()
+        };
+        let r = run(&cfg, 2).unwrap();
+        assert_eq!(r.nets.len(), 6, "{family}: per k = 2..4 the construction and one trained net");
+        for n in r.nets.iter().filter(|n| n.net == "constructed") {
+            assert!(n.nmse < 1e-12, "{family} k {}: the construction is exact ({})", n.k, n.nmse);
+            for (l, row) in n.probes.iter().enumerate() {
+                assert!(
+                    row[l].linear > 1.0 - 1e-9,
+                    "{family} k {}: layer {} carries member {}: R² {}",
+                    n.k,
+                    l + 1,
+                    l + 1,
+                    row[l].linear
+                );
+            }
+        }
+        let md = markdown(&r);
+        let level = if family == "golden" { "f^" } else { "T_" };
+        assert!(md.contains(&format!("| net (nMSE) | layer | {level}1 | {level}2 |")), "{md}");
+    }
+    for bad in ["square", "max", "radial-d2"] {
+        let e = run(&ProbeConfig { family: bad.into(), ..Default::default() }, 1).unwrap_err().to_string();
+        assert!(e.contains(&format!("--family {bad}: allowed sawtooth, golden, takagi-aA")), "{e}");
+    }
+}

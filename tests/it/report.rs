@@ -101,6 +101,8 @@ fn every_committed_document_reads_back_and_writes_again_to_the_same_bytes() {
     // its type loses nothing that writing it again would show.
     use depthsep::experiment::ExperimentResults;
     use depthsep::probe::run::ProbeResults;
+    use depthsep::probe::tree::TreeProbeResults;
+    use depthsep::transfer::TransferResults;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut docs = vec![];
     let mut stack = vec![root.join("reports")];
@@ -118,7 +120,11 @@ fn every_committed_document_reads_back_and_writes_again_to_the_same_bytes() {
     for path in docs {
         let text = std::fs::read_to_string(&path).unwrap();
         let again = match path.file_name().unwrap().to_str().unwrap() {
-            "probes.json" => depthsep::json::to_string(&serde_json::from_str::<ProbeResults>(&text).unwrap()),
+            "tree-probes.json" => depthsep::json::to_string(&serde_json::from_str::<TreeProbeResults>(&text).unwrap()),
+            "transfer.json" => depthsep::json::to_string(&serde_json::from_str::<TransferResults>(&text).unwrap()),
+            name if name.ends_with("probes.json") => {
+                depthsep::json::to_string(&serde_json::from_str::<ProbeResults>(&text).unwrap())
+            }
             _ if path.parent().unwrap().file_name().unwrap().to_str().unwrap().starts_with("safran2017") => {
                 depthsep::json::to_string(&serde_json::from_str::<ExperimentResults>(&text).unwrap())
             }

@@ -1,0 +1,257 @@
+//! The product of d = 2^j inputs as a binary tree of the smooth constituent h(a, b) = a·b: the
+//! compositional family's smooth sibling ([`super::compositional`] has the piecewise-linear
+//! |a − b|). f(x) = x_1 x_2 ⋯ x_d on \[0,1\]^d, inputs uniform. Multiplication is the textbook
+//! smooth constituent: Lin, Tegmark & Rolnick (2017) show that a one-hidden-layer net of smooth
+//! units needs 2^d of them to multiply d numbers exactly, where a deep one needs O(d); Poggio et
+//! al. (2017) bound the units for accuracy ε by O(ε^{−d/m}) shallow against O((d − 1) ε^{−2/m})
+//! for a deep net that mirrors the tree.
+//!
+//! **Moments, exactly.** E f = 2^{−d}, E f² = 3^{−d}, so Var f = 3^{−d} − 4^{−d}.
+//!
+//! **Construction** ([`tree`]), with Yarotsky's (2017) squaring net: g_s(t) = t − Σ_{i ≤ s}
+//! Δ^i(t)/4^i is the piecewise-linear interpolant of t² on the grid of 2^s cells, so
+//! 0 ≤ g_s(t) − t² ≤ 4^{−s−1} on \[0,1\], g_s is 2-Lipschitz and maps \[0,1\] into \[0,1\]. Each node
+//! computes ab = u² − v² with u = (a + b)/2 ∈ \[0,1\] and v = |a − b|/2 ∈ \[0, ½\]:
+//! - one layer of three units per node, σ(a − b), σ(b − a) and σ(a + b) (so v and u are linear in it);
+//! - s layers of six units per node: for each of u and v, σ(2y), σ(4y − 2) (the tent Δ of the last
+//!   iterate y) and σ(S) (the running sum S_i = g_i, which is ≥ 0);
+//! - the node's value g_s(u) − g_s(v), linear in the last of them, feeds the next level (the output
+//!   layer at the top). No clamp is needed: g_s(u) ≤ 1 keeps values at most 1, a value below 0 is
+//!   at least −4^{−s−1}, and then g_s reads a negative u as 0 (all three units off), within the bound.
+//!
+//! So j(s + 1) hidden layers, 3 · 2^{j−l} + … units. **Error bound** (sup norm): if a node's inputs
+//! are within e of the true values, u and v are within e, g_s(ũ) − u² within 2e + 4^{−s−1} (Lipschitz
+//! 2 plus the interpolation error), so the node is within e' = 4e + 2·4^{−s−1}. From exact inputs,
+//! the top is within e_j = 2·4^{−s−1}(4^j − 1)/3 (tested on 2·10⁵ random points). The reference uses
+//! the fewest s whose e_j² / Var f ≤ 10⁻³ (nMSE, the ball's rule).
+
+use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
+use crate::net::{ExactErrors, Mlp};
+use crate::validate::{Invalid, check};
+
+/// This family's entry in the registry ([`super::FAMILIES`]).
+pub static INFO: FamilyInfo = FamilyInfo {
+    name: "product",
+    label: "product tree x_1⋯x_d",
+    params: &["d"],
+    cli: None,
+    many_input: true,
+    works: &[(
+        "lin2017",
+        "@article{lin2017,\n  author = {Lin, Henry W. and Tegmark, Max and Rolnick, David},\n  title = {Why Does Deep and Cheap Learning Work So Well?},\n  journal = {Journal of Statistical Physics},\n  volume = {168},\n  number = {6},\n  pages = {1223--1247},\n  year = {2017}\n}",
+    )],
+    describe: |_, m| {
+        format!(
+            "the product x_1⋯x_d of {} inputs on {} as a binary tree of h(a, b) = a·b",
+            m("d = 2^j", "d = 2^j"),
+            m("[0,1]^d", "[0,1]^d")
+        )
+    },
+};
+
+/// Largest supported d.
+pub const MAX_D: u32 = 16;
+
+fn allowed(d: u32) -> bool {
+    (2..=MAX_D).contains(&d) && d.is_power_of_two()
+}
+
+/// Check a suite's d range: powers of two, 2 ≤ d_min ≤ d_max ≤ 16.
+pub fn validate_range(d_min: u32, d_max: u32) -> Result<(), Invalid> {
+    let what = "2, 4, 8 or 16 (a power of two: the tree is binary)";
+    check(allowed(d_min), "", "d_min", &d_min, what)?;
+    check(allowed(d_max), "", "d_max", &d_max, what)?;
+    check(d_min <= d_max, "", "d_max", &d_max, "d_max ≥ d_min (the range is empty)")
+}
+
+/// The members of a range: the powers of two from d_min to d_max.
+pub fn members(d_min: u32, d_max: u32) -> Vec<u32> {
+    (1..=MAX_D.trailing_zeros()).map(|j| 1u32 << j).filter(|d| (d_min..=d_max).contains(d)).collect()
+}
+
+/// The product of d = 2^j inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    d: u32,
+}
+
+impl Product {
+    /// d inputs, d ∈ {2, 4, 8, 16}.
+    pub fn new(d: u32) -> Result<Self, TargetError> {
+        if !allowed(d) {
+            let allowed = "2, 4, 8 or 16";
+            return Err(TargetError::OutOfRange { family: "product", param: "d", value: d.to_string(), allowed });
+        }
+        Ok(Self { d })
+    }
+
+    /// The proved sup-norm bound of the tree net with squaring depth `s`: 2·4^{−s−1}(4^j − 1)/3.
+    pub fn bound(&self, s: u32) -> f64 {
+        let j = self.d.trailing_zeros() as i32;
+        2.0 * 4f64.powi(-(s as i32) - 1) * (4f64.powi(j) - 1.0) / 3.0
+    }
+
+    /// The squaring depth of the reference: the fewest s with bound² / Var f ≤ 10⁻³.
+    pub fn squaring_depth(&self) -> u32 {
+        (1..).find(|&s| self.bound(s).powi(2) / self.variance() <= 1e-3).expect("the bound falls as 4^{-s}")
+    }
+}
+
+/// The tree net for d = 2^j inputs with squaring depth s (module docs).
+pub fn tree(d: usize, s: usize) -> anyhow::Result<Mlp> {
+    anyhow::ensure!(d >= 2 && d.is_power_of_two() && s >= 1, "tree needs d = 2^j ≥ 2 and s ≥ 1");
+    // Each value below is a linear form over the previous layer's units: value v = Σ c·unit.
+    // `vals[i]` lists (unit, coefficient) pairs; at the inputs, unit i with coefficient 1.
+    let mut vals: Vec<Vec<(usize, f64)>> = (0..d).map(|i| vec![(i, 1.0)]).collect();
+    let mut layers: Vec<(Vec<f64>, Vec<f64>, usize)> = Vec::new(); // (W row-major, b, inputs)
+    let mut inputs = d;
+    let row = |forms: &[(&[(usize, f64)], f64)], inputs: usize| {
+        let mut w = vec![0.0; inputs];
+        for (form, scale) in forms {
+            for &(u, c) in form.iter() {
+                w[u] += scale * c;
+            }
+        }
+        w
+    };
+    while vals.len() > 1 {
+        let nodes = vals.len() / 2;
+        // Layer A: σ(a − b), σ(b − a), σ(a + b) per node.
+        let (mut w, mut b) = (Vec::new(), Vec::new());
+        for n in 0..nodes {
+            let (a, c) = (&vals[2 * n][..], &vals[2 * n + 1][..]);
+            w.extend(row(&[(a, 1.0), (c, -1.0)], inputs));
+            w.extend(row(&[(c, 1.0), (a, -1.0)], inputs));
+            w.extend(row(&[(a, 1.0), (c, 1.0)], inputs));
+            b.extend([0.0; 3]);
+        }
+        layers.push((w, b, inputs));
+        inputs = 3 * nodes;
+        // u = (a + b)/2, v = (σ(a − b) + σ(b − a))/2; y (the last tent iterate) and S start at u, v.
+        let mut ys: Vec<Vec<(usize, f64)>> = Vec::new();
+        for n in 0..nodes {
+            ys.push(vec![(3 * n + 2, 0.5)]);
+            ys.push(vec![(3 * n, 0.5), (3 * n + 1, 0.5)]);
+        }
+        let mut sums = ys.clone();
+        for i in 1..=s {
+            let (mut w, mut b) = (Vec::new(), Vec::new());
+            for (y, sum) in ys.iter().zip(&sums) {
+                w.extend(row(&[(y, 2.0)], inputs));
+                w.extend(row(&[(y, 4.0)], inputs));
+                w.extend(row(&[(sum, 1.0)], inputs));
+                b.extend([0.0, -2.0, 0.0]);
+            }
+            layers.push((w, b, inputs));
+            inputs = 3 * ys.len();
+            // Δ^i = σ(2y) − σ(4y − 2); S_i = S_{i−1} − Δ^i / 4^i.
+            let q = 4f64.powi(-(i as i32));
+            ys = (0..ys.len()).map(|k| vec![(3 * k, 1.0), (3 * k + 1, -1.0)]).collect();
+            sums = (0..sums.len()).map(|k| vec![(3 * k + 2, 1.0), (3 * k, -q), (3 * k + 1, q)]).collect();
+        }
+        // The node's value g_s(u) − g_s(v).
+        vals = (0..nodes)
+            .map(|n| {
+                let mut v = sums[2 * n].clone();
+                v.extend(sums[2 * n + 1].iter().map(|&(u, c)| (u, -c)));
+                v
+            })
+            .collect();
+    }
+    let hidden: Vec<usize> = layers.iter().skip(1).map(|l| l.2).chain(std::iter::once(inputs)).collect();
+    let mut net = Mlp::with_hidden(d, &hidden)?;
+    for (l, (w, b, _)) in layers.iter().enumerate() {
+        net.set_layer(l, w, b);
+    }
+    net.set_layer(layers.len(), &row(&[(&vals[0][..], 1.0)], inputs), &[0.0]);
+    Ok(net)
+}
+
+impl Objective for Product {
+    fn dim(&self) -> usize {
+        self.d as usize
+    }
+    fn eval_batch(&self, xs: &[f64], out: &mut [f64]) {
+        for (o, p) in out.iter_mut().zip(xs.chunks_exact(self.d as usize)) {
+            *o = p.iter().product();
+        }
+    }
+    fn mean(&self) -> f64 {
+        0.5f64.powi(self.d as i32)
+    }
+    fn variance(&self) -> f64 {
+        3f64.powi(-(self.d as i32)) - 4f64.powi(-(self.d as i32))
+    }
+    fn pwl(&self) -> Option<crate::net::Pwl> {
+        None
+    }
+    /// Smooth: no linear pieces; the count sizes nothing for d > 1 inputs (the data rule counts
+    /// parameters), so report 1.
+    fn pieces(&self) -> usize {
+        1
+    }
+    fn label(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+impl Target for Product {
+    fn id(&self) -> TargetId {
+        TargetId::Product { d: self.d }
+    }
+    fn construct_deep(&self) -> anyhow::Result<Constructed> {
+        let s = self.squaring_depth();
+        let e = self.bound(s);
+        Ok(Constructed { net: tree(self.d as usize, s as usize)?, claimed: ExactErrors { l1: e, mse: e * e, sup: e } })
+    }
+    fn natural_depth(&self) -> usize {
+        self.d.trailing_zeros() as usize * (self.squaring_depth() as usize + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::run_rng;
+    use rand::RngExt;
+
+    #[test]
+    fn the_tree_is_within_its_proved_bound_and_the_moments_are_exact() {
+        for d in [2u32, 4, 8, 16] {
+            let t = Product::new(d).unwrap();
+            let n = 200_000;
+            let mut rng = run_rng(u64::from(d), "product tree");
+            let xs: Vec<f64> = (0..n * d as usize).map(|_| rng.random()).collect();
+            let mut y = vec![0.0; n];
+            t.eval_batch(&xs, &mut y);
+            let mean = y.iter().sum::<f64>() / n as f64;
+            let var = y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64;
+            assert!((mean - t.mean()).abs() < 5.0 * (t.variance() / n as f64).sqrt(), "d={d}: {mean}");
+            assert!((var / t.variance() - 1.0).abs() < 0.05, "d={d}: var {var} vs {}", t.variance());
+            for s in [1, 3, t.squaring_depth() as usize] {
+                let net = tree(d as usize, s).unwrap();
+                assert_eq!(net.hidden().len(), d.trailing_zeros() as usize * (s + 1));
+                let mut out = vec![0.0; n];
+                net.forward(&xs, &mut out);
+                let worst = out.iter().zip(&y).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+                let bound = t.bound(s as u32);
+                assert!(worst <= bound + 1e-15, "d={d} s={s}: error {worst:e} above the bound {bound:e}");
+                // The bound is not loose by orders of magnitude at the first level.
+                if d == 2 {
+                    assert!(worst > 0.25 * bound, "d=2 s={s}: error {worst:e}, bound {bound:e}");
+                }
+            }
+        }
+        assert!(Product::new(3).is_err() && validate_range(2, 6).is_err() && validate_range(2, 16).is_ok());
+    }
+
+    #[test]
+    fn the_reference_is_the_fewest_squaring_layers_with_claimed_nmse_at_most_a_thousandth() {
+        for d in [2u32, 4, 8, 16] {
+            let t = Product::new(d).unwrap();
+            let s = t.squaring_depth();
+            assert!(t.bound(s).powi(2) / t.variance() <= 1e-3);
+            assert!(s == 1 || t.bound(s - 1).powi(2) / t.variance() > 1e-3);
+        }
+    }
+}
