@@ -38,9 +38,13 @@ fn a_structure_aware_recipe_is_refused() {
 #[test]
 fn the_committed_probe_table_and_figure_redraw_from_their_json() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/probes");
-    let r: ProbeResults = serde_json::from_str(&std::fs::read_to_string(dir.join("probes.json")).unwrap()).unwrap();
-    assert_eq!(markdown(&r), std::fs::read_to_string(dir.join("probes.md")).unwrap());
-    assert_eq!(depthsep::probe::figure::heatmap(&r).unwrap(), std::fs::read_to_string(dir.join("probes.svg")).unwrap());
+    for stem in ["probes", "golden-probes", "takagi-a2-probes"] {
+        let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{stem}.{ext}"))).unwrap();
+        let r: ProbeResults = serde_json::from_str(&read("json")).unwrap();
+        assert_eq!(depthsep::probe::run::stem(&r.config.family), stem);
+        assert_eq!(markdown(&r), read("md"), "{stem}.md");
+        assert_eq!(depthsep::probe::figure::heatmap(&r).unwrap(), read("svg"), "{stem}.svg");
+    }
 }
 
 #[test]
