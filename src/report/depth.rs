@@ -139,13 +139,14 @@ pub fn markdown(r: &Results) -> String {
         )
     });
     format!(
-        "# Depth profiles\n\nThe smallest net at every depth L = 1..{} (capped by each target's construction depth, 24), \
+        "# Depth profiles\n\nThe smallest net at every depth L = 1..{} (capped at each target's construction depth and at {}), \
          {} ≤ tolerance ∈ {{{}}}. Lower bound: the fewest pieces any function within the tolerance has, against the \
          at most ∏(n_i + 1) pieces of a depth-L net (units and parameters, certified; at L = 1 the shallow bracket's \
          lower end). Constructed: explicit weights with L hidden layers sized to the tolerance, exact error. Trained: \
          at L = 1 the suite's best-effort shallow search (today's m*), {trained}.\n\n## Depth 1 against the best \
          depth\n\n{}\n{}## Every depth\n\n{}",
         c.l_max.map_or("its construction's depth".to_string(), |l| l.to_string()),
+        crate::profile::MAX_DEPTH,
         c.metric.short(),
         floors.join(", "),
         summary(p).markdown(),
