@@ -65,11 +65,15 @@ pub struct ProfileConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainedConfig {
-    /// Train only targets with at most this many pieces.
+    /// Train only 1-D targets with at most this many pieces.
     pub max_pieces: usize,
-    /// Train only these families (absent: every family of the targets).
+    /// Train only these families (absent: every 1-D family of the targets; a family of d-input
+    /// targets is trained only when named here).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub families: Option<Vec<String>>,
+    /// Train only targets with at most this many inputs (absent: any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_dim: Option<usize>,
     /// Generic recipes, each searched on its own.
     pub recipes: Vec<Recipe>,
     /// Seeds per width.

@@ -72,15 +72,22 @@ pub fn measure(
     // The trained searches at L ≥ 2: one job per (target, recipe, depth), every floor within it.
     let mut jobs: Vec<(usize, Recipe, usize)> = Vec::new();
     if let Some(tr) = &cfg.trained {
-        // One input only: d-input targets' trained profiles are not measured yet (docs/depth.md).
+        // 1-D targets up to `max_pieces` pieces; d-input targets (whose pieces size nothing) only when
+        // `families` names them. A recipe that does not apply to the target (the grown ones need one
+        // input) is skipped rather than run as `plain` twice.
         let chosen = |t: &dyn Target| tr.families.as_ref().is_none_or(|f| f.iter().any(|f| f == t.id().family()));
-        for (i, t) in targets
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.dim() == 1 && t.pieces() <= tr.max_pieces && chosen(t.as_ref()))
-        {
+        let named = |t: &dyn Target| tr.families.as_ref().is_some_and(|f| f.iter().any(|f| f == t.id().family()));
+        for (i, t) in targets.iter().enumerate().filter(|(_, t)| {
+            let t = t.as_ref();
+            let small = tr.max_dim.is_none_or(|m| t.dim() <= m);
+            small && if t.dim() == 1 { t.pieces() <= tr.max_pieces && chosen(t) } else { named(t) }
+        }) {
             for &r in &tr.recipes {
-                jobs.extend((2..=depth_max(cfg, t.as_ref())).map(|l| (i, r, l)));
+                for l in 2..=depth_max(cfg, t.as_ref()) {
+                    if crate::recipe::effective(r, t.id(), t.dim(), 2, l) == r {
+                        jobs.push((i, r, l));
+                    }
+                }
             }
         }
     }

@@ -273,3 +273,30 @@ fn ball_and_radial_constructions_are_sized_to_the_tolerance_and_measured_within_
     }
     assert_eq!(seen, 2 * (7 + 4 + 2), "ball d = 2..8, radial d = 2 k ≤ 4 and d = 4 k ≤ 2, two tolerances");
 }
+
+#[test]
+fn the_compositional_tree_is_trained_at_every_depth_up_to_eight_inputs_and_depth_pays() {
+    let r = Results::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/compositional/results.json")).unwrap();
+    let p = profiles(&r);
+    let trained_at = |d: u32, floor: f64, depth: usize| {
+        let q = p.profiles.iter().find(|q| q.target == TargetId::Compositional { d } && q.floor == floor).unwrap();
+        q.depths.iter().find(|c| c.depth == depth).map(|c| c.trained.clone()).unwrap_or_default()
+    };
+    for (d, floor) in [(4u32, 0.3), (4, 0.1), (8, 0.3), (8, 0.1)] {
+        let levels = d.trailing_zeros() as usize;
+        for depth in 2..=levels {
+            let t = trained_at(d, floor, depth);
+            assert_eq!(t.len(), 1, "d = {d} at {floor}, L = {depth}: `plain` only (the grown recipes need one input)");
+            assert!(t[0].by.starts_with("plain"), "{}", t[0].by);
+            assert!(!t[0].tried.is_empty(), "d = {d} L = {depth}: every width tried is stored");
+        }
+    }
+    // d = 16 is above the config's max_dim: the tree is constructed, not trained, at L ≥ 2.
+    assert!((2..=4).all(|l| trained_at(16, 0.3, l).is_empty()));
+    // Where both are measured, the best trained depth ≥ 2 needs fewer parameters than one hidden layer.
+    let params = |d: u32, floor: f64, depth: usize| trained_at(d, floor, depth).iter().filter_map(|t| t.params).min();
+    for (d, floor, deep) in [(4, 0.3, 2), (4, 0.1, 2), (8, 0.3, 3)] {
+        let (shallow, deep) = (params(d, floor, 1).unwrap(), params(d, floor, deep).unwrap());
+        assert!(deep < shallow, "d = {d} at {floor}: depth {deep} params against {shallow} at depth 1");
+    }
+}
