@@ -83,7 +83,7 @@ fn drawing_twice_gives_identical_bytes() {
 #[test]
 fn report_reproduces_the_committed_reports_byte_for_byte() {
     // The full suite's report, the sup suite's (reports/sup), the landmarks suite's and the compositional suite's.
-    for dir in ["reports", "reports/sup", "reports/landmarks", "reports/compositional"] {
+    for dir in ["reports", "reports/sup", "reports/landmarks", "reports/compositional", "reports/product"] {
         let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
         let res = Results::read(&committed.join("results.json")).unwrap_or_else(|e| panic!("{dir}/results.json: {e}"));
         let out = tempfile::tempdir().unwrap();
