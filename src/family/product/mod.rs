@@ -225,7 +225,7 @@ impl Target for Product {
     /// by the depth profile, which keeps the fewest parameters over the depths.
     fn construct_at_depth(&self, depth: usize, eps: f64, metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
         let j = self.d.trailing_zeros() as usize;
-        if metric == Metric::Sup || depth % j != 0 || depth / j < 2 {
+        if metric == Metric::Sup || !depth.is_multiple_of(j) || depth / j < 2 {
             return None;
         }
         let s = depth / j - 1;
