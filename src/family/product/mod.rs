@@ -33,7 +33,6 @@
 use super::{Constructed, FamilyInfo, Objective, Target, TargetError, TargetId};
 use crate::net::{ExactErrors, Mlp};
 use crate::train::Metric;
-use crate::validate::{Invalid, check};
 
 /// This family's entry in the registry ([`super::FAMILIES`]).
 pub static INFO: FamilyInfo = FamilyInfo {
@@ -55,24 +54,12 @@ pub static INFO: FamilyInfo = FamilyInfo {
     },
 };
 
-/// Largest supported d.
-pub const MAX_D: u32 = 16;
+/// The inputs a binary tree allows: d ∈ {2, 4, 8, 16}, as for the compositional tree, whose range
+/// check and members this family shares.
+pub use super::compositional::{MAX_D, members, validate_range};
 
 fn allowed(d: u32) -> bool {
-    (2..=MAX_D).contains(&d) && d.is_power_of_two()
-}
-
-/// Check a suite's d range: powers of two, 2 ≤ d_min ≤ d_max ≤ 16.
-pub fn validate_range(d_min: u32, d_max: u32) -> Result<(), Invalid> {
-    let what = "2, 4, 8 or 16 (a power of two: the tree is binary)";
-    check(allowed(d_min), "", "d_min", &d_min, what)?;
-    check(allowed(d_max), "", "d_max", &d_max, what)?;
-    check(d_min <= d_max, "", "d_max", &d_max, "d_max ≥ d_min (the range is empty)")
-}
-
-/// The members of a range: the powers of two from d_min to d_max.
-pub fn members(d_min: u32, d_max: u32) -> Vec<u32> {
-    (1..=MAX_D.trailing_zeros()).map(|j| 1u32 << j).filter(|d| (d_min..=d_max).contains(d)).collect()
+    members(2, MAX_D).contains(&d)
 }
 
 /// The product of d = 2^j inputs.
