@@ -130,11 +130,7 @@ impl Compositional {
 
     /// The value at one point (d coordinates).
     pub fn value(&self, x: &[f64]) -> f64 {
-        let mut v: Vec<f64> = x.to_vec();
-        while v.len() > 1 {
-            v = v.chunks_exact(2).map(|p| (p[0] - p[1]).abs()).collect();
-        }
-        v[0]
+        abs_tree(x)
     }
 
     /// Every node's value at one point, level by level from the bottom: level l (1..=log₂ d) has
@@ -181,10 +177,8 @@ impl MaxTop {
 
     /// The value at one point.
     pub fn value(&self, x: &[f64]) -> f64 {
-        let half = x.len() / 2;
-        let below = Compositional { d: half.max(1) as u32, mean: 0.0, variance: 0.0 };
-        let (u, v) = if half == 1 { (x[0], x[1]) } else { (below.value(&x[..half]), below.value(&x[half..])) };
-        u.max(v)
+        let (left, right) = x.split_at(x.len() / 2);
+        abs_tree(left).max(abs_tree(right))
     }
 }
 
@@ -212,6 +206,15 @@ impl Objective for MaxTop {
     fn label(&self) -> String {
         format!("compositional d={} with max(a, b) at the top", self.d)
     }
+}
+
+/// The tree of |a − b| over the 2^j values `x`.
+fn abs_tree(x: &[f64]) -> f64 {
+    let mut v: Vec<f64> = x.to_vec();
+    while v.len() > 1 {
+        v = v.chunks_exact(2).map(|p| (p[0] - p[1]).abs()).collect();
+    }
+    v[0]
 }
 
 /// The exact tree net: two units σ(a − b), σ(b − a) per node, their sum the node's value.
