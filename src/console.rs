@@ -142,7 +142,7 @@ pub fn bounds(targets: &[Box<dyn Target>], eps: &[f64], metric: Metric) -> anyho
         for &e in eps {
             let c = t.certify(e, metric).with_context(|| {
                 format!(
-                    "{} has no certified bracket in {} (every exact 1-D target has one in sup: --metric sup)",
+                    "{} has no certified bracket in {} (every exact 1-D target has one in every metric)",
                     t.label(),
                     metric.long()
                 )

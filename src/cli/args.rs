@@ -139,6 +139,10 @@ pub enum Cmd {
         /// `<!-- headline:end -->` lines) with the first family's headline table.
         #[arg(long, value_name = "README")]
         readme: Option<PathBuf>,
+        /// First recompute every search's certified bracket from this depthsep's theory (no
+        /// training), list the ones that changed and write the results document back.
+        #[arg(long)]
+        refresh_brackets: bool,
     },
     /// Import criterion's timings (`cargo bench -- matched`) of the deep and matched shallow nets into a
     /// results document, then redraw its report.
@@ -222,7 +226,7 @@ pub enum Cmd {
     /// each end was obtained.
     #[command(allow_negative_numbers = true)]
     Bounds {
-        /// Family: sawtooth, golden, takagi-aA (A ≥ 2) or square (golden and Takagi: sup only).
+        /// Family: sawtooth, golden, takagi-aA (A ≥ 2) or square.
         #[arg(long, default_value = "sawtooth")]
         family: String,
         /// One target of your own instead of a family (exact 1-D targets; sup bracket):

@@ -195,8 +195,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
         }
-        Cmd::Report { input, out, readme } => {
-            let res = crate::results::Results::read(&input)?;
+        Cmd::Report { input, out, readme, refresh_brackets } => {
+            let mut res = crate::results::Results::read(&input)?;
+            if refresh_brackets {
+                let changes = crate::suite::refresh_brackets(&mut res)?;
+                for c in &changes {
+                    console::out(&format!("{c}\n"))?;
+                }
+                console::out(&format!("{} bracket(s) changed in {}\n", changes.len(), input.display()))?;
+                if !changes.is_empty() {
+                    crate::suite::write_atomic(&input, &crate::json::to_string(&res)?)?;
+                }
+            }
             let out = out.unwrap_or_else(|| input.parent().map_or(PathBuf::from("."), |p| p.to_path_buf()));
             // Check the README before writing anything, so a README without the block loses nothing.
             let filled = match &readme {

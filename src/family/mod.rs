@@ -51,14 +51,20 @@ pub trait Target: Objective {
     fn natural_depth(&self) -> usize;
     /// Bracket [certified lower, constructive upper] on the minimal one-hidden-layer width that can
     /// reach error `eps` in `metric`, with how each end was obtained, when the theory gives one.
-    /// By default: for the sup norm, the exact minimal-link bracket of any 1-D piecewise-linear
-    /// target ([`crate::optimum::sup`]); otherwise none: a family states one only with a proof or
-    /// explicit weights.
+    /// By default, for any 1-D piecewise-linear target: in sup the exact minimal-link bracket
+    /// ([`crate::optimum::sup`]), in nMSE and L1 the kink-free-cell lower end and the refitted
+    /// upper end ([`crate::optimum::cells`]); otherwise none: a family states one only with a proof
+    /// or explicit weights.
     fn certify(&self, eps: f64, metric: Metric) -> Option<Certified> {
-        if metric != Metric::Sup || self.dim() != 1 {
+        if self.dim() != 1 {
             return None;
         }
-        crate::optimum::sup::certify_pwl(&self.pwl()?, eps).ok().map(|(c, _)| c)
+        let f = self.pwl()?;
+        match metric {
+            Metric::Sup => crate::optimum::sup::certify_pwl(&f, eps).ok().map(|(c, _)| c),
+            Metric::Nmse => crate::optimum::cells::certify_pwl(&f, eps, metric, self.variance()).ok().map(|(c, _)| c),
+            Metric::L1 => crate::optimum::cells::certify_pwl(&f, eps, metric, 1.0).ok().map(|(c, _)| c),
+        }
     }
     /// The bracket of [`Target::certify`].
     fn bracket(&self, eps: f64, metric: Metric) -> Option<Bracket> {
@@ -82,15 +88,26 @@ pub trait Target: Objective {
     }
     /// The fewest pieces on \[0,1\] of any continuous piecewise-linear function within `eps` of the
     /// target in `metric`, with the argument: the certified input of a depth profile's lower bound
-    /// ([`crate::profile::bound`]). By default: for the sup norm, the minimal-link path of any 1-D
-    /// piecewise-linear target ([`crate::optimum::tube::min_link`]); otherwise none: a family states
-    /// one only with a proof.
+    /// ([`crate::profile::bound`]). By default, for any 1-D piecewise-linear target: in sup the
+    /// minimal-link path ([`crate::optimum::tube::min_link`]), in nMSE and L1 the kink-free cells
+    /// ([`crate::optimum::cells`]), plus one; otherwise none: a family states one only with a proof.
     fn fewest_pieces(&self, eps: f64, metric: Metric) -> Option<(u64, String)> {
-        if metric != Metric::Sup || self.dim() != 1 {
+        if self.dim() != 1 {
             return None;
         }
-        let link = crate::optimum::tube::min_link(&self.pwl()?, eps).ok()?;
-        Some((link.kinks as u64 + 1, "minimal-link path (sup)".into()))
+        let f = self.pwl()?;
+        let cells = |scale: f64| {
+            let p = crate::optimum::cells::fewest_pieces(&f, eps, metric, scale).ok()?;
+            Some((p, "kink-free cells of the target (L2/L1)".to_string()))
+        };
+        match metric {
+            Metric::Sup => {
+                let link = crate::optimum::tube::min_link(&f, eps).ok()?;
+                Some((link.kinks as u64 + 1, "minimal-link path (sup)".into()))
+            }
+            Metric::Nmse => cells(self.variance()),
+            Metric::L1 => cells(1.0),
+        }
     }
     /// Explicit weights with exactly `depth` hidden layers whose error in `metric` is at most
     /// `eps`, sized to that tolerance (not to round-off), with how they were built; `None` where

@@ -195,6 +195,11 @@ pub fn candidate_sets(ranges: &[(f64, f64)], n: usize) -> Vec<Vec<usize>> {
 pub fn fit(f: &Pwl, t: &[f64], set: &[usize]) -> Option<(Pwl, f64)> {
     use microlp::{ComparisonOp, OptimizationDirection, Problem};
     let xs: Vec<f64> = std::iter::once(0.0).chain(t.iter().copied()).chain(std::iter::once(1.0)).collect();
+    // A set from a path with more links than this placement has (the kink count can change between
+    // ε and ε(1 + 10⁻⁹)) does not apply to it.
+    if set.iter().any(|&i| i + 1 >= xs.len()) {
+        return None;
+    }
     let mut p = Problem::new(OptimizationDirection::Minimize);
     let y: Vec<_> = xs.iter().map(|_| p.add_var(0.0, (f64::NEG_INFINITY, f64::INFINITY))).collect();
     let e = p.add_var(1.0, (0.0, f64::INFINITY));

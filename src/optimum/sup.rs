@@ -59,8 +59,14 @@ fn relu_path(f: &Pwl, inner: f64) -> anyhow::Result<(Pwl, Mlp)> {
     Ok((path, net))
 }
 
+/// The minimal-link path in the tube of `s` as ReLU weights (K + 1 units, K with a flat link): the
+/// sup certificate without deciding K against K + 1.
+pub(crate) fn path_net(f: &Pwl, s: f64) -> anyhow::Result<Mlp> {
+    Ok(relu_path(f, s)?.1)
+}
+
 /// A width-1 net computing the constant `c` (widths start at 1).
-fn constant_net(c: f64) -> anyhow::Result<Mlp> {
+pub(crate) fn constant_net(c: f64) -> anyhow::Result<Mlp> {
     let mut net = Mlp::with_hidden(1, &[1])?;
     net.set_layer(0, &[0.0], &[0.0]);
     net.set_layer(1, &[0.0], &[c]);

@@ -324,6 +324,53 @@ pub(super) fn results(
     })
 }
 
+/// Recompute every search's certified bracket from today's theory ([`crate::family::Target::certify`]
+/// at the search's τ and the suite's metric), in place: no training. Returns one line per search
+/// whose bracket changed, and errors (nothing changed) if a width a trainer reached against a
+/// construction falls below its new lower end, which would make the bound or the run wrong.
+pub fn refresh_brackets(res: &mut Results) -> anyhow::Result<Vec<String>> {
+    let metric = res.config.metric;
+    let mut changes = Vec::new();
+    let mut below = Vec::new();
+    let mut targets = res.targets.clone();
+    for t in &mut targets {
+        let target = t.target.build()?;
+        let mut memo: BTreeMap<u64, Option<crate::optimum::Bracket>> = BTreeMap::new();
+        for r in &mut t.references {
+            for s in &mut r.searches {
+                let new = *memo.entry(s.tau.to_bits()).or_insert_with(|| target.bracket(s.tau, metric));
+                if new != s.bracket {
+                    let show = |b: Option<crate::optimum::Bracket>| {
+                        b.map_or("none".to_string(), |b| format!("[{}, {}]", b.lower, b.upper))
+                    };
+                    changes.push(format!(
+                        "{} ({} reference), τ = {:.3e}, {}: {} → {}",
+                        t.label,
+                        if r.kind == ReferenceKind::Constructed { "constructed" } else { "trained" },
+                        s.tau,
+                        s.trainer,
+                        show(s.bracket),
+                        show(new)
+                    ));
+                    s.bracket = new;
+                }
+                if let (Some(b), Some(m)) = (s.bracket, s.m_star.width())
+                    && m < b.lower
+                {
+                    below.push(format!("{} τ = {:.3e} {}: m* {m} < lower end {}", t.label, s.tau, s.trainer, b.lower));
+                }
+            }
+        }
+    }
+    anyhow::ensure!(
+        below.is_empty(),
+        "a reached width lies below its new certified lower end; nothing was changed:\n  - {}",
+        below.join("\n  - ")
+    );
+    res.targets = targets;
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ pub const MAX_STORED_PARAMS: usize = 2048;
 pub use crate::config::{
     BUILTIN_NAMES, ConfigError, DeepConfig, Depth, PerK, ReferenceKind, ShallowConfig, SuiteConfig, builtin, suggest,
 };
+pub use assemble::refresh_brackets;
 pub use log::{LOG_FORMAT, RunLog, RunRecord};
 pub use provenance::{cpu_model, now_rfc3339};
 pub use runner::{RunOptions, load_suite, merge_into, run_suite, task_count, write_atomic};

@@ -167,10 +167,13 @@ fn cli_argument_errors_name_the_argument() {
             "{args:?}: {stderr}"
         );
     }
-    // A family with no L2 bracket says so and points at the sup norm; an unknown family lists the known.
-    let o = depthsep(&["bounds", "--family", "golden", "--k-max", "3"], dir.path());
+    // A target with no bracket in a metric says so (x² has none in L1); an unknown family lists the known.
+    let o = depthsep(&["bounds", "--family", "square", "--metric", "l1", "--k-max", "3"], dir.path());
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && stderr.contains("golden t=1") && stderr.contains("--metric sup"), "{stderr}");
+    assert!(
+        !o.status.success() && stderr.contains("square L=1") && stderr.contains("no certified bracket"),
+        "{stderr}"
+    );
     let o = depthsep(&["bounds", "--family", "spiral"], dir.path());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success() && stderr.contains("spiral") && stderr.contains("sawtooth, golden"), "{stderr}");

@@ -6,6 +6,7 @@
 mod bad_input;
 mod blocked;
 mod brackets;
+mod cells;
 mod constructions;
 mod depth;
 mod docs;

@@ -246,7 +246,14 @@ fn every_family_runs_through_the_suite_and_x_squared_is_matched_at_its_deep_nets
         } else {
             assert!(r.error.unwrap() <= 1e-24, "{}: the construction is exact", t.label);
             assert_eq!(searches, 2 * res.config.floors.len());
-            assert!(r.searches.iter().all(|s| s.bracket.is_none()), "no bracket is known for {}", t.label);
+            // Golden and Takagi: the kink-free-cell bracket (optimum::cells), never above a width reached.
+            for s in &r.searches {
+                let b = s.bracket.unwrap_or_else(|| panic!("{}: every exact 1-D target has a bracket", t.label));
+                assert!(b.lower <= b.upper, "{}: {b:?}", t.label);
+                if let MStar::Found { m } = s.m_star {
+                    assert!(m >= b.lower, "{} {}: m* = {m} below the certified {}", t.label, s.trainer, b.lower);
+                }
+            }
         }
         // The free-knot sweep reaches every tolerance within its budget.
         assert!(r.searches.iter().filter(|s| s.trainer.name() == "freeknot").all(|s| s.m_star.width().is_some()));

@@ -264,11 +264,16 @@ impl Target for Arc<FileTarget> {
                     Err(_) => return None,
                 };
                 if metric != Metric::Sup && s > 0.0 {
-                    c.upper_how = format!("{} (sup error ≤ {s:.3e}, so {} ≤ ε)", c.upper_how, metric.short());
-                    {
-                        c.bracket.lower = 1;
-                        c.lower_how = "widths start at 1 (no L2 or L1 lower bound for a target of your own)".into();
+                    // The kink-free cells' lower end and the narrower of their refit and the sup
+                    // certificates (which include this one's path at s).
+                    let scale = if metric == Metric::Nmse { self.variance } else { 1.0 };
+                    let (cells, _) = crate::optimum::cells::certify_pwl(&p, eps, metric, scale).ok()?;
+                    if cells.bracket.upper <= c.bracket.upper {
+                        return Some(cells);
                     }
+                    c.upper_how = format!("{} (sup error ≤ {s:.3e}, so {} ≤ ε)", c.upper_how, metric.short());
+                    c.bracket.lower = cells.bracket.lower.min(c.bracket.upper);
+                    c.lower_how = cells.lower_how;
                 }
                 Some(c)
             }
