@@ -147,6 +147,15 @@ impl CellBound {
             cells *= 2;
         }
         let mut prefix = Vec::new();
+        // Blocks of b one-kink cells charged jointly (super::blocks): already bounds per m.
+        for b in [2, 3, 4] {
+            if n >= b
+                && let Some(per_m) = super::blocks::bound(f, &mid, b, metric, scale)
+            {
+                // Stored reversed as a "prefix" so that error_at reads p[len − 1 − m].
+                prefix.push(per_m.into_iter().rev().collect());
+            }
+        }
         for mut costs in rules {
             costs.sort_by(f64::total_cmp);
             let mut p = vec![0.0];

@@ -6,6 +6,7 @@
 //! - [`units`]: from a piecewise-linear function to ReLU weights, and how many units it needs;
 //! - [`sup`]: the certified bracket on the minimal width for the sup norm;
 //! - [`exact`]: K or K + 1 decided: the exact sup-norm width with its proof or weights;
+//! - [`blocks`]: the cells charged jointly, a block of cells at a time (tighter in L2 and L1);
 //! - [`cells`]: the certified bracket in nMSE and L1 for every piecewise-linear target: kink-free
 //!   cells below, the costliest kinks kept and refitted above;
 //! - [`project`]: exact L2 projection onto continuous piecewise-linear functions with given knots
@@ -13,6 +14,7 @@
 //!
 //! Everything here may use the target's exact form: these are certificates, never trained widths.
 
+pub mod blocks;
 pub mod cells;
 pub mod exact;
 pub mod project;

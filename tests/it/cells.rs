@@ -2,7 +2,8 @@
 //! lower bound against brute force over knot sets and against the sawtooth's closed form, and every
 //! upper end reached by its own weights.
 
-use depthsep::family::sawtooth::theory::lower_bound_kinks;
+use depthsep::family::Bound;
+use depthsep::family::sawtooth::theory::{error_bound, lower_bound_blocks, lower_bound_kinks};
 use depthsep::family::{Objective, Target, golden::Golden, sawtooth::Sawtooth, takagi::Takagi};
 use depthsep::net::Pwl;
 use depthsep::optimum::cells::{CellBound, certify_pwl};
@@ -36,6 +37,7 @@ fn no_function_with_m_kinks_on_a_grid_beats_the_cell_bound() {
         ("golden t=3".into(), Golden::new(3).unwrap().pwl().unwrap(), Golden::new(3).unwrap().variance()),
         ("takagi a=2 K=2".into(), Takagi::new(2, 2).unwrap().pwl().unwrap(), Takagi::new(2, 2).unwrap().variance()),
         ("a target of five kinks".into(), own.clone(), own.moments().1),
+        ("sawtooth k=3".into(), Sawtooth::new(3).unwrap().pwl().unwrap(), 1.0 / 12.0),
     ];
     let grid: Vec<f64> = (1..41).map(|i| i as f64 / 41.0 + 1e-3).collect();
     for (name, f, var) in &targets {
@@ -119,4 +121,39 @@ fn the_profile_lower_bound_of_golden_and_takagi_comes_from_the_cells() {
     assert!(how.contains("kink-free cells"), "{how}");
     let t = Takagi::new(2, 6).unwrap();
     assert!(t.fewest_pieces(0.001, Metric::Nmse).unwrap().0 >= 2);
+}
+
+#[test]
+fn no_explicit_net_beats_the_block_bound() {
+    // Δ^k, k = 2..8, every width m below 2^k: the blocks' lower bound on the error of m kinks never
+    // exceeds the exact error of the best explicit width-m net (construction, optimised, carried),
+    // in nMSE and L1; and it is tighter than the tents' closed form (strictly, for some m).
+    for k in 2..=8u32 {
+        for metric in [Metric::Nmse, Metric::L1] {
+            let mut tighter = 0;
+            for m in 1..(1u64 << k) {
+                let (lb, ub) = (lower_bound_blocks(m, k, metric), error_bound(Bound::Upper, m, k, metric));
+                assert!(lb <= ub + 1e-12, "k={k} m={m} {metric:?}: blocks {lb} > explicit net {ub}");
+                tighter += usize::from(lb > lower_bound_kinks(m as f64, k, metric) * (1.0 + 1e-9));
+            }
+            assert!(tighter > 0, "k={k} {metric:?}: the blocks never beat the tents");
+        }
+    }
+    // Golden t = 6: every refit with K of its kinks stays above the cell bound at K.
+    let g = Golden::new(6).unwrap();
+    let f = g.pwl().unwrap().merged();
+    let bound = CellBound::new(&f, Metric::Nmse, g.variance()).unwrap();
+    let kinks: Vec<f64> = f.kinks().into_iter().map(|(x, _)| x).collect();
+    for start in 0..kinks.len() {
+        for len in 0..kinks.len() - start {
+            let knots = &kinks[start..start + len];
+            let e = f.errors(&project(&f, knots).unwrap()).mse / g.variance();
+            assert!(
+                e >= bound.error_at(len),
+                "golden t=6 knots {start}..{}: {e} < {}",
+                start + len,
+                bound.error_at(len)
+            );
+        }
+    }
 }
