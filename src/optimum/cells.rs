@@ -22,7 +22,8 @@
 //! intervals (a cell with several kinks of f costs more, but there are fewer cells). Several
 //! partitions are tried and the bound at each m is the largest: uniform cells of width 2^{−j} for
 //! every j from 0 (the whole interval: the bound is exact at m = 0) up to twice the kinks' count,
-//! which catches targets with structure at several scales (Takagi sums), and one-kink cells cut at
+//! each also shifted by half a cell, which catches targets with structure at several scales (Takagi
+//! sums) and clustered kinks (a trained net's), and one-kink cells cut at
 //! the midpoints between kinks, or at *balanced* cuts (each c_i moved by bisection until its two
 //! cells cost alike, three sweeps from the midpoints; each cost is monotone in its cut in L2). For
 //! Δ^k the midpoints are the crossings of ½, every interior cell is a tent of height ½ and base
@@ -140,10 +141,17 @@ impl CellBound {
         let mut rules = vec![mid_costs.clone(), costs_of(&balanced)];
         // Uniform cells at every dyadic scale, from the whole interval (exact at m = 0) to twice
         // the kinks' count: cells that hold several kinks.
+        // Each also shifted by half a cell, so that kinks at the dyadic points fall inside cells.
         let mut cells = 1usize;
         while cells <= n.max(1) * 2 && cells <= 1 << 16 {
-            let cuts: Vec<f64> = (0..=cells).map(|i| i as f64 / cells as f64).collect();
-            rules.push(cuts.windows(2).map(|w| cell_cost(f, w[0], w[1], metric) / scale * (1.0 - MARGIN)).collect());
+            let plain: Vec<f64> = (0..=cells).map(|i| i as f64 / cells as f64).collect();
+            let mut shifted = vec![0.0];
+            shifted.extend((0..cells).map(|i| (i as f64 + 0.5) / cells as f64));
+            shifted.push(1.0);
+            for cuts in [plain, shifted] {
+                rules
+                    .push(cuts.windows(2).map(|w| cell_cost(f, w[0], w[1], metric) / scale * (1.0 - MARGIN)).collect());
+            }
             cells *= 2;
         }
         let mut prefix = Vec::new();

@@ -1,7 +1,7 @@
-//! The certified brackets of the committed documents hold (issue 39): no width a trainer reached
-//! against an exact construction is below its cell's certified lower end, and every sawtooth and x²
-//! upper end is reached by explicit weights, rebuilt here with their error computed exactly. Where
-//! `freeknot` stays above the upper end, the README names the cell.
+//! The certified brackets of the committed documents hold (issue 39): no width a trainer reached is
+//! below its cell's certified lower end, and every sawtooth, x², golden-map and Takagi upper end is
+//! reached by explicit weights, rebuilt here with their error computed exactly. Where `freeknot`
+//! stays above the upper end, docs/theory.md names the cell and the README gives the count.
 
 use depthsep::config::ReferenceKind;
 use depthsep::family::TargetId;
@@ -16,12 +16,14 @@ fn doc(path: &str) -> Results {
 const DOCS: [&str; 2] = ["reports/results.json", "reports/sup/results.json"];
 
 #[test]
-fn no_width_reached_against_a_construction_is_below_its_certified_lower_end() {
+fn no_width_reached_is_below_its_certified_lower_end() {
+    // Against either reference: the bracket is taken at the search's own τ, so it binds every net
+    // that reached τ.
     let mut checked = 0;
     for path in DOCS {
         let r = doc(path);
         for t in &r.targets {
-            for re in t.references.iter().filter(|re| re.kind == ReferenceKind::Constructed) {
+            for re in &t.references {
                 for s in &re.searches {
                     if let (Some(b), Some(m)) = (s.bracket, s.m_star.width()) {
                         assert!(m >= b.lower, "{path}: {} {} at {}: m* {m} < {}", t.label, s.trainer, s.tau, b.lower);
@@ -47,6 +49,15 @@ fn every_nmse_upper_end_is_reached_by_weights_rebuilt_from_the_theory() {
                 TargetId::Sawtooth { k } => {
                     depthsep::family::sawtooth::theory::certified_net(b.upper, k, Metric::Nmse).unwrap().1
                 }
+                TargetId::Golden { .. } | TargetId::Takagi { .. } => {
+                    // The kink-free cells' upper end: its weights, their exact error.
+                    let target = t.target.build().unwrap();
+                    let f = target.pwl().unwrap();
+                    let (c, net) =
+                        depthsep::optimum::cells::certify_pwl(&f, s.tau, Metric::Nmse, target.variance()).unwrap();
+                    assert_eq!((c.bracket, net.hidden()[0] as u64), (b, b.upper), "{} at {}", t.label, s.tau);
+                    depthsep::train::Evaluator::new(target.as_ref(), Metric::Nmse).eval(&net).unwrap().value
+                }
                 TargetId::Square { .. } => {
                     let net = depthsep::family::square::theory::upper_net(b.upper as usize).unwrap();
                     let target = t.target.build().unwrap();
@@ -58,7 +69,7 @@ fn every_nmse_upper_end_is_reached_by_weights_rebuilt_from_the_theory() {
             rebuilt += 1;
         }
     }
-    assert!(rebuilt >= 14 * 3 + 8, "{rebuilt} upper ends rebuilt");
+    assert!(rebuilt >= 14 * 3 + 8 + 20 * 3, "{rebuilt} upper ends rebuilt");
 }
 
 /// The cells where `freeknot`'s m* is above the constructive upper end, as `sawtooth k=7 at 0.1 (117 > 116)`.
@@ -80,13 +91,16 @@ fn freeknot_above(path: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_readme_lists_every_cell_where_freeknot_is_above_the_constructive_upper_end() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+fn the_theory_page_lists_every_cell_where_freeknot_is_above_the_constructive_upper_end() {
+    let read = |f: &str| {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(f)).unwrap();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let (readme, theory) = (read("README.md"), read("docs/theory.md"));
     let above = freeknot_above("reports/results.json");
     for cell in &above {
-        assert!(flat.contains(cell.as_str()), "README does not list `{cell}`");
+        assert!(theory.contains(cell.as_str()), "docs/theory.md does not list `{cell}`");
     }
     let count = format!("above it in {} of", above.len());
-    assert!(flat.contains(&count), "README does not say `{count}`");
+    assert!(readme.contains(&count) && theory.contains(&count), "README or docs/theory.md does not say `{count}`");
 }
