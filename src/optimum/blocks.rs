@@ -94,7 +94,7 @@ fn shape(f: &Pwl, cuts: &[f64]) -> (Vec<i64>, f64) {
 
 /// The bound for every m = 0..=n (n = cells): blocks of `b` consecutive cells between `cuts` (the
 /// one-kink cells' cuts, cuts\[0\] = 0, cuts\[n\] = 1), errors divided by `scale`. `None` when the
-/// target has more than [`MAX_SHAPES`] distinct block shapes.
+/// target has more than 256 distinct block shapes (`MAX_SHAPES`).
 pub fn bound(f: &Pwl, cuts: &[f64], b: usize, metric: Metric, scale: f64) -> Option<Vec<f64>> {
     let n = cuts.len() - 1;
     let mut cache: HashMap<(usize, Vec<i64>), Vec<f64>> = HashMap::new();
