@@ -326,8 +326,8 @@ pub(super) fn results(
 
 /// Recompute every search's certified bracket from today's theory ([`crate::family::Target::certify`]
 /// at the search's τ and the suite's metric), in place: no training. Returns one line per search
-/// whose bracket changed, and errors (nothing changed) if a width a trainer reached against a
-/// construction falls below its new lower end, which would make the bound or the run wrong.
+/// whose bracket changed, and errors (nothing changed) if a width a trainer reached against either
+/// reference falls below its new lower end, which would make the bound or the run wrong.
 pub fn refresh_brackets(res: &mut Results) -> anyhow::Result<Vec<String>> {
     let metric = res.config.metric;
     let mut changes = Vec::new();
