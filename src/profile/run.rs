@@ -58,14 +58,18 @@ pub fn measure(
     // (target, recipe, depth, width and seed are in each run's stream name; a target matched at its
     // own error has the same floor whatever the config): it stays valid when targets, depths,
     // recipes, seeds, w_max or max_pieces change.
-    let train = cfg.trained.as_ref().map(|t| &t.train);
-    let runs_hash = crate::rng::config_hash(&(cfg.master_seed, cfg.metric, &cfg.floors, train));
+    let runs_hash = runs_key(cfg);
     let (log, old, skipped) = JsonLog::open::<Run>(&log_dir.join("profile-runs.jsonl"), LOG, &runs_hash)?;
     if skipped > 0 {
         eprintln!("note: {skipped} unreadable line(s) in the profile run log: those runs are redone");
     }
-    let resumed = old.len();
-    let cache: Mutex<BTreeMap<String, Run>> = Mutex::new(old.into_iter().map(|r| (r.stream.clone(), r)).collect());
+    let mut cache: BTreeMap<String, Run> = old.into_iter().map(|r| (r.stream.clone(), r)).collect();
+    let from_doc = suite.map_or(0, |r| from_document(r, &targets, &floors, &runs_hash, &mut cache));
+    if from_doc > 0 {
+        eprintln!("note: {from_doc} run(s) taken from the input document's depth profiles (not in the run log)");
+    }
+    let resumed = cache.len();
+    let cache = Mutex::new(cache);
     let log = Mutex::new(log);
     let done = std::sync::atomic::AtomicUsize::new(0);
 
@@ -156,7 +160,9 @@ pub fn measure(
                     }
                     tried.sort_by_key(|w| w.width);
                     let m_star = s.result();
-                    let params = m_star.width().map(|w| params(&vec![w as usize; depth]));
+                    // Parameters count the target's inputs (d + 1 weights per first-layer unit).
+                    let params =
+                        m_star.width().map(|w| crate::net::Mlp::count_params(t.dim(), &vec![w as usize; depth]) as u64);
                     Ok(TrainedAt { by, m_star, params, tried })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()
@@ -220,6 +226,47 @@ pub fn measure(
         }
     }
     Ok(Profiles { config: cfg.clone(), config_hash: hash, profiles })
+}
+
+/// The key of the run log (and of runs stored in a document): what a run's outcome depends on.
+fn runs_key(cfg: &ProfileConfig) -> String {
+    let train = cfg.trained.as_ref().map(|t| &t.train);
+    crate::rng::config_hash(&(cfg.master_seed, cfg.metric, &cfg.floors, train))
+}
+
+/// Put into `cache` the runs the document `r` already holds in its depth profiles (each searched
+/// width's per-seed best errors), when they were measured with the same run key, for `targets`; returns how many were added (runs already in the log are kept as logged). A run reaches a
+/// floor exactly when its best error is within it (the best is the least of the evaluations, and an
+/// evaluation within a floor is what marks it reached), so `reached` is recomputed from the error:
+/// a profile whose run log is gone resumes from its committed document without retraining.
+fn from_document(
+    r: &Results,
+    targets: &[Box<dyn Target>],
+    floors: &[Vec<f64>],
+    runs_hash: &str,
+    cache: &mut BTreeMap<String, Run>,
+) -> usize {
+    let Some(p) = r.depth_profiles.as_ref().filter(|p| runs_key(&p.config) == runs_hash) else { return 0 };
+    let mut added = 0;
+    for q in &p.profiles {
+        let Some(i) = targets.iter().position(|t| t.id() == q.target) else { continue };
+        for c in q.depths.iter().filter(|c| c.depth >= 2) {
+            for t in &c.trained {
+                let recipe = t.by.split(" (").next().unwrap_or_default();
+                for w in &t.tried {
+                    for (seed, &error) in w.errors.iter().enumerate() {
+                        let stream = format!("profile/{}/{recipe}/L{}/w{}/s{seed}", q.target, c.depth, w.width);
+                        let reached = floors[i].iter().map(|&f| error.is_some_and(|e| e <= f)).collect();
+                        if let std::collections::btree_map::Entry::Vacant(v) = cache.entry(stream.clone()) {
+                            v.insert(Run { stream, error, reached });
+                            added += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    added
 }
 
 /// The tolerances `t` is profiled at: the config's floors, or for a family matched at its deep

@@ -128,11 +128,11 @@ pub fn markdown(r: &Results) -> String {
     let trained = c.trained.as_ref().map_or("no trained column at L ≥ 2".to_string(), |t| {
         let rec: Vec<String> = t.recipes.iter().map(|r| format!("`{}` ({})", r.name(), r.kind())).collect();
         format!(
-            "trained at L ≥ 2 by {} for targets of at most {} pieces: {} seeds per width, uniform widths up to {} \
+            "trained at L ≥ 2 by {} for {}: {} seeds per width, uniform widths up to {} \
              (gallop then bisect from the certified uniform width; a width passes when any seed reaches the \
              tolerance; `>w` is censored), {}",
             rec.join(" and "),
-            t.max_pieces,
+            trained_which(t),
             t.seeds,
             t.w_max,
             t.train.budget()
@@ -276,4 +276,18 @@ pub fn crossover_lines(r: &Results) -> String {
         );
     }
     s
+}
+
+/// Which targets the trained column covers, in words: one-input targets up to `max_pieces` pieces
+/// (of the named families, if any) and d-input targets of the named families (up to `max_dim`).
+fn trained_which(t: &crate::profile::TrainedConfig) -> String {
+    let dims = t.max_dim.map_or(String::new(), |m| format!(" with at most {m} inputs"));
+    match &t.families {
+        None => format!("one-input targets of at most {} pieces{dims}", t.max_pieces),
+        Some(f) => format!(
+            "the families {}{dims} (one-input targets of at most {} pieces)",
+            f.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "),
+            t.max_pieces
+        ),
+    }
 }

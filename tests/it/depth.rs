@@ -300,3 +300,58 @@ fn the_compositional_tree_is_trained_at_every_depth_up_to_eight_inputs_and_depth
         assert!(deep < shallow, "d = {d} at {floor}: depth {deep} params against {shallow} at depth 1");
     }
 }
+
+#[test]
+fn trained_parameters_at_every_depth_count_the_targets_inputs() {
+    // A width-w depth-L net on d inputs has w(d + 1) + (L − 1)·w(w + 1) + w + 1 parameters; the d-input
+    // profiles once counted one input.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for doc in ["reports/results.json", "reports/compositional/results.json", "reports/landmarks/results.json"] {
+        let r = Results::read(&root.join(doc)).unwrap();
+        for q in &profiles(&r).profiles {
+            let d = q.target.build().unwrap().dim();
+            for c in q.depths.iter().filter(|c| c.depth >= 2) {
+                for t in &c.trained {
+                    if let Some(w) = t.m_star.width() {
+                        let w = w as usize;
+                        let expect = w * (d + 1) + (c.depth - 1) * w * (w + 1) + w + 1;
+                        assert_eq!(t.params, Some(expect as u64), "{doc}: {} at L = {}", q.label, c.depth);
+                        seen += usize::from(d > 1);
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 5, "d-input trained cells checked: {seen}");
+}
+
+#[test]
+fn a_profile_resumes_from_its_document_when_the_run_log_is_gone() {
+    let cfg = ProfileConfig::from_toml(&tiny_profile()).unwrap();
+    let first = tempfile::tempdir().unwrap();
+    let p = measure(&cfg, None, first.path(), &|_, _| {}).unwrap();
+    // A document holding those profiles, measured again into an empty folder: nothing retrains.
+    let mut doc = committed();
+    doc.depth_profiles = Some(p.clone());
+    let fresh = tempfile::tempdir().unwrap();
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let again = measure(&cfg, Some(&doc), fresh.path(), &|_, _| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    })
+    .unwrap();
+    assert_eq!(count.into_inner(), 0, "every run came from the document");
+    // Same widths, errors and verdicts; the depth-1 column now reads the document's shallow searches.
+    let trained = |p: &Profiles| -> Vec<_> {
+        p.profiles.iter().flat_map(|q| q.depths.iter().filter(|c| c.depth >= 2).map(|c| c.trained.clone())).collect()
+    };
+    assert_eq!(trained(&again), trained(&p));
+    // A different trainer setting does not take them: everything trains again.
+    let other = ProfileConfig::from_toml(&tiny_profile().replace("steps = 200", "steps = 150")).unwrap();
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let _ = measure(&other, Some(&doc), tempfile::tempdir().unwrap().path(), &|_, _| {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    })
+    .unwrap();
+    assert!(count.into_inner() > 0, "runs of another trainer setting are not reused");
+}

@@ -115,6 +115,56 @@ impl Radial {
     pub fn construction_pieces(&self) -> usize {
         norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), CONSTRUCTION_NMSE)
     }
+
+    /// The depth-`depth` construction of [`Target::construct_at_depth`] (2 ≤ depth ≤ k + 1).
+    ///
+    /// Every tail that computes Δ^k exactly on \[0, 1\] and is 2^k-Lipschitz beyond it (Telgarsky's
+    /// block, and any composition of the exact one-hidden-layer nets Δ^a, which continue their end
+    /// pieces' slopes ±2^a) keeps the proved |f̂ − f| ≤ 2^k·η, so the norm block needs at most the
+    /// proved pieces. An approximate tail has no such proof: it is kept only when its measured error,
+    /// with at most those pieces, is within `eps`.
+    fn at_depth(&self, depth: usize, eps: f64, metric: Metric) -> anyhow::Result<(Mlp, String)> {
+        use super::iterate::{compose as chain, compositions};
+        use super::sawtooth::{construct::exact_shallow, depth::at_depth as saw_at_depth};
+        let (d, k) = (self.d as usize, self.k);
+        let proved = norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), eps.min(1.0));
+        let mut tails: Vec<(Mlp, String, bool)> = Vec::new();
+        if depth == self.natural_depth() {
+            tails.push((telgarsky_deep(k)?, format!("Δ^{k} (Telgarsky's width-2 layers)"), true));
+        } else {
+            // The exact split with the fewest parameters (the first tail layer reads d·n units).
+            let params = |parts: &[u32]| {
+                let mut hidden = vec![d * proved];
+                hidden.extend(parts.iter().map(|&a| 1usize << a));
+                Mlp::count_params(d, &hidden)
+            };
+            let parts = compositions(k, depth - 1).into_iter().min_by_key(|p| params(p)).expect("k ≥ depth − 1 ≥ 1");
+            let blocks = parts.iter().map(|&a| exact_shallow(a)).collect::<anyhow::Result<Vec<_>>>()?;
+            let names: Vec<String> = parts.iter().map(|a| format!("Δ^{a}")).collect();
+            tails.push((chain(&blocks)?, format!("{} exactly", names.join(" ∘ ")), true));
+            // nMSE adds as squared errors: a quarter of it is half the RMS error; L1 adds linearly.
+            let (share, part) = if metric == Metric::Nmse { (0.25, "a quarter") } else { (0.5, "half") };
+            if let Some(approx) = saw_at_depth(k, depth - 1, eps * share, metric) {
+                let (net, how) = approx?;
+                tails.push((net, format!("Δ^{k} to {part} of the tolerance ({how})"), false));
+            }
+        }
+        let mut best: Option<(Mlp, String)> = None;
+        for (tail, how, exact) in tails {
+            let (net, n, e) = norm::sized(self, metric, eps, proved, |n| norm::compose(d, 1.0, n, &tail))?;
+            if !exact && e > eps {
+                continue;
+            }
+            if best.as_ref().is_none_or(|(b, _)| net.n_params() < b.n_params()) {
+                let text = format!(
+                    "norm block with {n} pieces per coordinate (measured {} {e:.2e}), then {how}",
+                    metric.short()
+                );
+                best = Some((net, text));
+            }
+        }
+        best.ok_or_else(|| anyhow::anyhow!("{}: no construction at depth {depth}", self.label()))
+    }
 }
 
 impl Objective for Radial {
@@ -167,24 +217,16 @@ impl Target for Radial {
         let net = norm::compose(self.d as usize, 1.0, pieces, &telgarsky_deep(self.k)?)?;
         Ok(Constructed { net, claimed: self.claimed(pieces) })
     }
-    /// At depth k + 1 only: the norm block with the fewest pieces per coordinate whose measured
-    /// error is at most `eps` ([`norm::sized`]), then Telgarsky's block.
+    /// At every depth 2..=k + 1: the norm block with the fewest pieces per coordinate whose measured
+    /// error is at most `eps` ([`norm::sized`]), then Δ^k in the remaining depth − 1 hidden layers:
+    /// Telgarsky's width-2 block at k + 1; below it the exact blocks Δ^{a_1} ∘ … ∘ Δ^{a_{L−1}}
+    /// (2^{a_i} units each, the split with the fewest parameters), or the sawtooth's depth-(L − 1)
+    /// net sized to a quarter of the tolerance when that is smaller and its measured error passes.
     fn construct_at_depth(&self, depth: usize, eps: f64, metric: Metric) -> Option<anyhow::Result<(Mlp, String)>> {
-        if depth != self.natural_depth() || metric == Metric::Sup {
+        if !(2..=self.natural_depth()).contains(&depth) || metric == Metric::Sup {
             return None;
         }
-        let proved = norm::fewest_pieces(|n| self.claimed(n).mse / self.variance(), eps.min(1.0));
-        let build = |n: usize| norm::compose(self.d as usize, 1.0, n, &telgarsky_deep(self.k)?);
-        Some(norm::sized(self, metric, eps, proved, build).map(|(net, n, e)| {
-            (
-                net,
-                format!(
-                    "norm block with {n} pieces per coordinate (measured {} {e:.2e}), then Δ^{}",
-                    metric.short(),
-                    self.k
-                ),
-            )
-        }))
+        Some(self.at_depth(depth, eps, metric))
     }
     fn natural_depth(&self) -> usize {
         self.k as usize + 1
@@ -195,6 +237,7 @@ impl Target for Radial {
 mod tests {
     use super::*;
     use crate::rng::run_rng;
+    use crate::train::Evaluator;
 
     #[test]
     fn the_radial_sawtooth_has_the_sawtooth_moments_in_every_dimension() {
@@ -234,6 +277,50 @@ mod tests {
             assert!(sup <= c.claimed.sup + 1e-12, "d={d} k={k}: sup {sup} > claimed {}", c.claimed.sup);
             assert!(c.claimed.mse * 12.0 <= CONSTRUCTION_NMSE);
         }
+    }
+
+    #[test]
+    fn every_depth_from_two_to_k_plus_one_is_built_within_the_tolerance_and_none_outside() {
+        for (d, k, eps) in [(2u32, 3u32, 0.1), (2, 4, 0.3), (4, 2, 0.1)] {
+            let t = Radial::new(d, k).unwrap();
+            let ev = Evaluator::new(&t, Metric::Nmse);
+            assert!(t.construct_at_depth(1, eps, Metric::Nmse).is_none(), "no one-hidden-layer construction");
+            assert!(t.construct_at_depth(k as usize + 2, eps, Metric::Nmse).is_none());
+            assert!(t.construct_at_depth(2, eps, Metric::Sup).is_none(), "sup is not sized");
+            for depth in 2..=k as usize + 1 {
+                let (net, how) = t.construct_at_depth(depth, eps, Metric::Nmse).unwrap().unwrap();
+                assert_eq!(net.hidden().len(), depth, "d={d} k={k}: {how}");
+                let e = ev.eval(&net).unwrap().value;
+                assert!(e <= eps, "d={d} k={k} L={depth}: measured {e} > {eps} ({how})");
+                // Fresh points, not the evaluator's: within the tolerance up to sampling (2·10⁵ points).
+                let n = 200_000;
+                let xs = t.sample(n, &mut run_rng(u64::from(d * 10 + k) + depth as u64, "radial at depth"));
+                let (mut y, mut out) = (vec![0.0; n], vec![0.0; n]);
+                t.eval_batch(&xs, &mut y);
+                net.forward(&xs, &mut out);
+                let mse = y.iter().zip(&out).map(|(a, b)| (a - b).powi(2)).sum::<f64>() / n as f64;
+                assert!(mse / t.variance() <= eps * 1.1, "d={d} k={k} L={depth}: fresh nMSE {}", mse / t.variance());
+            }
+        }
+    }
+
+    #[test]
+    fn an_exact_tail_of_any_split_keeps_the_proved_two_to_the_k_eta_bound() {
+        // Δ^k as Δ^1 ∘ Δ^2 ∘ Δ^1 (k = 4) after a coarse norm block: |f̂ − f| ≤ 2^k·η on fresh points.
+        use crate::family::iterate::compose as chain;
+        use crate::family::sawtooth::construct::exact_shallow;
+        let (d, k, pieces) = (3usize, 4u32, 8usize);
+        let t = Radial::new(d as u32, k).unwrap();
+        let tail = chain(&[exact_shallow(1).unwrap(), exact_shallow(2).unwrap(), exact_shallow(1).unwrap()]).unwrap();
+        let net = norm::compose(d, 1.0, pieces, &tail).unwrap();
+        let n = 100_000;
+        let xs = t.sample(n, &mut run_rng(5, "radial split bound"));
+        let (mut y, mut out) = (vec![0.0; n], vec![0.0; n]);
+        t.eval_batch(&xs, &mut y);
+        net.forward(&xs, &mut out);
+        let sup = y.iter().zip(&out).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let bound = t.claimed(pieces).sup;
+        assert!(sup <= bound + 1e-12 && bound < 1.0, "sup {sup} against 2^k η = {bound}");
     }
 
     #[test]

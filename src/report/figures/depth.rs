@@ -24,15 +24,15 @@ fn chosen<'a>(ps: &[&'a DepthProfile]) -> Vec<&'a DepthProfile> {
     idx.into_iter().map(|i| ps[i]).collect()
 }
 
-/// The range over seeds of the parameters at each seed's smallest passing width (`None` when no
-/// seed passed).
-pub fn seed_range(t: &TrainedAt, floor: f64, depth: usize) -> Option<(u64, u64)> {
+/// The range over seeds of the parameters (of a net on `dim` inputs) at each seed's smallest passing
+/// width (`None` when no seed passed).
+pub fn seed_range(t: &TrainedAt, floor: f64, depth: usize, dim: usize) -> Option<(u64, u64)> {
     let seeds = t.tried.first()?.errors.len();
     let per_seed: Vec<u64> = (0..seeds)
         .filter_map(|s| {
             t.tried.iter().find(|w| w.errors.get(s).copied().flatten().is_some_and(|e| e <= floor)).map(|w| w.width)
         })
-        .map(|w| crate::profile::bound::params(&vec![w; depth]))
+        .map(|w| crate::net::Mlp::count_params(dim, &vec![w; depth]) as u64)
         .collect();
     Some((*per_seed.iter().min()?, *per_seed.iter().max()?))
 }
@@ -111,6 +111,7 @@ impl Artifact for DepthFigure {
                     .map_err(err)?;
                 for (i, q) in chosen(&ps).into_iter().enumerate() {
                     let c = PALETTE[i % PALETTE.len()];
+                    let dim = q.target.build().map_or(1, |t| t.dim());
                     let lb: Vec<(f64, f64)> = q
                         .depths
                         .iter()
@@ -136,7 +137,7 @@ impl Artifact for DepthFigure {
                             .trained
                             .iter()
                             .filter(|t| t.params == Some(prm))
-                            .find_map(|t| seed_range(t, q.floor, d.depth));
+                            .find_map(|t| seed_range(t, q.floor, d.depth, dim));
                         if let Some((a, b)) = best.filter(|(a, b)| a < b) {
                             chart
                                 .draw_series(LineSeries::new(vec![(x, a as f64), (x, b as f64)], c.stroke_width(1)))
