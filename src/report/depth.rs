@@ -98,6 +98,33 @@ pub fn summary(p: &Profiles) -> Grid {
     let fmt = |s: Option<(u64, usize, u64)>| {
         s.map_or("–".into(), |(one, l, best)| format!("{one} → L = {l}: {best} ({:.1}×)", one as f64 / best as f64))
     };
+    // Where depth 1 has no size (every shallow search censored) but a deeper net was trained: the
+    // censored bound against the best depth, as a lower bound on the ratio.
+    let censored = |prof: &DepthProfile| -> Option<String> {
+        let first = prof.depths.first()?;
+        let dim = prof.target.build().map_or(1, |t| t.dim());
+        let cap = first
+            .trained
+            .iter()
+            .map(|t| match t.m_star {
+                crate::search::MStar::Censored { m_max } => Some(crate::net::Mlp::count_params(dim, &[m_max as usize])),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .min()? as u64;
+        let (l, best) = prof
+            .depths
+            .iter()
+            .filter_map(|c| c.best_trained().map(|(p, _)| (c.depth, p)))
+            .min_by_key(|&(l, p)| (p, l))?;
+        let ratio = cap as f64 / best as f64;
+        Some(if ratio >= 1.0 {
+            format!("> {cap} (censored) → L = {l}: {best} (> {ratio:.1}×)")
+        } else {
+            format!("> {cap} (censored) → L = {l}: {best} (not compared)")
+        })
+    };
     let rows = p
         .profiles
         .iter()
@@ -107,7 +134,10 @@ pub fn summary(p: &Profiles) -> Grid {
                 tolerance(prof.floor),
                 prof.fewest_pieces.as_ref().map_or("–".into(), |(n, _)| n.to_string()),
                 fmt(saving(prof, |c| c.constructed.as_ref().map(|k| k.params))),
-                fmt(saving(prof, |c| c.best_trained().map(|(p, _)| p))),
+                saving(prof, |c| c.best_trained().map(|(p, _)| p))
+                    .map(|s| fmt(Some(s)))
+                    .or_else(|| censored(prof))
+                    .unwrap_or_else(|| "–".into()),
                 fmt(saving(prof, |c| c.lower.as_ref().map(|l| l.params))),
             ]
         })
@@ -196,13 +226,22 @@ pub struct Crossover {
     pub members: Vec<(u32, u64, String)>,
 }
 
-/// Every crossover of the profiles (see [`Crossover`]).
+/// Every crossover of the profiles (see [`Crossover`]), with the constructed nets as the deep side.
 pub fn crossovers(p: &Profiles) -> Vec<Crossover> {
+    crossovers_of(p, |c| c.constructed.as_ref().map(|k| k.params))
+}
+
+/// The same with the best trained net of depth ≥ 2 (generic recipes) as the deep side: where
+/// training alone, not only a construction, finds the deep saving.
+pub fn trained_crossovers(p: &Profiles) -> Vec<Crossover> {
+    crossovers_of(p, |c| c.best_trained().map(|(p, _)| p))
+}
+
+fn crossovers_of(p: &Profiles, deep_at: impl Fn(&crate::profile::DepthCell) -> Option<u64>) -> Vec<Crossover> {
     let mut out: Vec<Crossover> = Vec::new();
     for prof in &p.profiles {
         let (axis, value) = prof.target.axis();
-        let deep =
-            prof.depths.iter().filter(|c| c.depth >= 2).filter_map(|c| c.constructed.as_ref().map(|k| k.params)).min();
+        let deep = prof.depths.iter().filter(|c| c.depth >= 2).filter_map(&deep_at).min();
         let Some(deep) = deep else { continue };
         let Some(first) = prof.depths.first() else { continue };
         for t in &first.trained {
@@ -247,9 +286,14 @@ pub fn crossovers(p: &Profiles) -> Vec<Crossover> {
 /// `ball δ=0.25, nMSE ≤ 0.1: depth pays from d = 3 for greedy, …`.
 pub fn crossover_lines(r: &Results) -> String {
     let Some(p) = &r.depth_profiles else { return String::new() };
-    let cs = crossovers(p);
+    let mut s = lines_of(p, &crossovers(p), "a constructed net");
+    s += &lines_of(p, &trained_crossovers(p), "a trained net (generic recipes)");
+    s
+}
+
+fn lines_of(p: &Profiles, cs: &[Crossover], deep: &str) -> String {
     let mut keys: Vec<(String, f64)> = Vec::new();
-    for c in &cs {
+    for c in cs {
         if !keys.contains(&(c.series.clone(), c.floor)) {
             keys.push((c.series.clone(), c.floor));
         }
@@ -269,8 +313,7 @@ pub fn crossover_lines(r: &Results) -> String {
             })
             .collect();
         s += &format!(
-            "- {series}, {}: a constructed net of depth ≥ 2 has fewer parameters than the trained one-hidden-layer \
-             m* {}.\n",
+            "- {series}, {}: {deep} of depth ≥ 2 has fewer parameters than the trained one-hidden-layer m* {}.\n",
             crate::profile::tolerance_text(p.config.metric.short(), floor),
             parts.join(", ")
         );

@@ -335,7 +335,7 @@ pub fn depth_lines(r: &Results) -> String {
                 if run {
                     "no net reached the tolerance"
                 } else if many {
-                    "not measured (one-input targets only so far)"
+                    "not measured (a family of d-input targets is trained only when `trained.families` names it)"
                 } else {
                     "not measured (not among the config's `trained.families`)"
                 }

@@ -243,6 +243,17 @@ fn the_readme_states_the_crossovers_the_committed_profiles_give() {
     assert_eq!(crossover("reports/results.json", "sawtooth", 0.01, "freeknot"), Some(3));
     assert_eq!(crossover("reports/results.json", "max", 0.01, "greedy"), Some(3));
     assert_eq!(crossover("reports/results.json", "square", 0.0, "freeknot"), Some(4));
+    // Trained deep nets (generic recipes) as the deep side.
+    let trained = |path: &str, series: &str, floor: f64, trainer: &str| {
+        let r = Results::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+        let cs = depthsep::report::depth::trained_crossovers(profiles(&r));
+        cs.iter().find(|c| c.series == series && c.floor == floor && c.trainer.starts_with(trainer)).unwrap().from
+    };
+    assert_eq!(trained(land, "ball δ=0.25", 0.1, "greedy"), Some(3));
+    assert_eq!(trained(land, "radial d=2", 0.1, "greedy"), None);
+    assert_eq!(trained(land, "radial d=4", 0.1, "greedy"), Some(1));
+    assert_eq!(trained("reports/results.json", "max", 0.01, "greedy"), Some(3));
+    assert_eq!(trained("reports/results.json", "sawtooth", 0.01, "freeknot"), None);
     for needle in [
         "from\nd = 3 at nMSE 0.1 (65 against 49 at d = 2, 113 against 156 at d = 3)",
         "not up to d = 8 at 0.3",
@@ -250,6 +261,8 @@ fn the_readme_states_the_crossovers_the_committed_profiles_give() {
         "the sawtooth from k = 3\nagainst `freeknot`",
         "max of d from d = 3 at 0.01",
         "x² at its own reference's error\nfrom L = 4 against `freeknot`",
+        "a trained depth-2 net within nMSE 0.1 from d = 3 against `greedy`",
+        "max of d (0.01, from d = 3:\n79 against 349 at d = 4)",
     ] {
         assert!(readme.contains(needle), "README lacks {needle:?}");
     }
@@ -264,14 +277,52 @@ fn ball_and_radial_constructions_are_sized_to_the_tolerance_and_measured_within_
         let target = q.target.build().unwrap();
         for c in q.depths.iter().filter(|c| c.constructed.is_some()) {
             let k = c.constructed.as_ref().unwrap();
-            assert_eq!(c.depth, target.natural_depth(), "{}: built at its own depth only", q.label);
+            assert!((2..=target.natural_depth()).contains(&c.depth), "{}: built at depth {}", q.label, c.depth);
+            assert_eq!(k.hidden.len(), c.depth);
             assert!(k.error <= q.floor, "{} at {}: measured {}", q.label, q.floor, k.error);
             // Sized to the tolerance: fewer parameters than the round-off-sized reference construction.
-            assert!(k.params < target.construct_deep().unwrap().net.n_params() as u64, "{}", q.label);
+            if c.depth == target.natural_depth() {
+                assert!(k.params < target.construct_deep().unwrap().net.n_params() as u64, "{}", q.label);
+            }
             seen += 1;
         }
     }
-    assert_eq!(seen, 2 * (7 + 4 + 2), "ball d = 2..8, radial d = 2 k ≤ 4 and d = 4 k ≤ 2, two tolerances");
+    // The ball at depth 2; the radial sawtooth at every depth 2..=k + 1 (1 + 2 + 3 + 4 in d = 2, 1 + 2
+    // in d = 4); two tolerances.
+    assert_eq!(seen, 2 * (7 + 10 + 3), "ball d = 2..8, radial d = 2 k ≤ 4 and d = 4 k ≤ 2");
+}
+
+#[test]
+fn ball_and_radial_are_trained_at_every_depth_and_depth_two_reaches_the_ball_where_one_layer_is_censored() {
+    let r = Results::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/landmarks/results.json")).unwrap();
+    let p = profiles(&r);
+    for q in &p.profiles {
+        for c in q.depths.iter().filter(|c| c.depth >= 2) {
+            assert_eq!(c.trained.len(), 1, "{} L = {}: `plain` only", q.label, c.depth);
+            assert!(c.trained[0].by.starts_with("plain") && !c.trained[0].tried.is_empty(), "{}", q.label);
+        }
+    }
+    // Ball d = 6..8 at nMSE 0.1: every one-hidden-layer search is censored, a trained depth-2 net passes
+    // with fewer parameters than the widest shallow net tried.
+    for d in 6..=8u32 {
+        let q = p
+            .profiles
+            .iter()
+            .find(|q| matches!(q.target, TargetId::Ball { d: e, ramp_milli: 250, .. } if e == d) && q.floor == 0.1)
+            .unwrap();
+        let caps: Vec<u64> = q.depths[0]
+            .trained
+            .iter()
+            .map(|t| match t.m_star {
+                depthsep::search::MStar::Censored { m_max } => {
+                    depthsep::net::Mlp::count_params(d as usize, &[m_max as usize]) as u64
+                }
+                other => panic!("d = {d}: depth 1 reached at {other}"),
+            })
+            .collect();
+        let (deep, _) = q.depths[1].best_trained().expect("depth 2 trained");
+        assert!(caps.len() == 3 && caps.iter().all(|&c| deep < c), "d = {d}: {deep} against caps {caps:?}");
+    }
 }
 
 #[test]
