@@ -120,7 +120,16 @@ fn search(
     let mut best: Option<(u64, Vec<u32>, String, Mlp)> = None;
     let j_lo = if depth == 1 { t } else { 1 };
     for j in j_lo..=t - (depth as u32 - 1) {
-        let cands = candidates(&target.id().series(), j, &exact[&j], iterate)?;
+        let mut cands = candidates(&target.id().series(), j, &exact[&j], iterate)?;
+        // At depth 1 the net is the shallow bracket's upper end: its explicit weights in this
+        // metric (the cells' refit, [`crate::optimum::cells::certify_pwl`]) join the candidates.
+        if depth == 1 && metric != Metric::Sup {
+            let scale = if metric == Metric::Nmse { target.variance() } else { 1.0 };
+            if let Ok((_, h)) = crate::optimum::cells::certify_pwl(&iterate(t)?, eps, metric, scale) {
+                cands.push((h, format!("f^{t} by the bracket's upper-end weights")));
+                cands.sort_by_key(|(h, _)| h.hidden()[0]);
+            }
+        }
         // The narrowest candidate whose composite reaches the tolerance.
         let inner = (j < t).then(|| exact[&(t - j)].clone());
         let mut pick = None;
@@ -162,6 +171,22 @@ mod tests {
         assert_eq!(compositions(5, 3).len(), 6);
         assert_eq!(compositions(3, 3), vec![vec![1, 1, 1]]);
         assert_eq!(compositions(0, 0), vec![Vec::<u32>::new()]);
+    }
+
+    #[test]
+    fn at_depth_one_the_golden_net_is_no_wider_than_the_brackets_upper_end() {
+        use crate::family::{Target, golden::Golden};
+        for (t, eps) in [(8u32, 0.01), (10, 0.01), (12, 0.01), (10, 0.1)] {
+            let g = Golden::new(t).unwrap();
+            let (net, how) = g.construct_at_depth(1, eps, Metric::Nmse).unwrap().unwrap();
+            let upper = g.certify(eps, Metric::Nmse).unwrap().bracket.upper;
+            assert!(
+                net.hidden()[0] as u64 <= upper,
+                "t={t} at {eps}: {} units ({how}) > upper end {upper}",
+                net.hidden()[0]
+            );
+            assert!(Evaluator::new(&g, Metric::Nmse).eval(&net).unwrap().value <= eps * (1.0 + 1e-9));
+        }
     }
 
     #[test]
