@@ -235,8 +235,9 @@ fn runs_key(cfg: &ProfileConfig) -> String {
 }
 
 /// Put into `cache` the runs the document `r` already holds in its depth profiles (each searched
-/// width's per-seed best errors), when they were measured with the same run key, for `targets`; returns how many were added (runs already in the log are kept as logged). A run reaches a
-/// floor exactly when its best error is within it (the best is the least of the evaluations, and an
+/// width's per-seed best errors), when they were measured with the same run key, for `targets`;
+/// returns how many were added (runs already in the log are kept as logged). A run reaches a floor
+/// exactly when its best error is within it (the best is the least of the evaluations, and an
 /// evaluation within a floor is what marks it reached), so `reached` is recomputed from the error:
 /// a profile whose run log is gone resumes from its committed document without retraining.
 fn from_document(
