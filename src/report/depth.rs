@@ -133,7 +133,18 @@ pub fn summary(p: &Profiles) -> Grid {
                 prof.label.clone(),
                 tolerance(prof.floor),
                 prof.fewest_pieces.as_ref().map_or("–".into(), |(n, _)| n.to_string()),
-                fmt(saving(prof, |c| c.constructed.as_ref().map(|k| k.params))),
+                saving(prof, |c| c.constructed.as_ref().map(|k| k.params)).map_or_else(
+                    || {
+                        // No construction at depth 1 (max of d ≥ 3, the ball, radial): the best depth alone.
+                        let deeper = prof
+                            .depths
+                            .iter()
+                            .filter_map(|c| c.constructed.as_ref().map(|k| (k.params, c.depth)))
+                            .min();
+                        deeper.map_or("–".into(), |(p, l)| format!("none at L = 1 → L = {l}: {p}"))
+                    },
+                    |s| fmt(Some(s)),
+                ),
                 saving(prof, |c| c.best_trained().map(|(p, _)| p))
                     .map(|s| fmt(Some(s)))
                     .or_else(|| censored(prof))
