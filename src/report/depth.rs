@@ -79,8 +79,22 @@ pub fn saving(
     pick: impl Fn(&crate::profile::DepthCell) -> Option<u64>,
 ) -> Option<(u64, usize, u64)> {
     let one = pick(prof.depths.first()?)?;
-    let (l, best) = prof.depths.iter().filter_map(|c| pick(c).map(|p| (c.depth, p))).min_by_key(|&(l, p)| (p, l))?;
+    let (l, best) = best_depth(prof, pick)?;
     Some((one, l, best))
+}
+
+/// The depth with the fewest parameters in one column (the shallowest on a tie) and its parameters.
+fn best_depth(prof: &DepthProfile, pick: impl Fn(&crate::profile::DepthCell) -> Option<u64>) -> Option<(usize, u64)> {
+    prof.depths.iter().filter_map(|c| pick(c).map(|p| (c.depth, p))).min_by_key(|&(l, p)| (p, l))
+}
+
+/// The parameters of a one-hidden-layer net on `dim` inputs at a censored search's cap (its m* is
+/// wider), or `None` when the search reached the tolerance.
+fn censored_params(t: &crate::profile::TrainedAt, dim: usize) -> Option<u64> {
+    match t.m_star {
+        crate::search::MStar::Censored { m_max } => Some(crate::net::Mlp::count_params(dim, &[m_max as usize]) as u64),
+        _ => None,
+    }
 }
 
 /// The summary: per target and tolerance, depth 1 against the best depth, constructed and trained.
@@ -103,21 +117,9 @@ pub fn summary(p: &Profiles) -> Grid {
     let censored = |prof: &DepthProfile| -> Option<String> {
         let first = prof.depths.first()?;
         let dim = prof.target.build().map_or(1, |t| t.dim());
-        let cap = first
-            .trained
-            .iter()
-            .map(|t| match t.m_star {
-                crate::search::MStar::Censored { m_max } => Some(crate::net::Mlp::count_params(dim, &[m_max as usize])),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?
-            .into_iter()
-            .min()? as u64;
-        let (l, best) = prof
-            .depths
-            .iter()
-            .filter_map(|c| c.best_trained().map(|(p, _)| (c.depth, p)))
-            .min_by_key(|&(l, p)| (p, l))?;
+        let cap =
+            first.trained.iter().map(|t| censored_params(t, dim)).collect::<Option<Vec<_>>>()?.into_iter().min()?;
+        let (l, best) = best_depth(prof, |c| c.best_trained().map(|(p, _)| p))?;
         let ratio = cap as f64 / best as f64;
         Some(if ratio >= 1.0 {
             format!("> {cap} (censored) → L = {l}: {best} (> {ratio:.1}×)")
@@ -136,12 +138,8 @@ pub fn summary(p: &Profiles) -> Grid {
                 saving(prof, |c| c.constructed.as_ref().map(|k| k.params)).map_or_else(
                     || {
                         // No construction at depth 1 (max of d ≥ 3, the ball, radial): the best depth alone.
-                        let deeper = prof
-                            .depths
-                            .iter()
-                            .filter_map(|c| c.constructed.as_ref().map(|k| (k.params, c.depth)))
-                            .min();
-                        deeper.map_or("–".into(), |(p, l)| format!("none at L = 1 → L = {l}: {p}"))
+                        best_depth(prof, |c| c.constructed.as_ref().map(|k| k.params))
+                            .map_or("–".into(), |(l, p)| format!("none at L = 1 → L = {l}: {p}"))
                     },
                     |s| fmt(Some(s)),
                 ),
@@ -256,14 +254,12 @@ fn crossovers_of(p: &Profiles, deep_at: impl Fn(&crate::profile::DepthCell) -> O
         let Some(deep) = deep else { continue };
         let Some(first) = prof.depths.first() else { continue };
         for t in &first.trained {
-            let (shallow, wins) = match (t.m_star, t.params) {
-                (_, Some(s)) => (s.to_string(), deep < s),
-                (crate::search::MStar::Censored { m_max }, None) => {
-                    let cap =
-                        crate::net::Mlp::count_params(prof.target.build().map_or(1, |b| b.dim()), &[m_max as usize]);
-                    (format!(">{cap}"), deep <= cap as u64)
-                }
-                _ => continue,
+            let (shallow, wins) = match t.params {
+                Some(s) => (s.to_string(), deep < s),
+                None => match censored_params(t, prof.target.build().map_or(1, |b| b.dim())) {
+                    Some(cap) => (format!(">{cap}"), deep <= cap),
+                    None => continue,
+                },
             };
             let series = prof.target.series();
             let i = match out.iter().position(|c| c.series == series && c.floor == prof.key() && c.trainer == t.by) {
