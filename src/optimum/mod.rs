@@ -7,6 +7,8 @@
 //! - [`sup`]: the certified bracket on the minimal width for the sup norm;
 //! - [`exact`]: K or K + 1 decided: the exact sup-norm width with its proof or weights;
 //! - [`blocks`]: the cells charged jointly, a block of cells at a time (tighter in L2 and L1);
+//! - [`chain`]: the sawtooth's cells charged in one chain linked by g's value and slope at every
+//!   cut (tighter still in L2 where many kinks are missing);
 //! - [`cells`]: the certified bracket in nMSE and L1 for every piecewise-linear target: kink-free
 //!   cells below, the costliest kinks kept and refitted above;
 //! - [`project`]: exact L2 projection onto continuous piecewise-linear functions with given knots
@@ -16,6 +18,7 @@
 
 pub mod blocks;
 pub mod cells;
+pub mod chain;
 pub mod exact;
 pub mod project;
 pub mod sup;

@@ -3,7 +3,7 @@
 //! upper end reached by its own weights.
 
 use depthsep::family::Bound;
-use depthsep::family::sawtooth::theory::{error_bound, lower_bound_blocks, lower_bound_kinks};
+use depthsep::family::sawtooth::theory::{error_bound, lower_bound_blocks, lower_bound_chain, lower_bound_kinks};
 use depthsep::family::{Objective, Target, golden::Golden, sawtooth::Sawtooth, takagi::Takagi};
 use depthsep::net::Pwl;
 use depthsep::optimum::cells::{CellBound, certify_pwl};
@@ -156,4 +156,38 @@ fn no_explicit_net_beats_the_block_bound() {
             );
         }
     }
+}
+
+#[test]
+fn no_function_with_m_kinks_on_a_grid_and_no_explicit_net_beats_the_chain_bound() {
+    // Δ² and Δ³: the L2-best g on every knot set of a 41-point grid with up to 5 kinks stays above
+    // the chain bound at its kink count.
+    for k in 2..=3u32 {
+        let f = Sawtooth::new(k).unwrap().pwl().unwrap();
+        let grid: Vec<f64> = (1..42).map(|i| i as f64 / 42.0 + 1e-3).collect();
+        for m in 0..=5usize.min((1 << k) - 2) {
+            let lb = lower_bound_chain(m as u64, k, Metric::Nmse);
+            let mut best = f64::INFINITY;
+            subsets(grid.len(), m, &mut |idx| {
+                let knots: Vec<f64> = idx.iter().map(|&i| grid[i]).collect();
+                let nmse = f.errors(&project(&f, &knots).unwrap()).mse * 12.0;
+                assert!(nmse >= lb, "k={k} {knots:?}: {nmse} < chain {lb}");
+                best = best.min(nmse);
+            });
+            // Not vacuous, though loose here (a short chain; k = 3, m = 5: 0.115 against 0.410).
+            assert!(lb > 0.1 * best, "k={k} m={m}: best {best}, chain {lb}");
+        }
+    }
+    // Δ^k, k = 2..8, every width m below 2^k: never above the best explicit width-m net's exact
+    // error; above the blocks for many m from k = 4 on.
+    for k in 2..=8u32 {
+        let mut above_blocks = 0;
+        for m in 1..(1u64 << k) {
+            let (lb, ub) = (lower_bound_chain(m, k, Metric::Nmse), error_bound(Bound::Upper, m, k, Metric::Nmse));
+            assert!(lb <= ub, "k={k} m={m}: chain {lb} > explicit net {ub}");
+            above_blocks += usize::from(lb > lower_bound_blocks(m, k, Metric::Nmse));
+        }
+        assert!(k < 4 || above_blocks >= (1 << k) / 4, "k={k}: above the blocks at {above_blocks} widths");
+    }
+    assert_eq!(lower_bound_chain(10, 4, Metric::L1), 0.0, "the chain is an L2 bound");
 }

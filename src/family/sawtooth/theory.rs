@@ -135,6 +135,16 @@ pub fn lower_bound_blocks(kinks: u64, k: u32, metric: Metric) -> f64 {
     per_m.get(kinks as usize).copied().unwrap_or(0.0)
 }
 
+/// The one-kink cells linked by g's value and slope at every cut ([`crate::optimum::chain`]) on the
+/// error of any continuous g with at most `kinks` kinks against Δ^k: nMSE only (0 in L1 and sup,
+/// and for k > 16).
+pub fn lower_bound_chain(kinks: u64, k: u32, metric: Metric) -> f64 {
+    if metric != Metric::Nmse || !(1..=16).contains(&k) {
+        return 0.0;
+    }
+    crate::optimum::chain::sawtooth_mse_bound(kinks, k) * 12.0
+}
+
 /// The error of THEORY §3's width-m construction ([`upper_bound_net`]) against Δ^k, in closed form.
 pub fn construction_error(m: u64, k: u32, metric: Metric) -> f64 {
     let constant = match metric {
@@ -187,7 +197,8 @@ pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
         }
         (Bound::Lower, _) => lower_bound_pieces(m as f64 + 1.0, k, metric)
             .max(lower_bound_kinks(m as f64, k, metric))
-            .max(lower_bound_blocks(m, k, metric)),
+            .max(lower_bound_blocks(m, k, metric))
+            .max(lower_bound_chain(m, k, metric)),
         (Bound::Upper, _) => certified_error(m, k, metric),
     }
 }
@@ -229,7 +240,13 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
         let binding_blocks = !binding_tents
             && !above(lower_bound_pieces(m as f64, k, metric))
             && above(lower_bound_blocks(m - 1, k, metric));
-        let how = if binding_blocks {
+        let binding_chain = !binding_tents
+            && !binding_blocks
+            && !above(lower_bound_pieces(m as f64, k, metric))
+            && above(lower_bound_chain(m - 1, k, metric));
+        let how = if binding_chain {
+            "one-kink cells chained by g's value and slope at each cut (optimum::chain: a cell without a kink makes its neighbours turn)"
+        } else if binding_blocks {
             "kink-free cells charged by blocks of 2–4 cells (optimum::blocks: each block's fewest-kink error, discontinuous relaxation)"
         } else if binding_tents {
             "kink-free tents: nMSE ≥ ¼(1 − (m+1)/2^k), L1 ≥ ⅛(1 − (m+1)/2^k)"
