@@ -58,20 +58,6 @@ fn intervals(edges: &[f64]) -> Vec<(f64, f64)> {
     out
 }
 
-fn value_intervals() -> Vec<(f64, f64)> {
-    let mut e: Vec<f64> = VALUE_EDGES.iter().flat_map(|d| [0.5 - d, 0.5 + d]).collect();
-    e.sort_by(f64::total_cmp);
-    e.dedup();
-    intervals(&e)
-}
-
-fn slope_intervals() -> Vec<(f64, f64)> {
-    let mut e: Vec<f64> = SLOPE_EDGES.iter().flat_map(|d| [-d, *d]).collect();
-    e.sort_by(f64::total_cmp);
-    e.dedup();
-    intervals(&e)
-}
-
 /// The cost of ℓ(x) = α + β(x − x₀) against f on \[s, e\] as a quadratic in z = (α, β):
 /// zᵀHz − 2rᵀz + c, exact (f is affine on each side of its one kink at 0, so Simpson's rule is).
 #[derive(Debug, Clone, Copy)]
@@ -204,15 +190,40 @@ pub fn valley(x: f64) -> f64 {
     x.abs()
 }
 
-/// The states (value interval, slope interval), value-major.
-pub fn states() -> Vec<((f64, f64), (f64, f64))> {
-    let (v, s) = (value_intervals(), slope_intervals());
+/// A state: (value interval, slope interval).
+pub type State = ((f64, f64), (f64, f64));
+
+/// The states from value and slope edges (each mirrored: ½ ± and ±; the outer intervals
+/// unbounded), value-major.
+pub fn states_from(value_edges: &[f64], slope_edges: &[f64]) -> Vec<State> {
+    let mirror = |c: f64, e: &[f64]| {
+        let mut v: Vec<f64> = e.iter().flat_map(|d| [c - d, c + d]).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        intervals(&v)
+    };
+    let (v, s) = (mirror(0.5, value_edges), mirror(0.0, slope_edges));
     v.iter().flat_map(|&a| s.iter().map(move |&b| (a, b))).collect()
 }
 
-/// The table of one cell shape (module docs).
+/// The chain's states (value interval, slope interval), value-major.
+pub fn states() -> Vec<State> {
+    states_from(&VALUE_EDGES, &SLOPE_EDGES)
+}
+
+/// The cost of a line on \[s, e\] against `f` anchored at `x0`, its value there in `v` and its slope
+/// in `s` (the end half-cells of [`super::chain_units`]).
+pub fn anchored_cost(f: fn(f64) -> f64, (s, e, x0): (f64, f64, f64), (v, sl): State) -> f64 {
+    min_on_polygon(&Quadratic::new(f, s, e, x0), &[between([1.0, 0.0], v), between([0.0, 1.0], sl)].concat())
+}
+
+/// The table of one cell shape over the chain's states (module docs).
 pub fn cell_table(f: fn(f64) -> f64) -> CellTable {
-    let st = states();
+    cell_table_over(f, &states())
+}
+
+/// The table of one cell shape over the states `st` (module docs).
+pub fn cell_table_over(f: fn(f64) -> f64, st: &[State]) -> CellTable {
     let p = st.len();
     let x: Vec<f64> = (0..=GRID).map(|i| -0.5 + i as f64 / GRID as f64).collect();
     // First piece on [−½, x_i], anchored left: α ∈ V, β ∈ S.
@@ -335,13 +346,19 @@ fn lambdas() -> Vec<f64> {
     (0..=40).map(|i| 0.2 * i as f64 / 40.0).collect()
 }
 
+/// The peak's and the valley's tables, computed once.
+pub fn tables() -> &'static (CellTable, CellTable) {
+    static CACHE: OnceLock<(CellTable, CellTable)> = OnceLock::new();
+    CACHE.get_or_init(|| (cell_table(peak), cell_table(valley)))
+}
+
 /// Per λ: C(λ) of every run of 1..=[`RUN`] cells, peak-first and valley-first. Computed once.
 fn run_costs() -> &'static Vec<[Vec<f64>; 2]> {
     static CACHE: OnceLock<Vec<[Vec<f64>; 2]>> = OnceLock::new();
     CACHE.get_or_init(|| {
-        let (p, v) = (cell_table(peak), cell_table(valley));
+        let (p, v) = tables();
         use rayon::prelude::*;
-        lambdas().into_par_iter().map(|l| runs(&transfer(&p, l), &transfer(&v, l), l, RUN)).collect()
+        lambdas().into_par_iter().map(|l| runs(&transfer(p, l), &transfer(v, l), l, RUN)).collect()
     })
 }
 
@@ -401,10 +418,8 @@ mod tests {
     }
 
     fn state_of(value: f64, slope: f64) -> usize {
-        let (vi, si) = (value_intervals(), slope_intervals());
-        let v = vi.iter().position(|&(lo, hi)| lo <= value && value <= hi).unwrap();
-        let s = si.iter().position(|&(lo, hi)| lo <= slope && slope <= hi).unwrap();
-        v * si.len() + s
+        let inside = |x: f64, (lo, hi): (f64, f64)| lo <= x && x <= hi;
+        states().iter().position(|&(v, s)| inside(value, v) && inside(slope, s)).unwrap()
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! - [`blocks`]: the cells charged jointly, a block of cells at a time (tighter in L2 and L1);
 //! - [`chain`]: the sawtooth's cells charged in one chain linked by g's value and slope at every
 //!   cut (tighter still in L2 where many kinks are missing);
+//! - [`chain_units`]: the same chain at width 2^k − 1 under the condition that 2^k − 1 units carry
+//!   2^k − 1 kinks (the slopes must move by one tent slope in all);
 //! - [`cells`]: the certified bracket in nMSE and L1 for every piecewise-linear target: kink-free
 //!   cells below, the costliest kinks kept and refitted above;
 //! - [`project`]: exact L2 projection onto continuous piecewise-linear functions with given knots
@@ -19,6 +21,7 @@
 pub mod blocks;
 pub mod cells;
 pub mod chain;
+pub mod chain_units;
 pub mod exact;
 pub mod project;
 pub mod sup;

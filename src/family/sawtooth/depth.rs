@@ -3,9 +3,10 @@
 //!
 //! **Fewest pieces** [from [`super::theory`]]. A continuous g with t pieces has t − 1 kinks, so
 //! nMSE ≥ max(½(1 − (t + 1)/2^{k−1}), ¼(1 − t/2^k)) and L1 ≥ ⅛ of the same fractions (sign changes,
-//! kink-free tents); in sup the minimal-link path (any 1-D piecewise-linear target). The fewest
-//! pieces P_ε is the smallest t those bounds allow; a one-hidden-layer net has m + 1 pieces, which
-//! gives the shallow bracket's lower end m = P_ε − 1.
+//! kink-free tents), and the blocks' and the chain's bounds on t − 1 kinks; in sup the minimal-link
+//! path (any 1-D piecewise-linear target). The fewest pieces P_ε is the smallest t those bounds
+//! allow; a one-hidden-layer net has m + 1 pieces, which gives the shallow bracket's lower end
+//! m = P_ε − 1, or P_ε where 2^k − 1 units cannot carry the 2^k − 1 kinks ([`crate::optimum::chain_units`]).
 //!
 //! **Depth-L nets** [derived here]. Δ^k = Δ^j ∘ Δ^{a_{L−1}} ∘ … ∘ Δ^{a_1} with a_1 + … + a_{L−1} + j = k,
 //! all parts ≥ 1. Layer i (< L) computes Δ^{a_i} of the previous layer's output exactly with the
@@ -31,7 +32,7 @@ use crate::train::Metric;
 /// The fewest pieces of any continuous piecewise-linear g within `eps` of Δ^k in nMSE or L1
 /// (`None` for sup, which the minimal-link default handles), with the argument.
 pub fn fewest_pieces(k: u32, eps: f64, metric: Metric) -> Option<(u64, String)> {
-    use super::theory::{lower_bound_blocks, lower_bound_kinks, lower_bound_pieces};
+    use super::theory::{lower_bound_blocks, lower_bound_chain, lower_bound_kinks, lower_bound_pieces};
     if metric == Metric::Sup {
         return None;
     }
@@ -39,11 +40,15 @@ pub fn fewest_pieces(k: u32, eps: f64, metric: Metric) -> Option<(u64, String)> 
     let allowed = |t: u64| {
         let lb = lower_bound_pieces(t as f64, k, metric)
             .max(lower_bound_kinks((t - 1) as f64, k, metric))
-            .max(lower_bound_blocks(t - 1, k, metric));
+            .max(lower_bound_blocks(t - 1, k, metric))
+            .max(lower_bound_chain(t - 1, k, metric));
         lb <= eps * (1.0 + 1e-12)
     };
     let t = (1..=n).find(|&t| allowed(t)).unwrap_or(n);
-    Some((t, "sign changes, kink-free tents and blocks of cells (any g with t pieces has t − 1 kinks)".into()))
+    Some((
+        t,
+        "sign changes, kink-free tents, blocks and the chain of cells (any g with t pieces has t − 1 kinks)".into(),
+    ))
 }
 
 /// The width-m one-hidden-layer approximation of Δ^j with error ≤ `eps`, for the smallest m the
@@ -154,11 +159,15 @@ mod tests {
 
     #[test]
     fn the_fewest_pieces_give_the_shallow_brackets_lower_end() {
-        for k in 2..=12u32 {
+        for k in 1..=12u32 {
             for eps in [0.1, 0.01, 0.001] {
                 for metric in [Metric::Nmse, Metric::L1] {
                     let (p, _) = fewest_pieces(k, eps, metric).unwrap();
-                    assert_eq!((p - 1).max(1), bracket(k, eps, metric).lower, "k={k} ε={eps} {metric:?}");
+                    // One more unit where 2^k − 1 units cannot carry the 2^k − 1 kinks (nMSE, k ≤ 3).
+                    let n = (1u64 << k) - 1;
+                    let units = p - 1 == n && super::super::theory::lower_bound_width_k(n, k, metric) > eps;
+                    let expect = (p - 1).max(1) + u64::from(units);
+                    assert_eq!(expect, bracket(k, eps, metric).lower, "k={k} ε={eps} {metric:?}");
                 }
             }
         }

@@ -145,6 +145,15 @@ pub fn lower_bound_chain(kinks: u64, k: u32, metric: Metric) -> f64 {
     crate::optimum::chain::sawtooth_mse_bound(kinks, k) * 12.0
 }
 
+/// At width m = 2^k − 1 only (nMSE, k ≤ 3): a kink-free cell, or the chain under the condition that
+/// 2^k − 1 units carry 2^k − 1 kinks ([`crate::optimum::chain_units`]); 0 otherwise.
+pub fn lower_bound_width_k(m: u64, k: u32, metric: Metric) -> f64 {
+    if metric != Metric::Nmse || k > crate::optimum::chain_units::MAX_K || m + 1 != 1u64 << k {
+        return 0.0;
+    }
+    crate::optimum::chain_units::sawtooth_width_k_bound(k)
+}
+
 /// The error of THEORY §3's width-m construction ([`upper_bound_net`]) against Δ^k, in closed form.
 pub fn construction_error(m: u64, k: u32, metric: Metric) -> f64 {
     let constant = match metric {
@@ -198,7 +207,8 @@ pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
         (Bound::Lower, _) => lower_bound_pieces(m as f64 + 1.0, k, metric)
             .max(lower_bound_kinks(m as f64, k, metric))
             .max(lower_bound_blocks(m, k, metric))
-            .max(lower_bound_chain(m, k, metric)),
+            .max(lower_bound_chain(m, k, metric))
+            .max(lower_bound_width_k(m, k, metric)),
         (Bound::Upper, _) => certified_error(m, k, metric),
     }
 }
@@ -244,7 +254,10 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
             && !binding_blocks
             && !above(lower_bound_pieces(m as f64, k, metric))
             && above(lower_bound_chain(m - 1, k, metric));
-        let how = if binding_chain {
+        let binding_units = m == n && above(lower_bound_width_k(n - 1, k, metric));
+        let how = if binding_units {
+            "2^k − 1 units: a kink-free cell, or the chain under the vanishing alternating slope sum (optimum::chain_units)"
+        } else if binding_chain {
             "one-kink cells chained by g's value and slope at each cut (optimum::chain: a cell without a kink makes its neighbours turn)"
         } else if binding_blocks {
             "kink-free cells charged by blocks of 2–4 cells (optimum::blocks: each block's fewest-kink error, discontinuous relaxation)"
