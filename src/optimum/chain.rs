@@ -37,6 +37,7 @@
 //! is a kink: this is what blocks cannot see, and why a removed kink costs here about 0.065h in MSE
 //! against 0.042h from blocks (the flat tail of the construction pays h/12 ≈ 0.083h).
 
+use super::polygon::{Quadratic, between, min_on_polygon};
 use std::sync::OnceLock;
 
 /// Value edges: ½ ± these.
@@ -56,119 +57,6 @@ fn intervals(edges: &[f64]) -> Vec<(f64, f64)> {
     out.extend(edges.windows(2).map(|w| (w[0], w[1])));
     out.push((edges[edges.len() - 1], f64::INFINITY));
     out
-}
-
-/// The cost of ℓ(x) = α + β(x − x₀) against f on \[s, e\] as a quadratic in z = (α, β):
-/// zᵀHz − 2rᵀz + c, exact (f is affine on each side of its one kink at 0, so Simpson's rule is).
-#[derive(Debug, Clone, Copy)]
-pub struct Quadratic {
-    h: [[f64; 2]; 2],
-    r: [f64; 2],
-    c: f64,
-}
-
-impl Quadratic {
-    /// The cost of a line anchored at `x0` on \[s, e\] against `f` (affine on either side of 0).
-    pub fn new(f: fn(f64) -> f64, s: f64, e: f64, x0: f64) -> Self {
-        let mut q = Quadratic { h: [[0.0; 2]; 2], r: [0.0; 2], c: 0.0 };
-        let mut parts = vec![s];
-        if s < 0.0 && 0.0 < e {
-            parts.push(0.0);
-        }
-        parts.push(e);
-        for w in parts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let len = b - a;
-            for (x, wt) in [(a, 1.0), (0.5 * (a + b), 4.0), (b, 1.0)] {
-                let (u, y, wt) = (x - x0, f(x), wt * len / 6.0);
-                q.h[0][0] += wt;
-                q.h[0][1] += wt * u;
-                q.h[1][1] += wt * u * u;
-                q.r[0] += wt * y;
-                q.r[1] += wt * y * u;
-                q.c += wt * y * y;
-            }
-        }
-        q.h[1][0] = q.h[0][1];
-        q
-    }
-
-    /// Its value at z.
-    pub fn at(&self, z: [f64; 2]) -> f64 {
-        let hz = [self.h[0][0] * z[0] + self.h[0][1] * z[1], self.h[1][0] * z[0] + self.h[1][1] * z[1]];
-        z[0] * hz[0] + z[1] * hz[1] - 2.0 * (self.r[0] * z[0] + self.r[1] * z[1]) + self.c
-    }
-}
-
-/// A half-plane n·z ≤ b.
-type Half = ([f64; 2], f64);
-
-/// The half-planes lo ≤ n·z ≤ hi (infinite ends omitted).
-fn between(n: [f64; 2], (lo, hi): (f64, f64)) -> Vec<Half> {
-    let mut out = Vec::new();
-    if hi.is_finite() {
-        out.push((n, hi));
-    }
-    if lo.is_finite() {
-        out.push(([-n[0], -n[1]], -lo));
-    }
-    out
-}
-
-/// The minimum of the convex quadratic `q` over the polygon ∩ `halves` (∞ when empty), clamped at 0.
-/// Exact: the free minimiser when it is feasible, else the minimum lies on an edge, and on each
-/// constraint's line the feasible part is an interval on which q is a convex parabola.
-pub fn min_on_polygon(q: &Quadratic, halves: &[Half]) -> f64 {
-    const TOL: f64 = 1e-12;
-    let det = q.h[0][0] * q.h[1][1] - q.h[0][1] * q.h[1][0];
-    if det > 0.0 {
-        let z = [(q.h[1][1] * q.r[0] - q.h[0][1] * q.r[1]) / det, (q.h[0][0] * q.r[1] - q.h[1][0] * q.r[0]) / det];
-        if halves.iter().all(|(n, b)| n[0] * z[0] + n[1] * z[1] <= b + TOL) {
-            return q.at(z).max(0.0);
-        }
-    }
-    let mut best = f64::INFINITY;
-    for (i, (n, b)) in halves.iter().enumerate() {
-        let nn = n[0] * n[0] + n[1] * n[1];
-        let p0 = [n[0] * b / nn, n[1] * b / nn];
-        let d = [-n[1], n[0]];
-        let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-        let mut empty = false;
-        for (j, (m, c)) in halves.iter().enumerate() {
-            if j == i {
-                continue;
-            }
-            let md = m[0] * d[0] + m[1] * d[1];
-            let rhs = c - (m[0] * p0[0] + m[1] * p0[1]);
-            if md.abs() < 1e-15 {
-                empty |= rhs < -TOL;
-            } else if md > 0.0 {
-                hi = hi.min(rhs / md);
-            } else {
-                lo = lo.max(rhs / md);
-            }
-        }
-        if empty || lo > hi + TOL {
-            continue;
-        }
-        // q(p0 + t d) = a2 t² + a1 t + q(p0).
-        let hd = [q.h[0][0] * d[0] + q.h[0][1] * d[1], q.h[1][0] * d[0] + q.h[1][1] * d[1]];
-        let a2 = d[0] * hd[0] + d[1] * hd[1];
-        let a1 = 2.0 * (p0[0] * hd[0] + p0[1] * hd[1]) - 2.0 * (q.r[0] * d[0] + q.r[1] * d[1]);
-        let t = if a2 > 0.0 { -a1 / (2.0 * a2) } else { 0.0 };
-        let t = t.clamp(lo, hi.max(lo));
-        let t = if t.is_finite() {
-            t
-        } else if lo.is_finite() {
-            lo
-        } else {
-            hi
-        };
-        if t.is_finite() {
-            best = best.min(q.at([p0[0] + t * d[0], p0[1] + t * d[1]]));
-        }
-    }
-    best.max(0.0)
 }
 
 /// One cell's lower bounds D(j; a, b) for j = 0, 1, 2 kinks inside and no kink (0) or a kink (1) on
@@ -420,30 +308,6 @@ mod tests {
     fn state_of(value: f64, slope: f64) -> usize {
         let inside = |x: f64, (lo, hi): (f64, f64)| lo <= x && x <= hi;
         states().iter().position(|&(v, s)| inside(value, v) && inside(slope, s)).unwrap()
-    }
-
-    #[test]
-    fn the_polygon_minimum_is_the_least_value_on_a_fine_grid_of_the_polygon() {
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        for _ in 0..300 {
-            let (s, e) = (rng.random_range(-0.5..0.3), 0.0);
-            let e = rng.random_range(s + 0.05..0.5f64.max(e));
-            let q = Quadratic::new(peak, s, e, s);
-            let a = rng.random_range(-0.5..1.5);
-            let b = rng.random_range(-2.0..2.0);
-            let (av, bv) = ((a, a + rng.random_range(0.0..0.3)), (b, b + rng.random_range(0.0..0.6)));
-            let halves = [between([1.0, 0.0], av), between([0.0, 1.0], bv)].concat();
-            let exact = min_on_polygon(&q, &halves);
-            let mut grid = f64::INFINITY;
-            for i in 0..=200 {
-                for j in 0..=200 {
-                    let z = [av.0 + (av.1 - av.0) * i as f64 / 200.0, bv.0 + (bv.1 - bv.0) * j as f64 / 200.0];
-                    grid = grid.min(q.at(z));
-                }
-            }
-            assert!(exact <= grid + 1e-12, "min on the polygon {exact} above a point of it {grid}");
-            assert!(exact >= grid - 1e-4 * (1.0 + grid), "min {exact} far below the grid's {grid}");
-        }
     }
 
     #[test]

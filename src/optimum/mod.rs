@@ -11,6 +11,7 @@
 //!   cut (tighter still in L2 where many kinks are missing);
 //! - [`chain_units`]: the same chain at width 2^k − 1 under the condition that 2^k − 1 units carry
 //!   2^k − 1 kinks (the slopes must move by one tent slope in all);
+//! - [`polygon`]: the least value of a convex quadratic over a polygon (the chains' piece costs);
 //! - [`cells`]: the certified bracket in nMSE and L1 for every piecewise-linear target: kink-free
 //!   cells below, the costliest kinks kept and refitted above;
 //! - [`project`]: exact L2 projection onto continuous piecewise-linear functions with given knots
@@ -23,6 +24,7 @@ pub mod cells;
 pub mod chain;
 pub mod chain_units;
 pub mod exact;
+pub mod polygon;
 pub mod project;
 pub mod sup;
 pub mod tube;
