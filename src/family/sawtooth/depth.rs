@@ -32,18 +32,11 @@ use crate::train::Metric;
 /// The fewest pieces of any continuous piecewise-linear g within `eps` of Δ^k in nMSE or L1
 /// (`None` for sup, which the minimal-link default handles), with the argument.
 pub fn fewest_pieces(k: u32, eps: f64, metric: Metric) -> Option<(u64, String)> {
-    use super::theory::{lower_bound_blocks, lower_bound_chain, lower_bound_kinks, lower_bound_pieces};
     if metric == Metric::Sup {
         return None;
     }
     let n = 1u64 << k;
-    let allowed = |t: u64| {
-        let lb = lower_bound_pieces(t as f64, k, metric)
-            .max(lower_bound_kinks((t - 1) as f64, k, metric))
-            .max(lower_bound_blocks(t - 1, k, metric))
-            .max(lower_bound_chain(t - 1, k, metric));
-        lb <= eps * (1.0 + 1e-12)
-    };
+    let allowed = |t: u64| super::theory::lower_bound_any_g(t - 1, k, metric) <= eps * (1.0 + 1e-12);
     let t = (1..=n).find(|&t| allowed(t)).unwrap_or(n);
     Some((
         t,

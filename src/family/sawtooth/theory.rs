@@ -145,6 +145,16 @@ pub fn lower_bound_chain(kinks: u64, k: u32, metric: Metric) -> f64 {
     crate::optimum::chain::sawtooth_mse_bound(kinks, k) * 12.0
 }
 
+/// The error of any continuous g with at most `kinks` kinks (so `kinks` + 1 pieces) against Δ^k,
+/// from below: sign changes, kink-free tents, blocks and (nMSE) the chain of cells. A bound on
+/// pieces, used by the shallow bracket and by the fewest pieces at every depth.
+pub fn lower_bound_any_g(kinks: u64, k: u32, metric: Metric) -> f64 {
+    lower_bound_pieces(kinks as f64 + 1.0, k, metric)
+        .max(lower_bound_kinks(kinks as f64, k, metric))
+        .max(lower_bound_blocks(kinks, k, metric))
+        .max(lower_bound_chain(kinks, k, metric))
+}
+
 /// At width m = 2^k − 1 only (nMSE, k ≤ 3): a kink-free cell, or the chain under the condition that
 /// 2^k − 1 units carry 2^k − 1 kinks ([`crate::optimum::chain_units`]); 0 otherwise.
 pub fn lower_bound_width_k(m: u64, k: u32, metric: Metric) -> f64 {
@@ -204,11 +214,7 @@ pub fn error_bound(side: Bound, m: u64, k: u32, metric: Metric) -> f64 {
                 0.0
             }
         }
-        (Bound::Lower, _) => lower_bound_pieces(m as f64 + 1.0, k, metric)
-            .max(lower_bound_kinks(m as f64, k, metric))
-            .max(lower_bound_blocks(m, k, metric))
-            .max(lower_bound_chain(m, k, metric))
-            .max(lower_bound_width_k(m, k, metric)),
+        (Bound::Lower, _) => lower_bound_any_g(m, k, metric).max(lower_bound_width_k(m, k, metric)),
         (Bound::Upper, _) => certified_error(m, k, metric),
     }
 }
