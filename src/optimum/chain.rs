@@ -22,7 +22,9 @@
 //! \[x_0, x_i\] and its last on \[x_{i'+1}, x_G\], and (with exactly two kinks) is affine on
 //! \[x_{i+1}, x_{i'}\]; dropping continuity there and the cost of the two grid intervals leaves a sum
 //! of costs of affine pieces on disjoint intervals, each minimised under its own constraints (a cost
-//! never rises when its interval shrinks). Three kinks or more: cost ≥ 0.
+//! never rises when its interval shrinks). Three kinks or more: cost ≥ 0. With one or two kinks
+//! inside, [`super::joined`] bounds the same minimum with the pieces meeting at each kink (to a box
+//! of position and value); a table entry is the larger of the two.
 //!
 //! **The chain.** A g with at most m kinks in (0,1) has, in each cell, some count j_c with Σ j_c ≤ m
 //! (kinks in the two end half-cells \[0, h/2\] and \[1 − h/2, 1\] are not counted; their cost is
@@ -34,8 +36,10 @@
 //! links between runs only lowers the minimum); peak and valley runs are computed apart.
 //!
 //! A cell without kinks next to cells that follow f must turn away from f somewhere, and the turn
-//! is a kink: this is what blocks cannot see, and why a removed kink costs here about 0.065h in MSE
-//! against 0.042h from blocks (the flat tail of the construction pays h/12 ≈ 0.083h).
+//! is a kink: this is what blocks cannot see, and why a removed kink costs here about 0.075h in MSE
+//! against 0.042h from blocks (the flat tail of the construction pays h/12 ≈ 0.083h). For
+//! k ≤ [`super::counted::COUNTED_K`], [`super::counted`] solves the same chain with the kinks counted
+//! exactly (no λ) and the end half-cells charged, which is far tighter where few kinks are missing.
 
 use super::polygon::{Quadratic, between, min_on_polygon};
 use std::sync::OnceLock;
@@ -46,6 +50,8 @@ const VALUE_EDGES: [f64; 11] = [0.0, 0.02, 0.04, 0.07, 0.1, 0.14, 0.18, 0.23, 0.
 const SLOPE_EDGES: [f64; 11] = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0];
 /// Grid intervals per cell for the kinks inside it.
 const GRID: usize = 32;
+/// Grid intervals per cell for two kinks joined ([`super::joined::two_kinks`]).
+const GRID2: usize = 16;
 /// Longest run of cells charged as one chain.
 pub const RUN: usize = 63;
 /// Relative shrink of every bound (rounding cannot lift it).
@@ -110,8 +116,20 @@ pub fn cell_table(f: fn(f64) -> f64) -> CellTable {
     cell_table_over(f, &states())
 }
 
-/// The table of one cell shape over the states `st` (module docs).
+/// The table of one cell shape over the states `st` (module docs), one-kink entries joined
+/// ([`super::joined`]).
 pub fn cell_table_over(f: fn(f64) -> f64, st: &[State]) -> CellTable {
+    let joined = (super::joined::one_kink(f, st, GRID), super::joined::two_kinks(f, st, GRID2));
+    table_with(f, st, Some(&joined))
+}
+
+/// The table with the one-kink entries unjoined: the two pieces need not meet.
+pub fn cell_table_unjoined(f: fn(f64) -> f64, st: &[State]) -> CellTable {
+    table_with(f, st, None)
+}
+
+#[allow(clippy::type_complexity)]
+fn table_with(f: fn(f64) -> f64, st: &[State], joined: Option<&([Vec<f64>; 2], [Vec<f64>; 2])>) -> CellTable {
     let p = st.len();
     let x: Vec<f64> = (0..=GRID).map(|i| -0.5 + i as f64 / GRID as f64).collect();
     // First piece on [−½, x_i], anchored left: α ∈ V, β ∈ S.
@@ -167,8 +185,13 @@ pub fn cell_table_over(f: fn(f64) -> f64, st: &[State]) -> CellTable {
                 min_on_polygon(&whole, &one),
             ];
             for flag in 0..2 {
-                let d1 = (0..GRID).map(|i| first[i][a] + last[i + 1][flag][b]).fold(d0[flag], f64::min);
-                let d2 = (1..GRID).map(|ip| w[ip][a] + last[ip + 1][flag][b]).fold(d1, f64::min);
+                // Unjoined, then joined where computed: both bound the same minimum, the larger holds.
+                let mut d1 = (0..GRID).map(|i| first[i][a] + last[i + 1][flag][b]).fold(d0[flag], f64::min);
+                let mut d2 = (1..GRID).map(|ip| w[ip][a] + last[ip + 1][flag][b]).fold(d1, f64::min);
+                if let Some((one, two)) = joined {
+                    d1 = d1.max(one[flag][a * p + b].min(d0[flag]));
+                    d2 = d2.max(two[flag][a * p + b].min(d1));
+                }
                 t[0][flag][a * p + b] = d0[flag];
                 t[1][flag][a * p + b] = d1;
                 t[2][flag][a * p + b] = d2;
@@ -251,8 +274,15 @@ fn run_costs() -> &'static Vec<[Vec<f64>; 2]> {
 }
 
 /// A lower bound on the MSE of any continuous piecewise-linear g with at most `kinks` kinks in
-/// (0,1) against Δ^k (k ≥ 1), by the chain of cells (module docs).
+/// (0,1) against Δ^k (k ≥ 1), by the chain of cells (module docs): for k ≤
+/// [`super::counted::COUNTED_K`] the larger of the λ bound and the kinks counted exactly.
 pub fn sawtooth_mse_bound(kinks: u64, k: u32) -> f64 {
+    let lambda = lambda_bound(kinks, k);
+    lambda.max(super::counted::sawtooth_mse_bound(kinks, k))
+}
+
+/// The λ bound (weak duality, runs of [`RUN`] cells).
+fn lambda_bound(kinks: u64, k: u32) -> f64 {
     let n = (1usize << k) - 1;
     let h = 1.0 / (1u64 << k) as f64;
     let runs = run_costs();

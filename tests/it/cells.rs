@@ -174,8 +174,10 @@ fn no_function_with_m_kinks_on_a_grid_and_no_explicit_net_beats_the_chain_bound(
                 assert!(nmse >= lb, "k={k} {knots:?}: {nmse} < chain {lb}");
                 best = best.min(nmse);
             });
-            // Not vacuous, though loose here (a short chain; k = 3, m = 5: 0.115 against 0.410).
-            assert!(lb > 0.1 * best, "k={k} m={m}: best {best}, chain {lb}");
+            // Not vacuous: with the kinks counted, the end half-cells charged and the pieces
+            // joined, above 0.7 of the grid's best (k = 3, m = 5: 0.328 against 0.410).
+            eprintln!("k={k} m={m}: best {best}, chain {lb}");
+            assert!(lb > 0.7 * best, "k={k} m={m}: best {best}, chain {lb}");
         }
     }
     // Δ^k, k = 2..8, every width m below 2^k: never above the best explicit width-m net's exact
