@@ -264,7 +264,7 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
         let how = if binding_units {
             "2^k − 1 units: a kink-free cell, or the chain under the vanishing alternating slope sum (optimum::chain_units)"
         } else if binding_chain {
-            "cells chained by g's value and slope at each cut, pieces joined at their kinks, kinks counted exactly for k ≤ 7 (optimum::chain, joined, counted: a cell without a kink makes its neighbours turn)"
+            "cells chained by g's value and slope at each cut, pieces joined at their kinks, kinks counted exactly for k ≤ 8 (optimum::chain, joined, counted: a cell without a kink makes its neighbours turn)"
         } else if binding_blocks {
             "kink-free cells charged by blocks of 2–4 cells (optimum::blocks: each block's fewest-kink error, discontinuous relaxation)"
         } else if binding_tents {
