@@ -88,16 +88,16 @@ fn ends(f: fn(f64) -> f64, st: &[State], grid: usize) -> (Vec<Vec<f64>>, [Vec<Ve
 pub fn one_kink(f: fn(f64) -> f64, st: &[State], grid: usize) -> [Vec<f64>; 2] {
     let p = st.len();
     let (left, right) = ends(f, st, grid);
-    let nb = left[0].len();
-    right.map(|r| {
-        (0..p * p)
-            .into_par_iter()
-            .map(|ab| {
-                let (l, r) = (&left[ab / p], &r[ab % p]);
-                (0..nb).map(|j| l[j] + r[j]).fold(f64::INFINITY, f64::min)
-            })
-            .collect()
-    })
+    right.map(|r| cheapest_meeting(&left, &r, p))
+}
+
+/// `[a · p + b]` = min over boxes j of `from[a][j] + to[b][j]`: the cheapest way from state a to
+/// state b through a common kink box.
+fn cheapest_meeting(from: &[Vec<f64>], to: &[Vec<f64>], p: usize) -> Vec<f64> {
+    (0..p * p)
+        .into_par_iter()
+        .map(|ab| from[ab / p].iter().zip(&to[ab % p]).map(|(l, r)| l + r).fold(f64::INFINITY, f64::min))
+        .collect()
 }
 
 /// D₂(a, b): two kinks inside, in boxes B₁ = (i₁, c₁) and B₂ = (i₂, c₂) with i₁ ≤ i₂, the middle
@@ -149,15 +149,7 @@ pub fn two_kinks(f: fn(f64) -> f64, st: &[State], grid: usize) -> [Vec<f64>; 2] 
         .par_iter()
         .map(|l| (0..nb).map(|b2| (0..nb).map(|b1| l[b1] + mid[b1 * nb + b2]).fold(f64::INFINITY, f64::min)).collect())
         .collect();
-    right.map(|r| {
-        (0..p * p)
-            .into_par_iter()
-            .map(|ab| {
-                let (t, r) = (&through[ab / p], &r[ab % p]);
-                (0..nb).map(|j| t[j] + r[j]).fold(f64::INFINITY, f64::min)
-            })
-            .collect()
-    })
+    right.map(|r| cheapest_meeting(&through, &r, p))
 }
 
 #[cfg(test)]
