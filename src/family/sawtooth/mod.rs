@@ -21,6 +21,7 @@
 pub mod carried;
 pub mod construct;
 pub mod depth;
+pub mod one_unit;
 pub mod optimized;
 pub mod theory;
 

@@ -155,10 +155,17 @@ pub fn lower_bound_any_g(kinks: u64, k: u32, metric: Metric) -> f64 {
         .max(lower_bound_chain(kinks, k, metric))
 }
 
-/// At width m = 2^k − 1 only (nMSE, k ≤ 3): a kink-free cell, or the chain under the condition that
-/// 2^k − 1 units carry 2^k − 1 kinks ([`crate::optimum::chain_units`]); 0 otherwise.
+/// At width m = 2^k − 1 only: for k = 1 the best monotone fit ([`super::one_unit`]); for nMSE and
+/// 2 ≤ k ≤ 3 a kink-free cell, or the chain under the condition that 2^k − 1 units carry 2^k − 1
+/// kinks ([`crate::optimum::chain_units`]); 0 otherwise.
 pub fn lower_bound_width_k(m: u64, k: u32, metric: Metric) -> f64 {
-    if metric != Metric::Nmse || k > crate::optimum::chain_units::MAX_K || m + 1 != 1u64 << k {
+    if m + 1 != 1u64 << k {
+        return 0.0;
+    }
+    if k == 1 {
+        return super::one_unit::one_unit_error(metric);
+    }
+    if metric != Metric::Nmse || k > crate::optimum::chain_units::MAX_K {
         return 0.0;
     }
     crate::optimum::chain_units::sawtooth_width_k_bound(k)
@@ -262,7 +269,7 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
             && above(lower_bound_chain(m - 1, k, metric));
         let binding_units = m == n && above(lower_bound_width_k(n - 1, k, metric));
         let how = if binding_units {
-            "2^k − 1 units: a kink-free cell, or the chain under the vanishing alternating slope sum (optimum::chain_units)"
+            "2^k − 1 units: one unit is monotone (k = 1, the best monotone fit), else a kink-free cell or the chain under the vanishing alternating slope sum (optimum::chain_units)"
         } else if binding_chain {
             "cells chained by g's value and slope at each cut, pieces joined at their kinks, kinks counted exactly for k ≤ 8 (optimum::chain, joined, counted: a cell without a kink makes its neighbours turn)"
         } else if binding_blocks {
