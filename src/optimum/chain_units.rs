@@ -1,4 +1,4 @@
-//! 2^k − 1 units against Δ^k in L2: the chain of cells under the K-unit condition.
+//! 2^k − 1 units against Δ^k in L2: the chain of cells under the K-unit condition, by a Lagrangian.
 //!
 //! Δ^k has K = 2^k − 1 kinks, and a width-K net is either K kinks carried by K units — then an odd
 //! alternating sum of g's link slopes vanishes, σ_{j_1} − σ_{j_2} + … = 0 ([`super::units`]) — or
@@ -8,121 +8,194 @@
 //!   ½), at most K kinks and no interior kink in some cell means g is affine on that cell: MSE ≥
 //!   h/48 (the best constant on a tent of height ½), nMSE ≥ 2^{−k}/4. Otherwise every cell holds
 //!   exactly one kink inside, none lies on a cut or in the end half-cells, so link i of g crosses cut
-//!   c_i and **σ_i is the slope of g at c_i**, the slope coordinate of the chain's state there, and
-//!   g is affine on each end half-cell.
-//! - **A steep cut.** If some state's slope lies in an unbounded interval (|slope| > 2 tent slopes),
+//!   c_i and **σ_i is the slope of g at c_i**: the slope of the last piece of the cell left of c_i
+//!   and of the first piece of the cell right of it (the end half-cells are one line each).
+//! - **A steep cut.** If some cut's slope lies in an unbounded interval (|slope| > 4 tent slopes),
 //!   that cell alone costs at least the least one-kink entry over such states.
 //! - **Otherwise, the slopes must move.** f's slope at cut c_i is s_i = ±1 (tent slopes,
 //!   alternating), so for an odd index set J, Σ_r (−1)^r s_{J_r} is an odd integer, and the
-//!   vanishing sum needs Σ_J |σ_j − s_j| ≥ 1, hence **Σ_i |σ_i − s_i| ≥ 1 over all cuts**, whatever J
-//!   is. A state only knows its slope interval, so it is charged the largest |σ − s_i| over it (an
-//!   overestimate, so no feasible g is lost), rounded up to 1/[`STEPS`]. A shortest path over (state,
-//!   charged deviation) through the cells' one-kink tables and the two end half-cells (one line
-//!   each, anchored at the first and last cut), ending with a deviation of at least 1, is a lower
-//!   bound. The slope edges are finer near ±1 here ([`SLOPE_EDGES`]) so the overestimate stays small.
+//!   vanishing sum needs Σ_J |σ_j − s_j| ≥ 1; hence, whatever J is, **Σ_i min(|σ_i − s_i|, 1) ≥ 1
+//!   over all cuts** (one capped term is 1 already). For every μ ≥ 0 the MSE is then at least
+//!   μ + min_g (MSE(g) − μ Σ_i min(|σ_i − s_i|, 1)) (weak duality; μ times a quantity ≥ 0 was
+//!   dropped). That minimum is bounded from below by the chain of [`super::chain`] (states of value
+//!   and slope intervals at the cuts, each cell's two pieces costed apart with the kink's grid
+//!   interval dropped), with the reward at each cut split in halves, −(μ/2)·min(|β − s_i|, 1) on the
+//!   piece on each side of it (β that piece's own slope; in g both are σ_i). A piece's cost is then
+//!   an exact minimum over a polygon of a convex quadratic plus the reward: on the slopes within 1 of
+//!   s_i the reward is the smaller of two linear tilts, beyond them it is μ/2, so it is the least of
+//!   four polygon minima (`capped_reward`); an empty piece (the kink in the grid interval at the
+//!   cut) gets the largest reward its slope interval allows.
 //!
-//! The bound at width K is the least of the three: nMSE 0.072, 0.0197 and 0.0031 for k = 1, 2, 3
-//! (the best K-unit nets known reach 0.0785 at k = 2 and 0.0178 at k = 3), which decides k = 1 at
-//! 0.01, k = 2 at 0.01 and k = 1..3 at 0.001 (K + 1 units). With the slope edges every 0.05 near 1
-//! (they were 0.015 apart at 1 but 0.15 apart at 1.1–1.25, and the path used exactly those) it rose
-//! from 0.028, 0.0057 and 0.0020; every 0.02 gives k = 2 only 0.0215, k = 3 (every 0.025) 0.0050, and
-//! k = 4 (every 0.05) 0.00024, below the tolerances where those cells are open, so it is computed
-//! for k ≤ [`MAX_K`] only.
-//! The tables here are the unjoined ones: joining each cell's two pieces at its kink
-//! ([`super::joined`]) leaves this bound unchanged for k ≤ 3 (measured), and costs seconds.
+//! Splitting the reward matters: with all of it on one side, a piece could turn inside its state's
+//! box while its neighbour across the cut did not. So do fine value intervals near ½ (`VALUE_EDGES`,
+//! 0.001 apart at first): a piece only pinned to a wide value interval at the cut turns about a point
+//! inside the cell, for a quarter of the cost. μ is one value per k (`MU`, the best of a scan; any
+//! μ ≥ 0 gives a bound). The bound at width K is nMSE 0.040, 0.0114 and 0.0029 for k = 2, 3, 4 (the
+//! best K-unit nets known reach 0.0785, 0.0178 and 0.0045), which decides k = 3 at 0.01 and k = 4
+//! at 0.001 (K + 1 units). For k = 5 it gives 0.00075 at best, below the 0.001 that would decide
+//! [31, 32] (the best 31-unit net reaches 0.00101), so it is computed for k ≤ [`MAX_K`] only; k = 1
+//! is decided exactly by monotonicity ([`crate::family::sawtooth::one_unit`]).
+//!
+//! The earlier form of this bound tracked the charged deviation in the state (the largest
+//! |σ − s_i| over each state's slope interval) instead of a Lagrangian: 0.0197, 0.0031 and 0.00024
+//! for k = 2, 3, 4.
 
-use super::chain::{CellTable, State, anchored_cost, cell_table_unjoined, states_from};
+use super::chain::State;
+use super::polygon::{Half, Quadratic, between, min_on_polygon, min_on_polygon_signed};
 use std::sync::OnceLock;
 
 /// Largest k with this bound (the chain has 2^k − 1 cells, run whole).
-pub const MAX_K: u32 = 3;
-/// Value edges: ½ ± these.
-const VALUE_EDGES: [f64; 11] = [0.0, 0.02, 0.04, 0.07, 0.1, 0.14, 0.18, 0.23, 0.3, 0.4, 0.6];
-/// Slope edges (tent slopes): ± these, every 0.05 from 0.7 to 1.3 (a state is charged the largest
-/// deviation its interval allows, so wide intervals near 1 let slopes move for free: with edges at
-/// 1.1 and 1.25, a slope of 1.1 counted as 0.25), and out to 4 (the steep states).
-pub const SLOPE_EDGES: [f64; 22] = [
-    0.0, 0.2, 0.4, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.4, 1.5, 2.0, 3.0, 4.0,
+pub const MAX_K: u32 = 4;
+/// Value edges: ½ ± these, 0.001 apart near ½ (module docs).
+const VALUE_EDGES: [f64; 22] = [
+    0.0, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.055, 0.07, 0.1, 0.14,
+    0.18, 0.23, 0.3, 0.4, 0.6,
 ];
-/// Deviation steps per tent slope.
-pub const STEPS: usize = 128;
+/// Slope edges (tent slopes): ± these, out to 4 (beyond: the steep states).
+pub const SLOPE_EDGES: [f64; 14] = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0, 4.0];
+/// The multiplier μ per k (index k; unit-cell MSE per tent slope), the best of a scan.
+const MU: [f64; 5] = [0.0, 0.0, 0.02, 0.015, 0.008];
+/// Grid intervals per cell for its kink.
+const GRID: usize = 32;
 /// Relative shrink of the bound (rounding cannot lift it).
 const MARGIN: f64 = 1e-9;
 
-/// The states and the peak's and valley's tables over them, computed once.
-fn tables() -> &'static (Vec<State>, CellTable, CellTable) {
-    static CACHE: OnceLock<(Vec<State>, CellTable, CellTable)> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        let st = states_from(&VALUE_EDGES, &SLOPE_EDGES);
-        let (p, v) = (cell_table_unjoined(super::chain::peak, &st), cell_table_unjoined(super::chain::valley, &st));
-        (st, p, v)
-    })
-}
-
 /// The least nMSE of a width-(2^k − 1) net against Δ^k, from below (module docs); 0 for k outside
-/// 1..=[`MAX_K`]. Computed once per k.
+/// 2..=[`MAX_K`]. Computed once per k.
 pub fn sawtooth_width_k_bound(k: u32) -> f64 {
     static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<u32, f64>>> = OnceLock::new();
-    if !(1..=MAX_K).contains(&k) {
+    if !(2..=MAX_K).contains(&k) {
         return 0.0;
     }
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().unwrap().get(&k) {
         return *v;
     }
-    let v = compute(k);
+    let v = compute(k, MU[k as usize]);
     cache.lock().unwrap().insert(k, v);
     v
 }
 
-fn compute(k: u32) -> f64 {
+/// The states: (value interval, slope interval), value-major.
+fn states() -> &'static Vec<State> {
+    static CACHE: OnceLock<Vec<State>> = OnceLock::new();
+    CACHE.get_or_init(|| super::chain::states_from(&VALUE_EDGES, &SLOPE_EDGES))
+}
+
+/// Whether a state's slope interval is bounded (not steep).
+fn bounded(a: &State) -> bool {
+    a.1.0.is_finite() && a.1.1.is_finite()
+}
+
+/// min over the polygon `h` of q(α, β) − m·min(|β − s|, 1), exactly: on the slopes within 1 of s
+/// the reward is the smaller of two linear tilts, beyond them it is m.
+fn capped_reward(q: &Quadratic, h: &[Half], m: f64, s: f64) -> f64 {
+    let near = [h, &between([0.0, 1.0], (s - 1.0, s + 1.0))].concat();
+    let tilts = [1.0, -1.0]
+        .iter()
+        .map(|&sign| min_on_polygon_signed(&q.tilted([0.0, -sign * m], sign * m * s), &near))
+        .fold(f64::INFINITY, f64::min);
+    let far = [between([0.0, 1.0], (s + 1.0, f64::INFINITY)), between([0.0, 1.0], (f64::NEG_INFINITY, s - 1.0))]
+        .iter()
+        .map(|b| min_on_polygon(q, &[h, b.as_slice()].concat()) - m)
+        .fold(f64::INFINITY, f64::min);
+    tilts.min(far)
+}
+
+/// The polygon of a state: value in its value interval, slope in its slope interval.
+fn halves(&(v, sl): &State) -> Vec<Half> {
+    [between([1.0, 0.0], v), between([0.0, 1.0], sl)].concat()
+}
+
+/// One cell's one-kink table (a kink inside, none on its right cut) with g's slope at each cut
+/// rewarded: min over g's two pieces of their L2 costs − m·min(|β − s|, 1) for its first piece
+/// (slope β, f's slope `s.0` at the left cut) and for its last (f's slope `s.1` at the right cut).
+/// Entry a · p + b, from state a to state b.
+fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64)) -> Vec<f64> {
+    use rayon::prelude::*;
+    let st = states();
+    let p = st.len();
+    let x: Vec<f64> = (0..=GRID).map(|i| -0.5 + i as f64 / GRID as f64).collect();
+    // An empty piece: the largest reward its slope interval allows.
+    let empty = |s: f64| -> Vec<f64> {
+        st.iter().map(|&(_, (lo, hi))| -m * (lo - s).abs().max((hi - s).abs()).min(1.0)).collect()
+    };
+    // first[i]: the first piece on [−½, x_i] (kink in [x_i, x_{i+1}]); last[i]: the last on [x_{i+1}, ½].
+    let first: Vec<Vec<f64>> = (0..GRID)
+        .into_par_iter()
+        .map(|i| {
+            if i == 0 {
+                return empty(s.0);
+            }
+            let q = Quadratic::new(f, -0.5, x[i], -0.5);
+            st.iter().map(|a| capped_reward(&q, &halves(a), m, s.0)).collect()
+        })
+        .collect();
+    let last: Vec<Vec<f64>> = (1..=GRID)
+        .into_par_iter()
+        .map(|i| {
+            if i == GRID {
+                return empty(s.1);
+            }
+            let q = Quadratic::new(f, x[i], 0.5, 0.5);
+            st.iter().map(|b| capped_reward(&q, &halves(b), m, s.1)).collect()
+        })
+        .collect();
+    let mut t = vec![f64::INFINITY; p * p];
+    t.par_chunks_mut(p).enumerate().for_each(|(a, row)| {
+        for (fi, li) in first.iter().zip(&last) {
+            let fa = fi[a];
+            for (r, &l) in row.iter_mut().zip(li) {
+                *r = r.min(fa + l);
+            }
+        }
+    });
+    t
+}
+
+/// The bound at width 2^k − 1 with multiplier `mu` (module docs): the least of the three branches.
+fn compute(k: u32, mu: f64) -> f64 {
     use rayon::prelude::*;
     let n = (1usize << k) - 1;
     let h = 1.0 / (1u64 << k) as f64;
-    let (st, peak, valley) = tables();
+    let st = states();
     let p = st.len();
-    let bounded: Vec<bool> = st.iter().map(|&(_, (lo, hi))| lo.is_finite() && hi.is_finite()).collect();
-    // One interior kink, no kink on the cut: the tables' j = 1, flag 0. Cells alternate from a peak.
-    let one = |c: usize| if c.is_multiple_of(2) { &peak.t[1][0] } else { &valley.t[1][0] };
-    let steep = [&peak.t[1][0], &valley.t[1][0]]
-        .iter()
-        .flat_map(|t| (0..p * p).filter(|i| !bounded[i / p] || !bounded[i % p]).map(move |i| t[i]))
-        .fold(f64::INFINITY, f64::min);
-    // Charged deviation of state a at cut i (f's slope there (−1)^i), in steps, rounded up.
-    let charge = |a: usize, i: usize| {
-        let s = if i.is_multiple_of(2) { 1.0 } else { -1.0 };
-        let (lo, hi) = st[a].1;
-        (((lo - s).abs().max((hi - s).abs())) * STEPS as f64 - 1e-9).ceil().max(0.0) as usize
+    let m = mu / 2.0;
+    // Peak cells rise at their left cut and fall at their right; valleys the other way.
+    let (peak, valley) = (one_kink(super::chain::peak, m, (1.0, -1.0)), one_kink(super::chain::valley, m, (-1.0, 1.0)));
+    let steep = {
+        let plain = [one_kink(super::chain::peak, 0.0, (1.0, -1.0)), one_kink(super::chain::valley, 0.0, (-1.0, 1.0))];
+        plain
+            .iter()
+            .flat_map(|t| (0..p * p).filter(|i| !bounded(&st[i / p]) || !bounded(&st[i % p])).map(move |i| t[i]))
+            .fold(f64::INFINITY, f64::min)
     };
-    // The end half-cells in the unit cell's coordinates: f rises on [−1, −½] before the first
-    // cut, falls on [½, 1] after the last (n is odd: the last cell is a peak).
-    let left = |a: usize| anchored_cost(|x| x + 1.0, (-1.0, -0.5, -0.5), st[a]);
-    let right = |b: usize| anchored_cost(|x| 1.0 - x, (0.5, 1.0, 0.5), st[b]);
-    let width = STEPS + 1;
-    // cost[a * width + d]: cheapest path to the current cut in state a with charged deviation d (capped).
-    let mut cost = vec![f64::INFINITY; p * width];
-    for a in (0..p).filter(|&a| bounded[a]) {
-        cost[a * width + charge(a, 0).min(STEPS)] = left(a);
-    }
+    // The end half-cells in the unit cell's coordinates: f rises on [−1, −½] before the first cut
+    // (slope 1), falls on [½, 1] after the last (n is odd: the last cell is a peak).
+    let end = |f: fn(f64) -> f64, (s0, e0, x0): (f64, f64, f64), s: f64, a: &State| {
+        capped_reward(&Quadratic::new(f, s0, e0, x0), &halves(a), m, s)
+    };
+    let mut cost: Vec<f64> = st
+        .iter()
+        .map(|a| if bounded(a) { end(|x| x + 1.0, (-1.0, -0.5, -0.5), 1.0, a) } else { f64::INFINITY })
+        .collect();
     for c in 0..n {
-        let t = one(c);
-        let mut next = vec![f64::INFINITY; p * width];
-        next.par_chunks_mut(width).enumerate().filter(|(b, _)| bounded[*b]).for_each(|(b, out)| {
-            let ch = charge(b, c + 1).min(STEPS);
-            for a in 0..p {
-                let (d0, from) = (t[a * p + b], &cost[a * width..(a + 1) * width]);
-                // Deviations d + ch up to the cap move by ch; the rest land on the cap.
-                for (o, &v) in out[ch..].iter_mut().zip(from) {
-                    *o = o.min(v + d0);
+        let t = if c % 2 == 0 { &peak } else { &valley };
+        cost = (0..p)
+            .into_par_iter()
+            .map(|b| {
+                if !bounded(&st[b]) {
+                    return f64::INFINITY;
                 }
-                let capped = from[width - ch..].iter().fold(f64::INFINITY, |m, &v| m.min(v));
-                out[STEPS] = out[STEPS].min(capped + d0);
-            }
-        });
-        cost = next;
+                (0..p).map(|a| cost[a] + t[a * p + b]).fold(f64::INFINITY, f64::min)
+            })
+            .collect();
     }
-    let chain =
-        (0..p).map(|b| cost[b * width + STEPS] + if bounded[b] { right(b) } else { 0.0 }).fold(f64::INFINITY, f64::min);
+    let chain = (0..p)
+        .filter(|&b| bounded(&st[b]))
+        .map(|b| cost[b] + end(|x| 1.0 - x, (0.5, 1.0, 0.5), -1.0, &st[b]))
+        .fold(f64::INFINITY, f64::min)
+        + mu;
     let nmse = |unit_mse: f64| unit_mse * h * 12.0 * (1.0 - MARGIN);
     (h / 4.0 * (1.0 - MARGIN)).min(nmse(steep)).min(nmse(chain))
 }
@@ -137,22 +210,44 @@ mod tests {
     use rand_chacha::rand_core::SeedableRng;
 
     #[test]
+    fn the_capped_reward_is_the_least_value_on_a_fine_grid_of_the_polygon() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..200 {
+            let e = rng.random_range(-0.4..0.5);
+            let q = Quadratic::new(crate::optimum::chain::peak, -0.5, e, -0.5);
+            let (a, b) = (rng.random_range(0.0..1.0), rng.random_range(-3.0..3.0));
+            let (av, bv) = ((a, a + rng.random_range(0.001..0.2)), (b, b + rng.random_range(0.01..1.5)));
+            let (m, s) = (rng.random_range(0.0..0.05), if rng.random_bool(0.5) { 1.0 } else { -1.0 });
+            let exact = capped_reward(&q, &halves(&(av, bv)), m, s);
+            let mut grid = f64::INFINITY;
+            for i in 0..=100 {
+                for j in 0..=400 {
+                    let z = [av.0 + (av.1 - av.0) * i as f64 / 100.0, bv.0 + (bv.1 - bv.0) * j as f64 / 400.0];
+                    grid = grid.min(q.at(z) - m * (z[1] - s).abs().min(1.0));
+                }
+            }
+            assert!(exact <= grid + 1e-12, "min {exact} above a point of the polygon {grid}");
+            assert!(exact >= grid - 1e-4 * (1.0 + grid.abs()), "min {exact} far below the grid's {grid}");
+        }
+    }
+
+    #[test]
     fn no_k_unit_path_near_the_sawtooth_beats_the_width_k_bound() {
-        // K kinks near Δ^k's own (each within ±0.45h, 1 500 random sets) or anywhere (500), every odd
-        // index set of the K + 1 links: the constrained L2-best path never falls below the bound.
-        for k in 1..=MAX_K {
+        // K kinks near Δ^k's own (each within ±0.45h, 3/4 of the sets) or anywhere, every odd index
+        // set of the K + 1 links (k ≤ 3; 48 random ones per knot set for k = 4): the constrained
+        // L2-best path never falls below the bound.
+        for k in 2..=MAX_K {
             let n = 1usize << k;
             let h = 1.0 / n as f64;
             let f = crate::family::sawtooth::Sawtooth::new(k).unwrap().pwl().unwrap();
             let bound = sawtooth_width_k_bound(k);
-            let sets: Vec<Vec<usize>> = (1u32..1 << n)
-                .filter(|m| m.count_ones() % 2 == 1)
-                .map(|m| (0..n).filter(|i| m >> i & 1 == 1).collect())
-                .collect();
+            let odd: Vec<u32> = (1u32..1 << n).filter(|m| m.count_ones() % 2 == 1).collect();
+            let set = |m: u32| -> Vec<usize> { (0..n).filter(|i| m >> i & 1 == 1).collect() };
             let mut rng = ChaCha8Rng::seed_from_u64(u64::from(k));
+            let trials = if k <= 3 { 2000 } else { 400 };
             let mut best = f64::INFINITY;
-            for trial in 0..2000 {
-                let mut t: Vec<f64> = if trial < 1500 {
+            for trial in 0..trials {
+                let mut t: Vec<f64> = if trial < trials * 3 / 4 {
                     (1..n).map(|i| (i as f64 + rng.random_range(-0.45..0.45)) * h).collect()
                 } else {
                     (1..n).map(|_| rng.random_range(0.001..0.999)).collect()
@@ -161,6 +256,11 @@ mod tests {
                 if t.windows(2).any(|w| w[1] - w[0] < 1e-6) {
                     continue;
                 }
+                let sets: Vec<Vec<usize>> = if k <= 3 {
+                    odd.iter().map(|&m| set(m)).collect()
+                } else {
+                    (0..48).map(|_| set(odd[rng.random_range(0..odd.len())])).collect()
+                };
                 for s in &sets {
                     if let Some(g) = project_carried(&f, &t, s) {
                         let e = f.errors(&g).mse * 12.0;
@@ -169,20 +269,23 @@ mod tests {
                     }
                 }
             }
-            assert!(bound > 0.0 && best < 40.0 * bound, "k={k}: bound {bound}, best sampled {best}");
+            // Not vacuous: the samples come near the bound (k ≤ 3; for k = 4 random sets rarely hit a
+            // good one, and the explicit net of the next test is the witness).
+            assert!(bound > 0.0 && (k > 3 || best < 4.0 * bound), "k={k}: bound {bound}, best sampled {best}");
         }
     }
 
     #[test]
-    fn width_k_is_ruled_out_at_a_thousandth_for_k_up_to_3() {
-        // k = 2 is ruled out at 0.01 too (3 units, the bracket [4, 4] there).
-        for (k, at_least) in [(1u32, 0.05), (2, 0.015), (3, 0.0025)] {
+    fn width_k_is_ruled_out_at_a_hundredth_for_k_3_and_a_thousandth_for_k_4() {
+        // The cells [8, 8] at 0.01 (k = 3) and [16, 16] at 0.001 (k = 4); k = 2 at 0.01 too.
+        for (k, at_least) in [(2u32, 0.035), (3, 0.011), (4, 0.0025)] {
             let b = sawtooth_width_k_bound(k);
             assert!(b > at_least, "k={k}: {b}");
             // The best explicit K-unit net stays above it.
             let (_, e) = crate::family::sawtooth::carried::certificate(k, (1u64 << k) - 1).unwrap();
             assert!(e.mse * 12.0 >= b, "k={k}: explicit {} below {b}", e.mse * 12.0);
         }
+        assert_eq!(sawtooth_width_k_bound(1), 0.0);
         assert_eq!(sawtooth_width_k_bound(MAX_K + 1), 0.0);
     }
 }

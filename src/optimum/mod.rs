@@ -10,7 +10,7 @@
 //! - [`chain`]: the sawtooth's cells charged in one chain linked by g's value and slope at every
 //!   cut (tighter still in L2 where many kinks are missing);
 //! - [`chain_units`]: the same chain at width 2^k − 1 under the condition that 2^k − 1 units carry
-//!   2^k − 1 kinks (the slopes must move by one tent slope in all);
+//!   2^k − 1 kinks (the slopes must move by one tent slope in all; a Lagrangian, k ≤ 4);
 //! - [`polygon`]: the least value of a convex quadratic over a polygon (the chains' piece costs);
 //! - [`cells`]: the certified bracket in nMSE and L1 for every piecewise-linear target: kink-free
 //!   cells below, the costliest kinks kept and refitted above;

@@ -43,6 +43,12 @@ impl Quadratic {
         q
     }
 
+    /// The same cost plus gᵀz + c₀ (a linear tilt: a Lagrangian term; the minimum may then be
+    /// negative, see [`min_on_polygon_signed`]).
+    pub fn tilted(&self, g: [f64; 2], c0: f64) -> Self {
+        Quadratic { h: self.h, r: [self.r[0] - 0.5 * g[0], self.r[1] - 0.5 * g[1]], c: self.c + c0 }
+    }
+
     /// Its value at z.
     pub fn at(&self, z: [f64; 2]) -> f64 {
         let hz = [self.h[0][0] * z[0] + self.h[0][1] * z[1], self.h[1][0] * z[0] + self.h[1][1] * z[1]];
@@ -69,12 +75,18 @@ pub fn between(n: [f64; 2], (lo, hi): (f64, f64)) -> Vec<Half> {
 /// Exact: the free minimiser when it is feasible, else the minimum lies on an edge, and on each
 /// constraint's line the feasible part is an interval on which q is a convex parabola.
 pub fn min_on_polygon(q: &Quadratic, halves: &[Half]) -> f64 {
+    min_on_polygon_signed(q, halves).max(0.0)
+}
+
+/// [`min_on_polygon`] without the clamp at 0 (for a [`Quadratic::tilted`] cost, which may be
+/// negative).
+pub fn min_on_polygon_signed(q: &Quadratic, halves: &[Half]) -> f64 {
     const TOL: f64 = 1e-12;
     let det = q.h[0][0] * q.h[1][1] - q.h[0][1] * q.h[1][0];
     if det > 0.0 {
         let z = [(q.h[1][1] * q.r[0] - q.h[0][1] * q.r[1]) / det, (q.h[0][0] * q.r[1] - q.h[1][0] * q.r[0]) / det];
         if halves.iter().all(|(n, b)| n[0] * z[0] + n[1] * z[1] <= b + TOL) {
-            return q.at(z).max(0.0);
+            return q.at(z);
         }
     }
     let mut best = f64::INFINITY;
@@ -118,7 +130,7 @@ pub fn min_on_polygon(q: &Quadratic, halves: &[Half]) -> f64 {
             best = best.min(q.at([p0[0] + t * d[0], p0[1] + t * d[1]]));
         }
     }
-    best.max(0.0)
+    best
 }
 
 #[cfg(test)]
