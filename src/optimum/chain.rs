@@ -269,8 +269,34 @@ fn run_costs() -> &'static Vec<[Vec<f64>; 2]> {
     CACHE.get_or_init(|| {
         let (p, v) = tables();
         use rayon::prelude::*;
-        lambdas().into_par_iter().map(|l| runs(&transfer(p, l), &transfer(v, l), l, RUN)).collect()
+        lambdas().into_par_iter().map(|l| run_costs_at(p, v, l)).collect()
     })
+}
+
+/// C(λ) of every run of 1..=[`RUN`] cells over the peak's and valley's tables `p`, `v` (any metric
+/// whose cost scales by h, as L2 and L1 do).
+pub(crate) fn run_costs_at(p: &CellTable, v: &CellTable, lambda: f64) -> [Vec<f64>; 2] {
+    runs(&transfer(p, lambda), &transfer(v, lambda), lambda, RUN)
+}
+
+/// The chain's cost at λ for Δ^k with at most `kinks` kinks, from the run costs `r` at λ:
+/// C(λ) − λ·kinks, scaled by h (not clamped at 0).
+pub(crate) fn chain_total(r: &[Vec<f64>; 2], lambda: f64, kinks: u64, k: u32) -> f64 {
+    let n = (1usize << k) - 1;
+    let h = 1.0 / (1u64 << k) as f64;
+    let (full, rest) = (n / RUN, n % RUN);
+    // Runs alternate their first cell when RUN is odd; charge each by its own start.
+    let mut total = 0.0;
+    let mut start = 0;
+    for _ in 0..full {
+        total += r[start][RUN - 1];
+        start = (start + RUN) % 2;
+    }
+    if rest > 0 {
+        total += r[start][rest - 1];
+    }
+    // Rounding in the tables (≈ 10⁻¹⁶ each) cannot lift the bound: an absolute margin too.
+    (total - lambda * kinks as f64 - 1e-12 * n as f64) * h
 }
 
 /// A lower bound on the MSE of any continuous piecewise-linear g with at most `kinks` kinks in
@@ -283,30 +309,8 @@ pub fn sawtooth_mse_bound(kinks: u64, k: u32) -> f64 {
 
 /// The λ bound (weak duality, runs of [`RUN`] cells).
 fn lambda_bound(kinks: u64, k: u32) -> f64 {
-    let n = (1usize << k) - 1;
-    let h = 1.0 / (1u64 << k) as f64;
     let runs = run_costs();
-    let (full, rest) = (n / RUN, n % RUN);
-    lambdas()
-        .iter()
-        .zip(runs)
-        .map(|(&l, r)| {
-            // Runs alternate their first cell when RUN is odd; charge each by its own start.
-            let mut total = 0.0;
-            let mut start = 0;
-            for _ in 0..full {
-                total += r[start][RUN - 1];
-                start = (start + RUN) % 2;
-            }
-            if rest > 0 {
-                total += r[start][rest - 1];
-            }
-            // Rounding in the tables (≈ 10⁻¹⁶ each) cannot lift the bound: an absolute margin too.
-            total - l * kinks as f64 - 1e-12 * n as f64
-        })
-        .fold(0.0f64, f64::max)
-        * h
-        * (1.0 - MARGIN)
+    lambdas().iter().zip(runs).map(|(&l, r)| chain_total(r, l, kinks, k)).fold(0.0f64, f64::max) * (1.0 - MARGIN)
 }
 
 #[cfg(test)]

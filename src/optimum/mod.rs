@@ -9,6 +9,7 @@
 //! - [`blocks`]: the cells charged jointly, a block of cells at a time (tighter in L2 and L1);
 //! - [`chain`]: the sawtooth's cells charged in one chain linked by g's value and slope at every
 //!   cut (tighter still in L2 where many kinks are missing);
+//! - [`chain_l1`]: the same chain in L1, each piece's cost bounded by duality;
 //! - [`chain_units`]: the same chain at width 2^k − 1 under the condition that 2^k − 1 units carry
 //!   2^k − 1 kinks (the slopes must move by one tent slope in all; a Lagrangian, k ≤ 4);
 //! - [`polygon`]: the least value of a convex quadratic over a polygon (the chains' piece costs);
@@ -22,6 +23,7 @@
 pub mod blocks;
 pub mod cells;
 pub mod chain;
+pub mod chain_l1;
 pub mod chain_units;
 pub mod counted;
 pub mod exact;

@@ -191,5 +191,16 @@ fn no_function_with_m_kinks_on_a_grid_and_no_explicit_net_beats_the_chain_bound(
         }
         assert!(k < 4 || above_blocks >= (1 << k) / 4, "k={k}: above the blocks at {above_blocks} widths");
     }
-    assert_eq!(lower_bound_chain(10, 4, Metric::L1), 0.0, "the chain is an L2 bound");
+    // In L1 (optimum::chain_l1): never above the explicit nets' L1 error, above the blocks at most
+    // widths from k = 4 on; no chain in sup.
+    for k in 2..=8u32 {
+        let mut above_blocks = 0;
+        for m in 1..(1u64 << k) {
+            let (lb, ub) = (lower_bound_chain(m, k, Metric::L1), error_bound(Bound::Upper, m, k, Metric::L1));
+            assert!(lb <= ub, "k={k} m={m}: L1 chain {lb} > explicit net {ub}");
+            above_blocks += usize::from(lb > lower_bound_blocks(m, k, Metric::L1));
+        }
+        assert!(k < 4 || above_blocks >= (1 << k) / 2, "k={k}: L1 above the blocks at {above_blocks} widths");
+    }
+    assert_eq!(lower_bound_chain(10, 4, Metric::Sup), 0.0, "no chain in sup");
 }

@@ -135,14 +135,18 @@ pub fn lower_bound_blocks(kinks: u64, k: u32, metric: Metric) -> f64 {
     per_m.get(kinks as usize).copied().unwrap_or(0.0)
 }
 
-/// The one-kink cells linked by g's value and slope at every cut ([`crate::optimum::chain`]) on the
-/// error of any continuous g with at most `kinks` kinks against Δ^k: nMSE only (0 in L1 and sup,
-/// and for k > 16).
+/// The one-kink cells linked by g's value and slope at every cut ([`crate::optimum::chain`], in L1
+/// [`crate::optimum::chain_l1`]) on the error of any continuous g with at most `kinks` kinks against
+/// Δ^k: nMSE and L1 (0 in sup, and for k > 16).
 pub fn lower_bound_chain(kinks: u64, k: u32, metric: Metric) -> f64 {
-    if metric != Metric::Nmse || !(1..=16).contains(&k) {
+    if !(1..=16).contains(&k) {
         return 0.0;
     }
-    crate::optimum::chain::sawtooth_mse_bound(kinks, k) * 12.0
+    match metric {
+        Metric::Nmse => crate::optimum::chain::sawtooth_mse_bound(kinks, k) * 12.0,
+        Metric::L1 => crate::optimum::chain_l1::sawtooth_l1_bound(kinks, k),
+        Metric::Sup => 0.0,
+    }
 }
 
 /// The error of any continuous g with at most `kinks` kinks (so `kinks` + 1 pieces) against Δ^k,
@@ -270,6 +274,8 @@ pub fn certify(k: u32, eps: f64, metric: Metric) -> Certified {
         let binding_units = m == n && above(lower_bound_width_k(n - 1, k, metric));
         let how = if binding_units {
             "2^k − 1 units: one unit is monotone (k = 1, the best monotone fit), else a kink-free cell or the chain under the vanishing alternating slope sum (optimum::chain_units)"
+        } else if binding_chain && metric == Metric::L1 {
+            "cells chained by g's value and slope at each cut, each piece's L1 cost bounded by duality (optimum::chain_l1: a cell without a kink makes its neighbours turn)"
         } else if binding_chain {
             "cells chained by g's value and slope at each cut, pieces joined at their kinks, kinks counted exactly for k ≤ 8 (optimum::chain, joined, counted: a cell without a kink makes its neighbours turn)"
         } else if binding_blocks {
