@@ -180,27 +180,19 @@ fn no_function_with_m_kinks_on_a_grid_and_no_explicit_net_beats_the_chain_bound(
             assert!(lb > 0.7 * best, "k={k} m={m}: best {best}, chain {lb}");
         }
     }
-    // Δ^k, k = 2..8, every width m below 2^k: never above the best explicit width-m net's exact
-    // error; above the blocks for many m from k = 4 on.
-    for k in 2..=8u32 {
-        let mut above_blocks = 0;
-        for m in 1..(1u64 << k) {
-            let (lb, ub) = (lower_bound_chain(m, k, Metric::Nmse), error_bound(Bound::Upper, m, k, Metric::Nmse));
-            assert!(lb <= ub, "k={k} m={m}: chain {lb} > explicit net {ub}");
-            above_blocks += usize::from(lb > lower_bound_blocks(m, k, Metric::Nmse));
+    // Δ^k, k = 2..8, every width m below 2^k, in nMSE and in L1 (optimum::chain_l1): never above the
+    // best explicit width-m net's exact error; above the blocks for many m from k = 4 on (a quarter
+    // of the widths in nMSE, half in L1).
+    for (metric, share) in [(Metric::Nmse, 4), (Metric::L1, 2)] {
+        for k in 2..=8u32 {
+            let mut above_blocks = 0;
+            for m in 1..(1u64 << k) {
+                let (lb, ub) = (lower_bound_chain(m, k, metric), error_bound(Bound::Upper, m, k, metric));
+                assert!(lb <= ub, "{metric:?} k={k} m={m}: chain {lb} > explicit net {ub}");
+                above_blocks += usize::from(lb > lower_bound_blocks(m, k, metric));
+            }
+            assert!(k < 4 || above_blocks >= (1 << k) / share, "{metric:?} k={k}: above the blocks at {above_blocks}");
         }
-        assert!(k < 4 || above_blocks >= (1 << k) / 4, "k={k}: above the blocks at {above_blocks} widths");
-    }
-    // In L1 (optimum::chain_l1): never above the explicit nets' L1 error, above the blocks at most
-    // widths from k = 4 on; no chain in sup.
-    for k in 2..=8u32 {
-        let mut above_blocks = 0;
-        for m in 1..(1u64 << k) {
-            let (lb, ub) = (lower_bound_chain(m, k, Metric::L1), error_bound(Bound::Upper, m, k, Metric::L1));
-            assert!(lb <= ub, "k={k} m={m}: L1 chain {lb} > explicit net {ub}");
-            above_blocks += usize::from(lb > lower_bound_blocks(m, k, Metric::L1));
-        }
-        assert!(k < 4 || above_blocks >= (1 << k) / 2, "k={k}: L1 above the blocks at {above_blocks} widths");
     }
     assert_eq!(lower_bound_chain(10, 4, Metric::Sup), 0.0, "no chain in sup");
 }
