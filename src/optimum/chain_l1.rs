@@ -49,17 +49,17 @@ fn moments(f: fn(f64) -> f64, a: f64, b: f64, x0: f64) -> [f64; 3] {
 
 /// The duality bounds of a line on \[s, e\] anchored at `x0` against f: the patterns' (A, B, C),
 /// and the canonical |∫w·f|.
-struct Piece {
+pub(crate) struct Piece {
     patterns: Vec<[f64; 3]>,
     canonical: f64,
 }
 
 impl Piece {
-    fn new(f: fn(f64) -> f64, s: f64, e: f64, x0: f64) -> Self {
+    pub(crate) fn new(f: fn(f64) -> f64, s: f64, e: f64, x0: f64) -> Self {
         Self::with_grid(f, s, e, x0, PATTERN_GRID)
     }
 
-    fn with_grid(f: fn(f64) -> f64, s: f64, e: f64, x0: f64, g: usize) -> Self {
+    pub(crate) fn with_grid(f: fn(f64) -> f64, s: f64, e: f64, x0: f64, g: usize) -> Self {
         let x: Vec<f64> = (0..=g).map(|i| s + (e - s) * i as f64 / g as f64).collect();
         let mut prefix = vec![[0.0; 3]; g + 1];
         for i in 0..g {
@@ -87,6 +87,36 @@ impl Piece {
             .iter()
             .filter_map(|&[a, b, c]| Some(c - sup(a, *v)? - sup(b, *sl)?))
             .fold(self.canonical, f64::max)
+    }
+
+    /// The least of cost − m·min(|β − s|, 1) over lines in the box `st`, from below (the rewarded
+    /// pieces of [`super::chain_units`] in L1): per w, C − sup_V αA − sup_S (βB + m·min(|β − s|, 1)),
+    /// the second sup at S's finite ends or the breakpoints s, s ± 1 inside it.
+    pub(crate) fn rewarded(&self, (v, sl): &State, m: f64, s: f64) -> f64 {
+        let (lo, hi) = *sl;
+        let phi = |beta: f64, b: f64| beta * b + m * (beta - s).abs().min(1.0);
+        let at_candidates = |b: f64| {
+            [lo, hi, s - 1.0, s, s + 1.0]
+                .into_iter()
+                .filter(|&x| x.is_finite() && lo <= x && x <= hi)
+                .map(|x| phi(x, b))
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let reward_sup = |b: f64| -> Option<f64> {
+            let bounded = lo.is_finite() && hi.is_finite();
+            if b.abs() <= 1e-12 {
+                return bounded.then(|| at_candidates(b) + 1e-12 * lo.abs().max(hi.abs()));
+            }
+            // On an unbounded side βb must fall; the sup is then at a finite candidate.
+            let open = if b > 0.0 { hi.is_infinite() } else { lo.is_infinite() };
+            (!open).then(|| at_candidates(b))
+        };
+        // The canonical w is orthogonal to every line: only the reward is left to subtract.
+        let largest_reward = if lo.is_finite() && hi.is_finite() { at_candidates(0.0) } else { m };
+        self.patterns
+            .iter()
+            .filter_map(|&[a, b, c]| Some(c - sup(a, *v)? - reward_sup(b)?))
+            .fold(self.canonical - largest_reward, f64::max)
     }
 
     /// The least cost of one line across the cell (this piece is \[−½, ½\] anchored at −½) from

@@ -1,4 +1,5 @@
-//! 2^k − 1 units against Δ^k in L2: the chain of cells under the K-unit condition, by a Lagrangian.
+//! 2^k − 1 units against Δ^k in L2 and L1: the chain of cells under the K-unit condition, by a
+//! Lagrangian.
 //!
 //! Δ^k has K = 2^k − 1 kinks, and a width-K net is either K kinks carried by K units — then an odd
 //! alternating sum of g's link slopes vanishes, σ_{j_1} − σ_{j_2} + … = 0 ([`super::units`]) — or
@@ -10,7 +11,7 @@
 //!   exactly one kink inside, none lies on a cut or in the end half-cells, so link i of g crosses cut
 //!   c_i and **σ_i is the slope of g at c_i**: the slope of the last piece of the cell left of c_i
 //!   and of the first piece of the cell right of it (the end half-cells are one line each).
-//! - **A steep cut.** If some cut's slope lies in an unbounded interval (|slope| > 4 tent slopes),
+//! - **A steep cut.** If some cut's slope lies in an unbounded interval (|slope| > 12 tent slopes),
 //!   that cell alone costs at least the least one-kink entry over such states.
 //! - **Otherwise, the slopes must move.** f's slope at cut c_i is s_i = ±1 (tent slopes,
 //!   alternating), so for an odd index set J, Σ_r (−1)^r s_{J_r} is an odd integer, and the
@@ -30,11 +31,18 @@
 //! box while its neighbour across the cut did not. So do fine value intervals near ½ (`VALUE_EDGES`,
 //! 0.001 apart at first): a piece only pinned to a wide value interval at the cut turns about a point
 //! inside the cell, for a quarter of the cost. μ is one value per k (`MU`, the best of a scan; any
-//! μ ≥ 0 gives a bound). The bound at width K is nMSE 0.040, 0.0114 and 0.0029 for k = 2, 3, 4 (the
+//! μ ≥ 0 gives a bound). The bound at width K is nMSE 0.039, 0.0114 and 0.0029 for k = 2, 3, 4 (the
 //! best K-unit nets known reach 0.0785, 0.0178 and 0.0045), which decides k = 3 at 0.01 and k = 4
 //! at 0.001 (K + 1 units). For k = 5 it gives 0.00075 at best, below the 0.001 that would decide
 //! [31, 32] (the best 31-unit net reaches 0.00101), so it is computed for k ≤ [`MAX_K`] only; k = 1
 //! is decided exactly by monotonicity ([`crate::family::sawtooth::one_unit`]).
+//!
+//! **L1.** The same chain with each rewarded piece bounded by duality
+//! ([`super::chain_l1`]'s patterns: per w, C − sup_V αA − sup_S (βB + m·min(|β − s|, 1)), the second
+//! sup at S's finite ends or the breakpoints s, s ± 1), a kink-free cell costing h/8. The slope edges
+//! go out to 12 (the steep branch bound L1 first: 0.0226 at k = 2 with edges to 4). μ = 0.12, 0.12,
+//! 0.1 for k = 2, 3, 4 gives L1 0.0278, 0.0139 and 0.0062 (the explicit K-unit nets reach 0.064,
+//! 0.031 and 0.016), which decides k = 2, 3 at L1 0.01 and k = 2..4 at 0.001.
 //!
 //! The earlier form of this bound tracked the charged deviation in the state (the largest
 //! |σ − s_i| over each state's slope interval) instead of a Lagrangian: 0.0197, 0.0031 and 0.00024
@@ -42,6 +50,7 @@
 
 use super::chain::State;
 use super::polygon::{Half, Quadratic, between, min_on_polygon, min_on_polygon_signed};
+use crate::train::Metric;
 use std::sync::OnceLock;
 
 /// Largest k with this bound (the chain has 2^k − 1 cells, run whole).
@@ -51,28 +60,34 @@ const VALUE_EDGES: [f64; 22] = [
     0.0, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.055, 0.07, 0.1, 0.14,
     0.18, 0.23, 0.3, 0.4, 0.6,
 ];
-/// Slope edges (tent slopes): ± these, out to 4 (beyond: the steep states).
-pub const SLOPE_EDGES: [f64; 14] = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0, 4.0];
+/// Slope edges (tent slopes): ± these, out to 12 (beyond: the steep states).
+pub const SLOPE_EDGES: [f64; 17] =
+    [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0];
 /// The multiplier μ per k (index k; unit-cell MSE per tent slope), the best of a scan.
 const MU: [f64; 5] = [0.0, 0.0, 0.02, 0.015, 0.008];
+/// The multiplier μ per k in L1 (unit-cell L1 per tent slope), the best of a scan.
+const MU_L1: [f64; 5] = [0.0, 0.0, 0.12, 0.12, 0.1];
+/// Pattern grid of the L1 pieces ([`super::chain_l1`]).
+const L1_PATTERNS: usize = 16;
 /// Grid intervals per cell for its kink.
 const GRID: usize = 32;
 /// Relative shrink of the bound (rounding cannot lift it).
 const MARGIN: f64 = 1e-9;
 
-/// The least nMSE of a width-(2^k − 1) net against Δ^k, from below (module docs); 0 for k outside
-/// 2..=[`MAX_K`]. Computed once per k.
-pub fn sawtooth_width_k_bound(k: u32) -> f64 {
-    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<u32, f64>>> = OnceLock::new();
-    if !(2..=MAX_K).contains(&k) {
+/// The least error (nMSE, or L1) of a width-(2^k − 1) net against Δ^k, from below (module docs); 0
+/// for k outside 2..=[`MAX_K`] and in sup. Computed once per k and metric.
+pub fn sawtooth_width_k_bound(k: u32, metric: Metric) -> f64 {
+    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<(u32, bool), f64>>> = OnceLock::new();
+    if !(2..=MAX_K).contains(&k) || metric == Metric::Sup {
         return 0.0;
     }
+    let l1 = metric == Metric::L1;
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().unwrap().get(&k) {
+    if let Some(v) = cache.lock().unwrap().get(&(k, l1)) {
         return *v;
     }
-    let v = compute(k, MU[k as usize]);
-    cache.lock().unwrap().insert(k, v);
+    let v = compute(k, if l1 { MU_L1[k as usize] } else { MU[k as usize] }, metric);
+    cache.lock().unwrap().insert((k, l1), v);
     v
 }
 
@@ -111,7 +126,7 @@ fn halves(&(v, sl): &State) -> Vec<Half> {
 /// rewarded: min over g's two pieces of their L2 costs − m·min(|β − s|, 1) for its first piece
 /// (slope β, f's slope `s.0` at the left cut) and for its last (f's slope `s.1` at the right cut).
 /// Entry a · p + b, from state a to state b.
-fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64)) -> Vec<f64> {
+fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64), metric: Metric) -> Vec<f64> {
     use rayon::prelude::*;
     let st = states();
     let p = st.len();
@@ -127,8 +142,7 @@ fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64)) -> Vec<f64> {
             if i == 0 {
                 return empty(s.0);
             }
-            let q = Quadratic::new(f, -0.5, x[i], -0.5);
-            st.iter().map(|a| capped_reward(&q, &halves(a), m, s.0)).collect()
+            piece_row(f, (-0.5, x[i], -0.5), m, s.0, metric)
         })
         .collect();
     let last: Vec<Vec<f64>> = (1..=GRID)
@@ -137,8 +151,7 @@ fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64)) -> Vec<f64> {
             if i == GRID {
                 return empty(s.1);
             }
-            let q = Quadratic::new(f, x[i], 0.5, 0.5);
-            st.iter().map(|b| capped_reward(&q, &halves(b), m, s.1)).collect()
+            piece_row(f, (x[i], 0.5, 0.5), m, s.1, metric)
         })
         .collect();
     let mut t = vec![f64::INFINITY; p * p];
@@ -153,8 +166,21 @@ fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64)) -> Vec<f64> {
     t
 }
 
+/// A rewarded piece on \[s0, e0\] anchored at x0 over every state: the exact polygon minimum in L2
+/// ([`capped_reward`]), the duality bound in L1 ([`super::chain_l1`]).
+fn piece_row(f: fn(f64) -> f64, (s0, e0, x0): (f64, f64, f64), m: f64, s: f64, metric: Metric) -> Vec<f64> {
+    let st = states();
+    if metric == Metric::L1 {
+        let piece = super::chain_l1::Piece::with_grid(f, s0, e0, x0, L1_PATTERNS);
+        st.iter().map(|a| piece.rewarded(a, m, s)).collect()
+    } else {
+        let q = Quadratic::new(f, s0, e0, x0);
+        st.iter().map(|a| capped_reward(&q, &halves(a), m, s)).collect()
+    }
+}
+
 /// The bound at width 2^k − 1 with multiplier `mu` (module docs): the least of the three branches.
-fn compute(k: u32, mu: f64) -> f64 {
+fn compute(k: u32, mu: f64, metric: Metric) -> f64 {
     use rayon::prelude::*;
     let n = (1usize << k) - 1;
     let h = 1.0 / (1u64 << k) as f64;
@@ -162,9 +188,13 @@ fn compute(k: u32, mu: f64) -> f64 {
     let p = st.len();
     let m = mu / 2.0;
     // Peak cells rise at their left cut and fall at their right; valleys the other way.
-    let (peak, valley) = (one_kink(super::chain::peak, m, (1.0, -1.0)), one_kink(super::chain::valley, m, (-1.0, 1.0)));
+    let (peak, valley) =
+        (one_kink(super::chain::peak, m, (1.0, -1.0), metric), one_kink(super::chain::valley, m, (-1.0, 1.0), metric));
     let steep = {
-        let plain = [one_kink(super::chain::peak, 0.0, (1.0, -1.0)), one_kink(super::chain::valley, 0.0, (-1.0, 1.0))];
+        let plain = [
+            one_kink(super::chain::peak, 0.0, (1.0, -1.0), metric),
+            one_kink(super::chain::valley, 0.0, (-1.0, 1.0), metric),
+        ];
         plain
             .iter()
             .flat_map(|t| (0..p * p).filter(|i| !bounded(&st[i / p]) || !bounded(&st[i % p])).map(move |i| t[i]))
@@ -172,13 +202,9 @@ fn compute(k: u32, mu: f64) -> f64 {
     };
     // The end half-cells in the unit cell's coordinates: f rises on [−1, −½] before the first cut
     // (slope 1), falls on [½, 1] after the last (n is odd: the last cell is a peak).
-    let end = |f: fn(f64) -> f64, (s0, e0, x0): (f64, f64, f64), s: f64, a: &State| {
-        capped_reward(&Quadratic::new(f, s0, e0, x0), &halves(a), m, s)
-    };
-    let mut cost: Vec<f64> = st
-        .iter()
-        .map(|a| if bounded(a) { end(|x| x + 1.0, (-1.0, -0.5, -0.5), 1.0, a) } else { f64::INFINITY })
-        .collect();
+    let left = piece_row(|x| x + 1.0, (-1.0, -0.5, -0.5), m, 1.0, metric);
+    let right = piece_row(|x| 1.0 - x, (0.5, 1.0, 0.5), m, -1.0, metric);
+    let mut cost: Vec<f64> = (0..p).map(|a| if bounded(&st[a]) { left[a] } else { f64::INFINITY }).collect();
     for c in 0..n {
         let t = if c % 2 == 0 { &peak } else { &valley };
         cost = (0..p)
@@ -191,13 +217,10 @@ fn compute(k: u32, mu: f64) -> f64 {
             })
             .collect();
     }
-    let chain = (0..p)
-        .filter(|&b| bounded(&st[b]))
-        .map(|b| cost[b] + end(|x| 1.0 - x, (0.5, 1.0, 0.5), -1.0, &st[b]))
-        .fold(f64::INFINITY, f64::min)
-        + mu;
-    let nmse = |unit_mse: f64| unit_mse * h * 12.0 * (1.0 - MARGIN);
-    (h / 4.0 * (1.0 - MARGIN)).min(nmse(steep)).min(nmse(chain))
+    let chain = (0..p).filter(|&b| bounded(&st[b])).map(|b| cost[b] + right[b]).fold(f64::INFINITY, f64::min) + mu;
+    // A kink-free cell: nMSE ≥ h/4 (MSE h/48), L1 ≥ h/8. Unit-cell costs scale by h (nMSE: × 12).
+    let (scale, kink_free) = if metric == Metric::L1 { (h, h / 8.0) } else { (h * 12.0, h / 4.0) };
+    (kink_free * (1.0 - MARGIN)).min(steep * scale * (1.0 - MARGIN)).min(chain * scale * (1.0 - MARGIN))
 }
 
 #[cfg(test)]
@@ -240,7 +263,7 @@ mod tests {
             let n = 1usize << k;
             let h = 1.0 / n as f64;
             let f = crate::family::sawtooth::Sawtooth::new(k).unwrap().pwl().unwrap();
-            let bound = sawtooth_width_k_bound(k);
+            let (bound, bound_l1) = (sawtooth_width_k_bound(k, Metric::Nmse), sawtooth_width_k_bound(k, Metric::L1));
             let odd: Vec<u32> = (1u32..1 << n).filter(|m| m.count_ones() % 2 == 1).collect();
             let set = |m: u32| -> Vec<usize> { (0..n).filter(|i| m >> i & 1 == 1).collect() };
             let mut rng = ChaCha8Rng::seed_from_u64(u64::from(k));
@@ -263,8 +286,9 @@ mod tests {
                 };
                 for s in &sets {
                     if let Some(g) = project_carried(&f, &t, s) {
-                        let e = f.errors(&g).mse * 12.0;
+                        let (e, e1) = (f.errors(&g).mse * 12.0, f.errors(&g).l1);
                         assert!(e >= bound, "k={k} knots {t:?} set {s:?}: nMSE {e} < {bound}");
+                        assert!(e1 >= bound_l1, "k={k} knots {t:?} set {s:?}: L1 {e1} < {bound_l1}");
                         best = best.min(e);
                     }
                 }
@@ -277,15 +301,19 @@ mod tests {
 
     #[test]
     fn width_k_is_ruled_out_at_a_hundredth_for_k_3_and_a_thousandth_for_k_4() {
-        // The cells [8, 8] at 0.01 (k = 3) and [16, 16] at 0.001 (k = 4); k = 2 at 0.01 too.
-        for (k, at_least) in [(2u32, 0.035), (3, 0.011), (4, 0.0025)] {
-            let b = sawtooth_width_k_bound(k);
-            assert!(b > at_least, "k={k}: {b}");
-            // The best explicit K-unit net stays above it.
-            let (_, e) = crate::family::sawtooth::carried::certificate(k, (1u64 << k) - 1).unwrap();
-            assert!(e.mse * 12.0 >= b, "k={k}: explicit {} below {b}", e.mse * 12.0);
+        // nMSE: the cells [8, 8] at 0.01 (k = 3) and [16, 16] at 0.001 (k = 4); k = 2 at 0.01 too.
+        // L1: [4, 4] and [8, 8] at 0.01 (k = 2, 3), [16, 16] at 0.001 (k = 4).
+        for (metric, floors) in [(Metric::Nmse, [0.035, 0.011, 0.0025]), (Metric::L1, [0.025, 0.012, 0.006])] {
+            for (k, at_least) in (2u32..=4).zip(floors) {
+                let b = sawtooth_width_k_bound(k, metric);
+                assert!(b > at_least, "{metric:?} k={k}: {b}");
+                // The best explicit K-unit net stays above it.
+                let (_, e) = crate::family::sawtooth::carried::certificate(k, (1u64 << k) - 1).unwrap();
+                let e = if metric == Metric::L1 { e.l1 } else { e.mse * 12.0 };
+                assert!(e >= b, "{metric:?} k={k}: explicit {e} below {b}");
+            }
+            assert_eq!(sawtooth_width_k_bound(1, metric), 0.0);
+            assert_eq!(sawtooth_width_k_bound(MAX_K + 1, metric), 0.0);
         }
-        assert_eq!(sawtooth_width_k_bound(1), 0.0);
-        assert_eq!(sawtooth_width_k_bound(MAX_K + 1), 0.0);
     }
 }

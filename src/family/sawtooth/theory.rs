@@ -159,8 +159,8 @@ pub fn lower_bound_any_g(kinks: u64, k: u32, metric: Metric) -> f64 {
         .max(lower_bound_chain(kinks, k, metric))
 }
 
-/// At width m = 2^k − 1 only: for k = 1 the best monotone fit ([`super::one_unit`]); for nMSE and
-/// 2 ≤ k ≤ 4 a kink-free cell, or the chain under the condition that 2^k − 1 units carry 2^k − 1
+/// At width m = 2^k − 1 only: for k = 1 the best monotone fit ([`super::one_unit`]); in nMSE and L1
+/// for 2 ≤ k ≤ 4 a kink-free cell, or the chain under the condition that 2^k − 1 units carry 2^k − 1
 /// kinks ([`crate::optimum::chain_units`]); 0 otherwise.
 pub fn lower_bound_width_k(m: u64, k: u32, metric: Metric) -> f64 {
     if m + 1 != 1u64 << k {
@@ -169,10 +169,7 @@ pub fn lower_bound_width_k(m: u64, k: u32, metric: Metric) -> f64 {
     if k == 1 {
         return super::one_unit::one_unit_error(metric);
     }
-    if metric != Metric::Nmse || k > crate::optimum::chain_units::MAX_K {
-        return 0.0;
-    }
-    crate::optimum::chain_units::sawtooth_width_k_bound(k)
+    crate::optimum::chain_units::sawtooth_width_k_bound(k, metric)
 }
 
 /// The error of THEORY §3's width-m construction ([`upper_bound_net`]) against Δ^k, in closed form.
