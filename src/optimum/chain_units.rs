@@ -123,7 +123,7 @@ fn halves(&(v, sl): &State) -> Vec<Half> {
 }
 
 /// One cell's one-kink table (a kink inside, none on its right cut) with g's slope at each cut
-/// rewarded: min over g's two pieces of their L2 costs − m·min(|β − s|, 1) for its first piece
+/// rewarded: min over g's two pieces of their costs (L2 or L1) − m·min(|β − s|, 1) for its first piece
 /// (slope β, f's slope `s.0` at the left cut) and for its last (f's slope `s.1` at the right cut).
 /// Entry a · p + b, from state a to state b.
 fn one_kink(f: fn(f64) -> f64, m: f64, s: (f64, f64), metric: Metric) -> Vec<f64> {
