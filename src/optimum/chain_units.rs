@@ -42,7 +42,9 @@
 //! sup at S's finite ends or the breakpoints s, s ± 1), a kink-free cell costing h/8. The slope edges
 //! go out to 12 (the steep branch bound L1 first: 0.0226 at k = 2 with edges to 4). μ = 0.12, 0.12,
 //! 0.1 for k = 2, 3, 4 gives L1 0.0278, 0.0139 and 0.0062 (the explicit K-unit nets reach 0.064,
-//! 0.031 and 0.016), which decides k = 2, 3 at L1 0.01 and k = 2..4 at 0.001.
+//! 0.031 and 0.016), which decides k = 2, 3 at L1 0.01 and k = 2..4 at 0.001; with μ = 0.1, k = 5
+//! and 6 get 0.0031 and 0.0016 (explicit 0.0078 and 0.0039), which decides them at 0.001 too, so in
+//! L1 it is computed for k ≤ [`MAX_K_L1`].
 //!
 //! The earlier form of this bound tracked the charged deviation in the state (the largest
 //! |σ − s_i| over each state's slope interval) instead of a Lagrangian: 0.0197, 0.0031 and 0.00024
@@ -53,8 +55,10 @@ use super::polygon::{Half, Quadratic, between, min_on_polygon, min_on_polygon_si
 use crate::train::Metric;
 use std::sync::OnceLock;
 
-/// Largest k with this bound (the chain has 2^k − 1 cells, run whole).
+/// Largest k with this bound in nMSE (the chain has 2^k − 1 cells, run whole).
 pub const MAX_K: u32 = 4;
+/// Largest k with this bound in L1.
+pub const MAX_K_L1: u32 = 6;
 /// Value edges: ½ ± these, 0.001 apart near ½ (module docs).
 const VALUE_EDGES: [f64; 22] = [
     0.0, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.02, 0.025, 0.03, 0.04, 0.055, 0.07, 0.1, 0.14,
@@ -66,7 +70,7 @@ pub const SLOPE_EDGES: [f64; 17] =
 /// The multiplier μ per k (index k; unit-cell MSE per tent slope), the best of a scan.
 const MU: [f64; 5] = [0.0, 0.0, 0.02, 0.015, 0.008];
 /// The multiplier μ per k in L1 (unit-cell L1 per tent slope), the best of a scan.
-const MU_L1: [f64; 5] = [0.0, 0.0, 0.12, 0.12, 0.1];
+const MU_L1: [f64; 7] = [0.0, 0.0, 0.12, 0.12, 0.1, 0.1, 0.1];
 /// Pattern grid of the L1 pieces ([`super::chain_l1`]).
 const L1_PATTERNS: usize = 16;
 /// Grid intervals per cell for its kink.
@@ -75,13 +79,13 @@ const GRID: usize = 32;
 const MARGIN: f64 = 1e-9;
 
 /// The least error (nMSE, or L1) of a width-(2^k − 1) net against Δ^k, from below (module docs); 0
-/// for k outside 2..=[`MAX_K`] and in sup. Computed once per k and metric.
+/// for k outside 2..=[`MAX_K`] (L1: [`MAX_K_L1`]) and in sup. Computed once per k and metric.
 pub fn sawtooth_width_k_bound(k: u32, metric: Metric) -> f64 {
     static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<(u32, bool), f64>>> = OnceLock::new();
-    if !(2..=MAX_K).contains(&k) || metric == Metric::Sup {
+    let l1 = metric == Metric::L1;
+    if !(2..=if l1 { MAX_K_L1 } else { MAX_K }).contains(&k) || metric == Metric::Sup {
         return 0.0;
     }
-    let l1 = metric == Metric::L1;
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().unwrap().get(&(k, l1)) {
         return *v;
@@ -303,8 +307,11 @@ mod tests {
     fn width_k_is_ruled_out_at_a_hundredth_for_k_3_and_a_thousandth_for_k_4() {
         // nMSE: the cells [8, 8] at 0.01 (k = 3) and [16, 16] at 0.001 (k = 4); k = 2 at 0.01 too.
         // L1: [4, 4] and [8, 8] at 0.01 (k = 2, 3), [16, 16] at 0.001 (k = 4).
-        for (metric, floors) in [(Metric::Nmse, [0.035, 0.011, 0.0025]), (Metric::L1, [0.025, 0.012, 0.006])] {
-            for (k, at_least) in (2u32..=4).zip(floors) {
+        // L1 also [32, 32] and [64, 64] at 0.001 (k = 5, 6).
+        for (metric, floors) in
+            [(Metric::Nmse, vec![0.035, 0.011, 0.0025]), (Metric::L1, vec![0.025, 0.012, 0.006, 0.003, 0.0015])]
+        {
+            for (k, at_least) in (2u32..).zip(floors) {
                 let b = sawtooth_width_k_bound(k, metric);
                 assert!(b > at_least, "{metric:?} k={k}: {b}");
                 // The best explicit K-unit net stays above it.
@@ -313,7 +320,7 @@ mod tests {
                 assert!(e >= b, "{metric:?} k={k}: explicit {e} below {b}");
             }
             assert_eq!(sawtooth_width_k_bound(1, metric), 0.0);
-            assert_eq!(sawtooth_width_k_bound(MAX_K + 1, metric), 0.0);
+            assert_eq!(sawtooth_width_k_bound(MAX_K_L1 + 1, metric), 0.0);
         }
     }
 }

@@ -156,7 +156,7 @@ mod tests {
             for eps in [0.1, 0.01, 0.001] {
                 for metric in [Metric::Nmse, Metric::L1] {
                     let (p, _) = fewest_pieces(k, eps, metric).unwrap();
-                    // One more unit where 2^k − 1 units cannot carry the 2^k − 1 kinks (nMSE, k ≤ 4; k = 1 in L1 too).
+                    // One more unit where 2^k − 1 units cannot carry the 2^k − 1 kinks (k ≤ 4 in nMSE, k ≤ 6 in L1, and k = 1).
                     let n = (1u64 << k) - 1;
                     let units = p - 1 == n && super::super::theory::lower_bound_width_k(n, k, metric) > eps;
                     let expect = (p - 1).max(1) + u64::from(units);

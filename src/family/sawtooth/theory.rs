@@ -160,7 +160,7 @@ pub fn lower_bound_any_g(kinks: u64, k: u32, metric: Metric) -> f64 {
 }
 
 /// At width m = 2^k − 1 only: for k = 1 the best monotone fit ([`super::one_unit`]); in nMSE and L1
-/// for 2 ≤ k ≤ 4 a kink-free cell, or the chain under the condition that 2^k − 1 units carry 2^k − 1
+/// for 2 ≤ k ≤ 4 (L1: 6) a kink-free cell, or the chain under the condition that 2^k − 1 units carry 2^k − 1
 /// kinks ([`crate::optimum::chain_units`]); 0 otherwise.
 pub fn lower_bound_width_k(m: u64, k: u32, metric: Metric) -> f64 {
     if m + 1 != 1u64 << k {
