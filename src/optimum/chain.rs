@@ -41,7 +41,7 @@
 //! k ≤ [`super::counted::COUNTED_K`], [`super::counted`] solves the same chain with the kinks counted
 //! exactly (no λ) and the end half-cells charged, which is far tighter where few kinks are missing.
 
-use super::polygon::{Quadratic, between, min_on_polygon};
+use super::polygon::{Half, Quadratic, between, min_on_polygon};
 use std::sync::OnceLock;
 
 /// Value edges: ½ ± these.
@@ -105,10 +105,15 @@ pub fn states() -> Vec<State> {
     states_from(&VALUE_EDGES, &SLOPE_EDGES)
 }
 
+/// A state's polygon in z = (value at the anchor, slope): the value in V, the slope in S.
+pub fn state_halves(&(v, sl): &State) -> Vec<Half> {
+    [between([1.0, 0.0], v), between([0.0, 1.0], sl)].concat()
+}
+
 /// The cost of a line on \[s, e\] against `f` anchored at `x0`, its value there in `v` and its slope
 /// in `s` (the end half-cells of [`super::chain_units`]).
-pub fn anchored_cost(f: fn(f64) -> f64, (s, e, x0): (f64, f64, f64), (v, sl): State) -> f64 {
-    min_on_polygon(&Quadratic::new(f, s, e, x0), &[between([1.0, 0.0], v), between([0.0, 1.0], sl)].concat())
+pub fn anchored_cost(f: fn(f64) -> f64, (s, e, x0): (f64, f64, f64), state: State) -> f64 {
+    min_on_polygon(&Quadratic::new(f, s, e, x0), &state_halves(&state))
 }
 
 /// The table of one cell shape over the chain's states (module docs).
@@ -139,9 +144,7 @@ fn table_with(f: fn(f64) -> f64, st: &[State], joined: Option<&([Vec<f64>; 2], [
                 return vec![0.0; p];
             }
             let q = Quadratic::new(f, -0.5, x[i], -0.5);
-            st.iter()
-                .map(|&(v, s)| min_on_polygon(&q, &[between([1.0, 0.0], v), between([0.0, 1.0], s)].concat()))
-                .collect()
+            st.iter().map(|a| min_on_polygon(&q, &state_halves(a))).collect()
         })
         .collect();
     // Last piece on [x_i, ½], anchored right: value at ½ in V, slope in S (flag 0) or free (flag 1).
@@ -151,8 +154,7 @@ fn table_with(f: fn(f64) -> f64, st: &[State], joined: Option<&([Vec<f64>; 2], [
                 return [vec![0.0; p], vec![0.0; p]];
             }
             let q = Quadratic::new(f, x[i], 0.5, 0.5);
-            let kept =
-                st.iter().map(|&(v, s)| min_on_polygon(&q, &[between([1.0, 0.0], v), between([0.0, 1.0], s)].concat()));
+            let kept = st.iter().map(|a| min_on_polygon(&q, &state_halves(a)));
             let free = st.iter().map(|&(v, _)| min_on_polygon(&q, &between([1.0, 0.0], v)));
             [kept.collect(), free.collect()]
         })
@@ -235,7 +237,7 @@ fn runs(peak: &[Vec<(u32, f64)>], valley: &[Vec<(u32, f64)>], lambda: f64, len: 
         let mut cost = vec![0.0; p];
         for c in 0..len {
             let m = if (c + start) % 2 == 0 { peak } else { valley };
-            let floor = cost.iter().copied().fold(f64::INFINITY, f64::min) + 3.0 * lambda;
+            let floor = super::minplus::min_of(&cost) + 3.0 * lambda;
             let mut next = vec![floor; p];
             for (row, &ca) in m.iter().zip(&cost) {
                 for &(b, r) in row {
@@ -246,7 +248,7 @@ fn runs(peak: &[Vec<(u32, f64)>], valley: &[Vec<(u32, f64)>], lambda: f64, len: 
                 }
             }
             cost = next;
-            o.push(cost.iter().copied().fold(f64::INFINITY, f64::min));
+            o.push(super::minplus::min_of(&cost));
         }
     }
     out

@@ -50,7 +50,7 @@
 //! |σ − s_i| over each state's slope interval) instead of a Lagrangian: 0.0197, 0.0031 and 0.00024
 //! for k = 2, 3, 4.
 
-use super::chain::State;
+use super::chain::{State, state_halves};
 use super::polygon::{Half, Quadratic, between, min_on_polygon, min_on_polygon_signed};
 use crate::train::Metric;
 use std::sync::OnceLock;
@@ -121,11 +121,6 @@ fn capped_reward(q: &Quadratic, h: &[Half], m: f64, s: f64) -> f64 {
     tilts.min(far)
 }
 
-/// The polygon of a state: value in its value interval, slope in its slope interval.
-fn halves(&(v, sl): &State) -> Vec<Half> {
-    [between([1.0, 0.0], v), between([0.0, 1.0], sl)].concat()
-}
-
 /// One cell's one-kink table (a kink inside, none on its right cut) with g's slope at each cut
 /// rewarded: min over g's two pieces of their costs (L2 or L1) − m·min(|β − s|, 1) for its first piece
 /// (slope β, f's slope `s.0` at the left cut) and for its last (f's slope `s.1` at the right cut).
@@ -179,7 +174,7 @@ fn piece_row(f: fn(f64) -> f64, (s0, e0, x0): (f64, f64, f64), m: f64, s: f64, m
         st.iter().map(|a| piece.rewarded(a, m, s)).collect()
     } else {
         let q = Quadratic::new(f, s0, e0, x0);
-        st.iter().map(|a| capped_reward(&q, &halves(a), m, s)).collect()
+        st.iter().map(|a| capped_reward(&q, &state_halves(a), m, s)).collect()
     }
 }
 
@@ -245,7 +240,7 @@ mod tests {
             let (a, b) = (rng.random_range(0.0..1.0), rng.random_range(-3.0..3.0));
             let (av, bv) = ((a, a + rng.random_range(0.001..0.2)), (b, b + rng.random_range(0.01..1.5)));
             let (m, s) = (rng.random_range(0.0..0.05), if rng.random_bool(0.5) { 1.0 } else { -1.0 });
-            let exact = capped_reward(&q, &halves(&(av, bv)), m, s);
+            let exact = capped_reward(&q, &state_halves(&(av, bv)), m, s);
             let mut grid = f64::INFINITY;
             for i in 0..=100 {
                 for j in 0..=400 {

@@ -22,8 +22,8 @@
 //! As the boxes shrink this tends to the cost with continuity at the kink; the unjoined bound is
 //! the same minimum without the box, so this one is never lower.
 
-use super::chain::State;
-use super::polygon::{Half, Quadratic, between, min_on_polygon};
+use super::chain::{State, state_halves};
+use super::polygon::{Half, Polygon, Quadratic, between, min_on_polygon};
 use rayon::prelude::*;
 
 /// Kink values (in units of the tent's height): the edges of the intervals W_c.
@@ -45,13 +45,16 @@ fn boxes() -> Vec<(f64, f64)> {
 /// \[xa, xb\] × w: the four polygons of the module docs.
 fn meeting(q: &Quadratic, base: &[Half], x0: f64, (xa, xb): (f64, f64), w: (f64, f64)) -> f64 {
     let (nu, nw) = ([1.0, xa - x0], [1.0, xb - x0]);
-    let at_least = |n: [f64; 2]| between(n, (w.0, f64::INFINITY));
-    let at_most = |n: [f64; 2]| between(n, (f64::NEG_INFINITY, w.1));
+    let mut poly = Polygon::of(base);
     let mut best = f64::INFINITY;
     for lo in [nu, nw] {
+        poly.truncate(base.len());
+        poly.push_between(lo, (w.0, f64::INFINITY));
+        let at_least = poly.len();
         for hi in [nu, nw] {
-            let halves = [base, &at_least(lo), &at_most(hi)].concat();
-            best = best.min(min_on_polygon(q, &halves));
+            poly.truncate(at_least);
+            poly.push_between(hi, (f64::NEG_INFINITY, w.1));
+            best = best.min(min_on_polygon(q, poly.halves()));
         }
     }
     best
@@ -64,7 +67,6 @@ fn meeting(q: &Quadratic, base: &[Half], x0: f64, (xa, xb): (f64, f64), w: (f64,
 fn ends(f: fn(f64) -> f64, st: &[State], grid: usize) -> (Vec<Vec<f64>>, [Vec<Vec<f64>>; 2]) {
     let x: Vec<f64> = (0..=grid).map(|i| -0.5 + i as f64 / grid as f64).collect();
     let w = boxes();
-    let state = |&(v, s): &State| [between([1.0, 0.0], v), between([0.0, 1.0], s)].concat();
     let piece = |base: Vec<Half>, right: bool| -> Vec<f64> {
         let x0 = if right { 0.5 } else { -0.5 };
         (0..grid)
@@ -75,9 +77,9 @@ fn ends(f: fn(f64) -> f64, st: &[State], grid: usize) -> (Vec<Vec<f64>>, [Vec<Ve
             })
             .collect()
     };
-    let left = st.par_iter().map(|s| piece(state(s), false)).collect();
+    let left = st.par_iter().map(|s| piece(state_halves(s), false)).collect();
     let right = [false, true].map(|free| {
-        st.par_iter().map(|s| piece(if free { between([1.0, 0.0], s.0) } else { state(s) }, true)).collect()
+        st.par_iter().map(|s| piece(if free { between([1.0, 0.0], s.0) } else { state_halves(s) }, true)).collect()
     });
     (left, right)
 }
@@ -94,10 +96,7 @@ pub fn one_kink(f: fn(f64) -> f64, st: &[State], grid: usize) -> [Vec<f64>; 2] {
 /// `[a · p + b]` = min over boxes j of `from[a][j] + to[b][j]`: the cheapest way from state a to
 /// state b through a common kink box.
 fn cheapest_meeting(from: &[Vec<f64>], to: &[Vec<f64>], p: usize) -> Vec<f64> {
-    (0..p * p)
-        .into_par_iter()
-        .map(|ab| from[ab / p].iter().zip(&to[ab % p]).map(|(l, r)| l + r).fold(f64::INFINITY, f64::min))
-        .collect()
+    (0..p * p).into_par_iter().map(|ab| super::minplus::min_plus(&from[ab / p], &to[ab % p])).collect()
 }
 
 /// D₂(a, b): two kinks inside, in boxes B₁ = (i₁, c₁) and B₂ = (i₂, c₂) with i₁ ≤ i₂, the middle
@@ -109,11 +108,11 @@ pub fn two_kinks(f: fn(f64) -> f64, st: &[State], grid: usize) -> [Vec<f64>; 2] 
     let w = boxes();
     let nw = w.len();
     let nb = grid * nw;
-    // mid[b1 * nb + b2] for i1 ≤ i2 (else +∞).
+    // mid[b2 * nb + b1] for i1 ≤ i2 (else +∞), b1 fastest (a row per b2 for `through`).
     let mid: Vec<f64> = (0..nb * nb)
         .into_par_iter()
         .map(|j| {
-            let (b1, b2) = (j / nb, j % nb);
+            let (b2, b1) = (j / nb, j % nb);
             let ((i1, c1), (i2, c2)) = ((b1 / nw, b1 % nw), (b2 / nw, b2 % nw));
             if i1 > i2 {
                 return f64::INFINITY;
@@ -123,20 +122,16 @@ pub fn two_kinks(f: fn(f64) -> f64, st: &[State], grid: usize) -> [Vec<f64>; 2] 
             let mut best = f64::INFINITY;
             for n1 in [x[i1] - s, x[i1 + 1] - s] {
                 for m1 in [x[i1] - s, x[i1 + 1] - s] {
-                    let one = [
-                        between([1.0, n1], (w[c1].0, f64::INFINITY)),
-                        between([1.0, m1], (f64::NEG_INFINITY, w[c1].1)),
-                    ]
-                    .concat();
+                    let mut poly = Polygon::of(&[]);
+                    poly.push_between([1.0, n1], (w[c1].0, f64::INFINITY));
+                    poly.push_between([1.0, m1], (f64::NEG_INFINITY, w[c1].1));
+                    let one = poly.len();
                     for n2 in [x[i2] - s, x[i2 + 1] - s] {
                         for m2 in [x[i2] - s, x[i2 + 1] - s] {
-                            let halves = [
-                                one.clone(),
-                                between([1.0, n2], (w[c2].0, f64::INFINITY)),
-                                between([1.0, m2], (f64::NEG_INFINITY, w[c2].1)),
-                            ]
-                            .concat();
-                            best = best.min(min_on_polygon(&q, &halves));
+                            poly.truncate(one);
+                            poly.push_between([1.0, n2], (w[c2].0, f64::INFINITY));
+                            poly.push_between([1.0, m2], (f64::NEG_INFINITY, w[c2].1));
+                            best = best.min(min_on_polygon(&q, poly.halves()));
                         }
                     }
                 }
@@ -145,10 +140,8 @@ pub fn two_kinks(f: fn(f64) -> f64, st: &[State], grid: usize) -> [Vec<f64>; 2] 
         })
         .collect();
     // through[a][b2] = min over b1 of L(a; b1) + mid(b1, b2).
-    let through: Vec<Vec<f64>> = left
-        .par_iter()
-        .map(|l| (0..nb).map(|b2| (0..nb).map(|b1| l[b1] + mid[b1 * nb + b2]).fold(f64::INFINITY, f64::min)).collect())
-        .collect();
+    let through: Vec<Vec<f64>> =
+        left.par_iter().map(|l| mid.chunks_exact(nb).map(|row| super::minplus::min_plus(l, row)).collect()).collect();
     right.map(|r| cheapest_meeting(&through, &r, p))
 }
 

@@ -12,6 +12,7 @@
 //! - [`chain_l1`]: the same chain in L1, each piece's cost bounded by duality;
 //! - [`chain_units`]: the same chain at width 2^k − 1 under the condition that 2^k − 1 units carry
 //!   2^k − 1 kinks (the slopes must move by one tent slope in all; a Lagrangian, k ≤ 4);
+//! - [`minplus`]: min over j of a_j + b_j, the chains' inner step, vectorised (same bits);
 //! - [`polygon`]: the least value of a convex quadratic over a polygon (the chains' piece costs);
 //! - [`cells`]: the certified bracket in nMSE and L1 for every piecewise-linear target: kink-free
 //!   cells below, the costliest kinks kept and refitted above;
@@ -28,6 +29,7 @@ pub mod chain_units;
 pub mod counted;
 pub mod exact;
 pub mod joined;
+pub mod minplus;
 pub mod polygon;
 pub mod project;
 pub mod sup;

@@ -71,6 +71,55 @@ pub fn between(n: [f64; 2], (lo, hi): (f64, f64)) -> Vec<Half> {
     out
 }
 
+/// Up to eight half-planes on the stack: the hot loops' polygons, built without allocating (the
+/// same half-planes in the same order as [`between`] gives), grown and cut back in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Polygon {
+    halves: [Half; 8],
+    len: usize,
+}
+
+impl Polygon {
+    /// The half-planes `base` (at most eight).
+    pub fn of(base: &[Half]) -> Self {
+        let mut halves = [([0.0; 2], 0.0); 8];
+        halves[..base.len()].copy_from_slice(base);
+        Polygon { halves, len: base.len() }
+    }
+
+    /// Adds lo ≤ n·z ≤ hi, as [`between`]. Panics beyond eight half-planes.
+    pub fn push_between(&mut self, n: [f64; 2], (lo, hi): (f64, f64)) {
+        if hi.is_finite() {
+            self.halves[self.len] = (n, hi);
+            self.len += 1;
+        }
+        if lo.is_finite() {
+            self.halves[self.len] = ([-n[0], -n[1]], -lo);
+            self.len += 1;
+        }
+    }
+
+    /// Its number of half-planes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has none (the whole plane).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Keeps its first `len` half-planes.
+    pub fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    /// Its half-planes.
+    pub fn halves(&self) -> &[Half] {
+        &self.halves[..self.len]
+    }
+}
+
 /// The minimum of the convex quadratic `q` over the polygon ∩ `halves` (∞ when empty), clamped at 0.
 /// Exact: the free minimiser when it is feasible, else the minimum lies on an edge, and on each
 /// constraint's line the feasible part is an interval on which q is a convex parabola.
@@ -140,6 +189,33 @@ mod tests {
     use rand::RngExt;
     use rand_chacha::ChaCha8Rng;
     use rand_chacha::rand_core::SeedableRng;
+
+    #[test]
+    fn a_polygon_grown_and_cut_in_place_holds_what_between_gives_in_the_same_order() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let end =
+            |rng: &mut ChaCha8Rng, inf: f64| if rng.random::<f64>() < 0.3 { inf } else { rng.random_range(-2.0..2.0) };
+        for _ in 0..200 {
+            let cuts: Vec<([f64; 2], (f64, f64))> = (0..4)
+                .map(|_| {
+                    (
+                        [rng.random_range(-1.0..1.0), 1.0],
+                        (end(&mut rng, f64::NEG_INFINITY), end(&mut rng, f64::INFINITY)),
+                    )
+                })
+                .collect();
+            let base = between(cuts[0].0, cuts[0].1);
+            let mut poly = Polygon::of(&base);
+            poly.push_between(cuts[3].0, cuts[3].1);
+            poly.truncate(base.len());
+            for &(n, w) in &cuts[1..] {
+                poly.push_between(n, w);
+            }
+            let want: Vec<Half> = cuts.iter().flat_map(|&(n, w)| between(n, w)).collect();
+            assert_eq!(poly.halves(), &want[..]);
+            assert_eq!(poly.len(), want.len());
+        }
+    }
 
     #[test]
     fn the_polygon_minimum_is_the_least_value_on_a_fine_grid_of_the_polygon() {
