@@ -59,7 +59,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     // The targets, and the training-set sizes they imply, before anything is locked, trained or allocated.
     let mut targets = super::shard::expand_targets(cfg)?;
     if let Some(s) = opts.shard {
-        let owner = super::shard::assign(&targets, s.count)?;
+        let owner = super::shard::assign(cfg, &targets, s.count)?;
         targets = targets.into_iter().zip(owner).filter(|(_, o)| *o == s.index).map(|(t, _)| t).collect();
         let names: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
         eprintln!("shard {}/{}: {} target(s): {}", s.index, s.count, targets.len(), names.join("; "));

@@ -19,10 +19,25 @@ pub fn expand_targets(cfg: &SuiteConfig) -> anyhow::Result<Vec<TargetId>> {
     Ok(cfg.targets.iter().flat_map(|spec| spec.expand()).collect())
 }
 
-/// The shard index of each target: greedy longest-processing-time on the expected cost.
-pub fn assign(targets: &[TargetId], count: usize) -> anyhow::Result<Vec<usize>> {
+/// A target's expected cost in `cfg`: the family's [`crate::family::Target::expected_cost`] when
+/// some shallow trainer searches it; when `max_pieces` leaves it to the trained deep reference alone,
+/// its piece count (one training set, no search); when nothing runs on it, nothing. A suite without
+/// `max_pieces` keeps the family's costs, and so its shards.
+pub fn expected_cost(cfg: &SuiteConfig, target: &dyn crate::family::Target) -> f64 {
+    if (0..cfg.shallow.len()).any(|i| cfg.searches(i, target)) {
+        target.expected_cost()
+    } else if cfg.references_for(target).contains(&crate::config::ReferenceKind::Trained) {
+        target.pieces() as f64
+    } else {
+        0.0
+    }
+}
+
+/// The shard index of each target: greedy longest-processing-time on the expected cost in `cfg`.
+pub fn assign(cfg: &SuiteConfig, targets: &[TargetId], count: usize) -> anyhow::Result<Vec<usize>> {
     anyhow::ensure!(count >= 1, "--shard: the number of shards must be ≥ 1");
-    let cost: Vec<f64> = targets.iter().map(|t| Ok(t.build()?.expected_cost())).collect::<anyhow::Result<_>>()?;
+    let cost: Vec<f64> =
+        targets.iter().map(|t| Ok(expected_cost(cfg, t.build()?.as_ref()))).collect::<anyhow::Result<_>>()?;
     let mut order: Vec<usize> = (0..targets.len()).collect();
     order.sort_by(|&a, &b| cost[b].total_cmp(&cost[a]).then(a.cmp(&b)));
     let mut load = vec![0.0f64; count];
@@ -106,10 +121,49 @@ mod tests {
     #[test]
     fn shards_are_balanced_by_cost_not_count() {
         let targets: Vec<TargetId> = (1..=8).map(|k| TargetId::Sawtooth { k }).collect();
-        let owner = assign(&targets, 2).unwrap();
+        let cfg = crate::suite::load_suite("tiny").unwrap();
+        let owner = assign(&cfg, &targets, 2).unwrap();
         // k = 8 alone outweighs k = 1..7 together (4^8 > Σ 4^k, k < 8), so it gets a shard to itself.
         assert_eq!(owner.iter().filter(|&&o| o == owner[7]).count(), 1);
-        assert_eq!(assign(&targets, 2).unwrap(), owner, "deterministic");
+        assert_eq!(assign(&cfg, &targets, 2).unwrap(), owner, "deterministic");
+    }
+
+    #[test]
+    fn landmarks_xl_shards_keep_the_targets_their_committed_folders_hold() {
+        // reports/landmarks-xl/shard-I-of-17/ (and the partial log of shard 3) were run before costs
+        // looked at the config; a suite without max_pieces must keep its shards.
+        let cfg = crate::suite::load_suite("landmarks-xl").unwrap();
+        let targets = expand_targets(&cfg).unwrap();
+        let owner = assign(&cfg, &targets, 17).unwrap();
+        let held = |i: usize| -> Vec<String> {
+            targets.iter().zip(&owner).filter(|(_, o)| **o == i).map(|(t, _)| t.build().unwrap().label()).collect()
+        };
+        for (i, label) in [
+            (3, "radial d=2 k=3"),
+            (4, "radial d=4 k=2"),
+            (8, "radial d=2 k=2"),
+            (9, "radial d=4 k=1"),
+            (11, "ball d=6 δ=0.25"),
+            (12, "ball d=5 δ=0.25"),
+            (13, "ball d=4 δ=0.25"),
+            (14, "radial d=2 k=1"),
+            (15, "ball d=3 δ=0.25"),
+            (16, "ball d=2 δ=0.25"),
+        ] {
+            assert_eq!(held(i), vec![label.to_string()], "shard {i}/17");
+        }
+    }
+
+    #[test]
+    fn a_target_left_to_the_deep_reference_by_max_pieces_costs_its_pieces_only() {
+        let mut cfg = crate::suite::load_suite("full").unwrap();
+        let big = TargetId::Sawtooth { k: 12 }.build().unwrap();
+        let searched = expected_cost(&cfg, big.as_ref());
+        assert_eq!(searched, big.expected_cost(), "freeknot searches k = 12 in `full`");
+        cfg.shallow.retain(|s| s.max_pieces.is_some());
+        assert_eq!(expected_cost(&cfg, big.as_ref()), 4096.0, "hybrid and adam stop at 1024 pieces");
+        cfg.deep.max_pieces = Some(1024);
+        assert_eq!(expected_cost(&cfg, big.as_ref()), 0.0, "nothing runs on it");
     }
 
     #[test]
