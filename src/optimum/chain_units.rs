@@ -179,6 +179,24 @@ fn piece_row(f: fn(f64) -> f64, (s0, e0, x0): (f64, f64, f64), m: f64, s: f64, m
 }
 
 /// The bound at width 2^k − 1 with multiplier `mu` (module docs): the least of the three branches.
+/// The least one-kink cost of a unit cell with a cut in an unbounded slope interval, unrewarded:
+/// it depends on the metric alone, so it is computed once per metric.
+fn steep(metric: Metric) -> f64 {
+    static CACHE: [OnceLock<f64>; 2] = [OnceLock::new(), OnceLock::new()];
+    *CACHE[usize::from(metric == Metric::L1)].get_or_init(|| {
+        let st = states();
+        let p = st.len();
+        let plain = [
+            one_kink(super::chain::peak, 0.0, (1.0, -1.0), metric),
+            one_kink(super::chain::valley, 0.0, (-1.0, 1.0), metric),
+        ];
+        plain
+            .iter()
+            .flat_map(|t| (0..p * p).filter(|i| !bounded(&st[i / p]) || !bounded(&st[i % p])).map(move |i| t[i]))
+            .fold(f64::INFINITY, f64::min)
+    })
+}
+
 fn compute(k: u32, mu: f64, metric: Metric) -> f64 {
     use rayon::prelude::*;
     let n = (1usize << k) - 1;
@@ -189,16 +207,7 @@ fn compute(k: u32, mu: f64, metric: Metric) -> f64 {
     // Peak cells rise at their left cut and fall at their right; valleys the other way.
     let (peak, valley) =
         (one_kink(super::chain::peak, m, (1.0, -1.0), metric), one_kink(super::chain::valley, m, (-1.0, 1.0), metric));
-    let steep = {
-        let plain = [
-            one_kink(super::chain::peak, 0.0, (1.0, -1.0), metric),
-            one_kink(super::chain::valley, 0.0, (-1.0, 1.0), metric),
-        ];
-        plain
-            .iter()
-            .flat_map(|t| (0..p * p).filter(|i| !bounded(&st[i / p]) || !bounded(&st[i % p])).map(move |i| t[i]))
-            .fold(f64::INFINITY, f64::min)
-    };
+    let steep = steep(metric);
     // The end half-cells in the unit cell's coordinates: f rises on [−1, −½] before the first cut
     // (slope 1), falls on [½, 1] after the last (n is odd: the last cell is a peak).
     let left = piece_row(|x| x + 1.0, (-1.0, -0.5, -0.5), m, 1.0, metric);
