@@ -6,6 +6,7 @@ mod context;
 pub mod frontier;
 mod log;
 pub mod plan;
+mod progress;
 pub(crate) mod provenance;
 mod runner;
 pub mod shard;

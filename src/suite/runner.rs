@@ -66,6 +66,8 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
     let targets: Vec<Box<dyn Target>> = targets.iter().map(|id| id.build()).collect::<Result<_, _>>()?;
     super::sizes::check_sizes(cfg, &targets)?;
+    let terminal = std::io::stderr().is_terminal();
+    let plain = super::progress::Plain::new(opts.progress && !terminal)?;
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
     let _lock = crate::lock::DirLock::acquire(&opts.out, &format!("run of suite `{}`", cfg.name))?;
@@ -91,7 +93,7 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     }
     let log = Mutex::new(log);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build()?;
-    let pb = if opts.progress && std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    let pb = if opts.progress && terminal { ProgressBar::new(0) } else { ProgressBar::hidden() };
     // A fixed total of tasks, known before anything runs: every deep reference run, every sweep run
     // and every width search (a search counts when it ends; how many runs it takes is not known in
     // advance, so runs are reported beside the bar).
@@ -108,7 +110,9 @@ pub fn run_suite(cfg: &SuiteConfig, opts: &RunOptions) -> anyhow::Result<Results
     let trained_runs = std::sync::atomic::AtomicUsize::new(0);
     let show = |pb: &ProgressBar| {
         let runs = trained_runs.load(std::sync::atomic::Ordering::Relaxed);
-        pb.set_message(format!("{} ({runs} runs trained, {resumed} read back)", phase.lock().unwrap()));
+        let msg = format!("{} ({runs} runs trained, {resumed} read back)", phase.lock().unwrap());
+        plain.line(pb.position(), pb.length().unwrap_or(0), &msg);
+        pb.set_message(msg);
     };
 
     // Runs `ids`; `counted`: each run is one task of the bar (deep references and sweeps).

@@ -103,3 +103,24 @@ fn an_output_path_that_is_a_file_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("cannot create output folder"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
+
+#[test]
+fn a_run_without_a_terminal_prints_plain_progress_lines_and_a_bad_interval_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    // A bad interval is refused before anything is created.
+    let r = depthsep(&["run", "--suite", "tiny", "--out", o]).env("DEPTHSEP_PROGRESS_EVERY", "soon").output().unwrap();
+    assert!(!r.status.success());
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(stderr.contains("DEPTHSEP_PROGRESS_EVERY") && stderr.contains("`soon`"), "{stderr}");
+    assert!(!out.exists(), "nothing is created for a refused run");
+    // Standard error is a pipe here, not a terminal: plain lines, one after every run at interval 0.
+    let r = depthsep(&["run", "--suite", "tiny", "--out", o]).env("DEPTHSEP_PROGRESS_EVERY", "0").output().unwrap();
+    assert!(r.status.success());
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("[0:") && l.contains(" tasks: ")).collect();
+    let runs = records(&std::fs::read_to_string(out.join("runs.jsonl")).unwrap()).len();
+    assert!(lines.len() > runs, "{} progress lines for {runs} runs:\n{stderr}", lines.len());
+    assert!(lines.iter().any(|l| l.contains("width searches")), "{stderr}");
+}
