@@ -178,7 +178,6 @@ fn piece_row(f: fn(f64) -> f64, (s0, e0, x0): (f64, f64, f64), m: f64, s: f64, m
     }
 }
 
-/// The bound at width 2^k − 1 with multiplier `mu` (module docs): the least of the three branches.
 /// The least one-kink cost of a unit cell with a cut in an unbounded slope interval, unrewarded:
 /// it depends on the metric alone, so it is computed once per metric.
 fn steep(metric: Metric) -> f64 {
@@ -197,6 +196,7 @@ fn steep(metric: Metric) -> f64 {
     })
 }
 
+/// The bound at width 2^k − 1 with multiplier `mu` (module docs): the least of the three branches.
 fn compute(k: u32, mu: f64, metric: Metric) -> f64 {
     use rayon::prelude::*;
     let n = (1usize << k) - 1;

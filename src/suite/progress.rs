@@ -54,7 +54,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn disabled_progress_prints_nothing_and_reads_no_interval() {
+    fn disabled_progress_prints_nothing() {
         let p = Plain { every: None, start: Instant::now(), last: Mutex::new(None) };
         p.line(1, 2, "x");
         assert!(p.last.lock().unwrap().is_none());
