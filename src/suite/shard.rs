@@ -4,8 +4,8 @@
 //! never look at another target), so the unit of work is the whole target: `run --shard I/N` runs
 //! the targets assigned to shard I, with every search inside it following the same deterministic
 //! gallop/bisect plan as on one machine. Targets are assigned by longest-processing-time first on
-//! each family's expected cost ([`crate::family::Target::expected_cost`]), ties by config order,
-//! so the shares are balanced by cost rather than count. Merging concatenates the targets in config
+//! their expected cost in the config ([`expected_cost`]), ties by config order, so the shares are
+//! balanced by cost rather than count. Merging concatenates the targets in config
 //! order: the result equals a one-machine run byte for byte, provenance aside (kept per shard).
 
 use super::SuiteConfig;
