@@ -7,8 +7,8 @@ For every target of the families sawtooth, golden and takagi, the searches of th
 are replaced by the rerun's; everything else is kept. Nothing is written unless every check passes:
 the rerun holds the same targets of those families, each reference (its kind, error, hidden widths
 and weights) is the committed one, and the controls (every other target the rerun holds) have
-exactly the committed hybrid and adam searches. Then run `depthsep report --in OUT.json
---refresh-brackets`, which rewrites the document in depthsep's own formatting.
+exactly the committed hybrid and adam searches. The output is Python's JSON: the steps after it in
+README.md (`depthsep profile --in-place` writes the document again) put it in depthsep's formatting.
 """
 import json
 import sys
