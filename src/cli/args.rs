@@ -18,6 +18,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Cmd {
     /// Run a suite: deep references, minimal shallow width searches, results JSON. Resumes if interrupted.
+    ///
+    /// Progress: a bar on a terminal; otherwise (a log file, a batch job) a plain line on standard
+    /// error at most every DEPTHSEP_PROGRESS_EVERY seconds (default 60; 0 = after every run).
     #[command(allow_negative_numbers = true)]
     Run {
         /// Built-in suite (quick, full, tiny, families, sup, landmarks, landmarks-xl, compositional, product) or a TOML file.
