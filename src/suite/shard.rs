@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn landmarks_xl_shards_keep_the_targets_their_committed_folders_hold() {
-        // reports/landmarks-xl/shard-I-of-17/ (and the partial log of shard 3) were run before costs
+        // reports/landmarks-xl/shard-I-of-17/ (and the partial logs) were run before costs
         // looked at the config; a suite without max_pieces must keep its shards.
         let cfg = crate::suite::load_suite("landmarks-xl").unwrap();
         let targets = expand_targets(&cfg).unwrap();
@@ -141,8 +141,10 @@ mod tests {
         for (i, label) in [
             (3, "radial d=2 k=3"),
             (4, "radial d=4 k=2"),
+            (7, "ball d=8 δ=0.25"),
             (8, "radial d=2 k=2"),
             (9, "radial d=4 k=1"),
+            (10, "ball d=7 δ=0.25"),
             (11, "ball d=6 δ=0.25"),
             (12, "ball d=5 δ=0.25"),
             (13, "ball d=4 δ=0.25"),
