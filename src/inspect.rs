@@ -14,6 +14,7 @@
 use crate::family::Target;
 use crate::family::file::name_of;
 use crate::net::Mlp;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, svg};
 use crate::train::{Evaluator, Metric};
 use plotters::prelude::*;
@@ -135,7 +136,7 @@ pub fn figure(net: &Mlp, target: Option<&dyn Target>, title: &str) -> anyhow::Re
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..1f64, (lo - pad)..(hi + pad))
             .map_err(err)?;
-        chart.configure_mesh().x_desc("x").y_desc("f(x)").draw().map_err(err)?;
+        chart.configure_mesh().opaque_grid().x_desc("x").y_desc("f(x)").draw().map_err(err)?;
         if target.is_some() {
             chart
                 .draw_series(LineSeries::new(xs.iter().copied().zip(ts.iter().copied()), GREY.stroke_width(3)))

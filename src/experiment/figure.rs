@@ -5,6 +5,7 @@
 //! validation set side by side, the seeds' range as a band.
 
 use super::ExperimentResults;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use plotters::prelude::*;
 
@@ -92,6 +93,7 @@ fn paper_svg(r: &ExperimentResults) -> anyhow::Result<String> {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .opaque_grid()
                 .x_desc("batches processed")
                 .y_desc(format!("RMSE ({name})"))
                 .x_label_formatter(&|v| format!("{v:.0}"))
@@ -142,6 +144,7 @@ pub fn svg_text(r: &ExperimentResults) -> anyhow::Result<String> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .opaque_grid()
             .x_desc("training step")
             .y_desc(format!("held-out {}", r.config.metric.short()))
             .y_label_formatter(&|v| format!("{v:.0e}"))

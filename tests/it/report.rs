@@ -81,6 +81,27 @@ fn drawing_twice_gives_identical_bytes() {
 }
 
 #[test]
+fn grid_lines_are_opaque_so_a_pdf_has_a_transparency_group_only_per_translucent_band() {
+    // plotters draws its mesh translucent by default; svg2pdf turns every translucent element into a
+    // form XObject with its own graphics state, which made three quarters of a figure's PDF.
+    let files = render_all(&tiny_results()).unwrap();
+    let mut lines = 0;
+    for (name, svg) in files.iter().filter(|(n, _)| n.ends_with(".svg")) {
+        for line in svg.split("<line ").skip(1) {
+            lines += 1;
+            assert!(line.starts_with("opacity=\"1\""), "{name} draws a translucent line: <line {}", &line[..60]);
+        }
+    }
+    assert!(lines > 100, "the figures draw their grids as <line> elements ({lines})");
+    for (name, pdf) in depthsep::report::render_pdfs(&files).unwrap() {
+        let svg = &files.iter().find(|(n, _)| n.strip_suffix(".svg") == name.strip_suffix(".pdf")).unwrap().1;
+        let translucent = svg.matches("opacity=\"0.").count();
+        let forms = pdf.windows(14).filter(|w| w == b"/Subtype /Form").count();
+        assert_eq!(forms, translucent, "{name}: one form XObject per translucent element of its SVG");
+    }
+}
+
+#[test]
 fn report_reproduces_the_committed_reports_byte_for_byte() {
     // The full suite's report, the sup suite's (reports/sup), the landmarks suite's and the compositional suite's.
     for dir in ["reports", "reports/sup", "reports/landmarks", "reports/compositional", "reports/product"] {

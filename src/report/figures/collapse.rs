@@ -2,6 +2,7 @@
 //! within 5% of the best constant predictor's.
 
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::suite::ReferenceKind;
@@ -38,6 +39,7 @@ impl Artifact for CollapseRate {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .opaque_grid()
                 .x_desc(name)
                 .y_desc("fraction of seeds collapsed")
                 .x_labels((kmax - kmin + 1.0) as usize)

@@ -3,6 +3,7 @@
 //! family's parameter.
 
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
 use crate::results::Results;
 use crate::suite::ReferenceKind;
@@ -80,6 +81,7 @@ impl Artifact for CostVsK {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .opaque_grid()
                 .x_desc(name)
                 .y_desc("microseconds (log scale)")
                 .x_labels((kmax - kmin + 1.0) as usize)

@@ -6,6 +6,7 @@
 
 use crate::profile::{DepthCell, DepthProfile};
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::search::MStar;
@@ -71,6 +72,7 @@ impl Artifact for CrossoverFigure {
                     .map_err(err)?;
                 chart
                     .configure_mesh()
+                    .opaque_grid()
                     .x_desc(axis)
                     .y_desc("parameters (log)")
                     .x_labels((x1 - x0) as usize + 1)

@@ -5,6 +5,7 @@
 
 use crate::profile::{DepthProfile, TrainedAt};
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use plotters::prelude::*;
@@ -102,6 +103,7 @@ impl Artifact for DepthFigure {
                     .map_err(err)?;
                 chart
                     .configure_mesh()
+                    .opaque_grid()
                     .x_desc("depth L (hidden layers)")
                     .y_desc("parameters (log)")
                     .x_labels(l_max as usize)

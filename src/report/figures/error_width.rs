@@ -4,6 +4,7 @@
 
 use crate::family::Bound;
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
 use crate::results::{Results, TargetResult};
 use plotters::prelude::*;
@@ -55,6 +56,7 @@ impl Artifact for ErrorVsWidth {
                     .map_err(err)?;
                 chart
                     .configure_mesh()
+                    .opaque_grid()
                     .x_desc("hidden units m (log2)")
                     .y_desc(metric_name)
                     .x_label_formatter(&|x| format!("{x:.0}"))

@@ -3,6 +3,7 @@
 //! frontier tolerance as a dashed line. Without a measured frontier the figure says how to get one.
 
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use crate::suite::frontier::FRONTIER_TOL;
@@ -52,6 +53,7 @@ impl Artifact for FrontierFigure {
                         .map_err(err)?;
                     chart
                         .configure_mesh()
+                        .opaque_grid()
                         .x_desc(format!("{} (target parameter; depth = the construction's)", f.series.axis().0))
                         .y_desc("best nMSE (exact; 1 = the constant)")
                         .x_labels(f.k_max as usize)

@@ -3,6 +3,7 @@
 //! shallow net, one panel each over the target.
 
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, legend, svg, swatch};
 use crate::results::{Results, TargetResult};
 use crate::search::MStar;
@@ -54,7 +55,7 @@ impl Artifact for Functions {
                         .y_label_area_size(50)
                         .build_cartesian_2d(0f64..1f64, lo..hi)
                         .map_err(err)?;
-                    chart.configure_mesh().x_desc("x").y_desc("f(x)").y_labels(4).draw().map_err(err)?;
+                    chart.configure_mesh().opaque_grid().x_desc("x").y_desc("f(x)").y_labels(4).draw().map_err(err)?;
                     chart
                         .draw_series(LineSeries::new(
                             xs.iter().copied().zip(target_ys.iter().copied()),

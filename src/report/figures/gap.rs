@@ -4,6 +4,7 @@
 //! trainer leaves on the table; censored searches are triangles at the trainer's m_max.
 
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, floor_label, legend, svg, swatch};
 use crate::results::{Results, SearchResult, TargetResult};
 use crate::search::MStar;
@@ -44,6 +45,7 @@ impl Artifact for Gap {
                     .map_err(err)?;
                 chart
                     .configure_mesh()
+                    .opaque_grid()
                     .x_desc(name)
                     .y_desc("hidden units (log2)")
                     .x_labels((kmax - kmin + 1.0) as usize)

@@ -4,6 +4,7 @@
 //! computed below it.
 
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, PALETTE, err, legend, svg, swatch};
 use crate::results::Results;
 use plotters::prelude::*;
@@ -42,7 +43,13 @@ impl Artifact for Layers {
                     .build_cartesian_2d(0f64..1f64, -0.1f64..1.35f64)
                     .map_err(err)?;
                 let last = l + 1 == k as usize;
-                chart.configure_mesh().y_labels(3).x_desc(if last { "x" } else { "" }).draw().map_err(err)?;
+                chart
+                    .configure_mesh()
+                    .opaque_grid()
+                    .y_labels(3)
+                    .x_desc(if last { "x" } else { "" })
+                    .draw()
+                    .map_err(err)?;
                 chart
                     .draw_series(LineSeries::new(f.xs().iter().copied().zip(f.ys().iter().copied()), c.stroke_width(2)))
                     .map_err(err)?

@@ -5,6 +5,7 @@
 
 use super::Family;
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, legend, swatch, tolerance_label};
 use crate::results::Results;
 use crate::search::MStar;
@@ -50,6 +51,7 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
         .map_err(err)?;
     chart
         .configure_mesh()
+        .opaque_grid()
         .x_desc(format!("{name} ({family} parameter)"))
         .y_desc("hidden units (log2 scale)")
         .x_labels((kmax - kmin + 1.0) as usize)

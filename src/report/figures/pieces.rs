@@ -5,6 +5,7 @@
 
 use super::Family;
 use crate::report::Artifact;
+use crate::report::plot::OpaqueGrid;
 use crate::report::plot::{FONT, GREY, PALETTE, err, legend, swatch};
 use crate::results::Results;
 use crate::suite::ReferenceKind;
@@ -53,6 +54,7 @@ fn panel(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, r: &Results, fa
             .map_err(err)?;
         chart
             .configure_mesh()
+            .opaque_grid()
             .x_desc("parameters (log2)")
             .y_desc("linear pieces (log2)")
             .x_label_formatter(&|x| format!("{x:.0}"))
