@@ -139,8 +139,13 @@ mod tests {
             targets.iter().zip(&owner).filter(|(_, o)| **o == i).map(|(t, _)| t.build().unwrap().label()).collect()
         };
         for (i, label) in [
+            (0, "radial d=4 k=4"),
+            (1, "radial d=2 k=4"),
+            (2, "radial d=4 k=3"),
             (3, "radial d=2 k=3"),
             (4, "radial d=4 k=2"),
+            (5, "ball d=10 δ=0.25"),
+            (6, "ball d=9 δ=0.25"),
             (7, "ball d=8 δ=0.25"),
             (8, "radial d=2 k=2"),
             (9, "radial d=4 k=1"),
